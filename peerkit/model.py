@@ -1,0 +1,203 @@
+"""The meeting vocabulary as plain data: cohorts, members, meetings, rounds, advice, commitments, reviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+
+#: Longest text accepted for an advice, a commitment, an issue statement or a note.
+MAX_TEXT = 4000
+#: Longest name accepted for a member, a cohort or a place.
+MAX_NAME = 120
+#: Open commitments per member above which the console warns (a member who commits to eight
+#: things does none).
+COMMITMENT_CAP = 3
+
+
+class PeerkitError(ValueError):
+    """A problem the user can fix; its message is one plain sentence saying what to change."""
+
+
+class MemberStatus(str, Enum):
+    ACTIVE = "active"
+    LEFT = "left"
+
+
+class Attendance(str, Enum):
+    PRESENT = "present"
+    APOLOGIES = "apologies"
+    ABSENT = "absent"
+
+
+class AdviceKind(str, Enum):
+    EXPERIENCE = "experience"
+    SUGGESTION = "suggestion"
+    QUESTION = "question"
+    RESOURCE = "resource"
+
+
+class Outcome(str, Enum):
+    DONE = "done"
+    PARTIAL = "partial"
+    NOT_DONE = "not done"
+    DROPPED = "dropped"
+    RENEGOTIATED = "renegotiated"
+
+
+#: The Goal Attainment Scaling level a review outcome maps to when the member did not define
+#: their own five levels (0 is the expected outcome).
+OUTCOME_LEVEL: dict[Outcome, int] = {
+    Outcome.DONE: 0,
+    Outcome.PARTIAL: -1,
+    Outcome.NOT_DONE: -2,
+    Outcome.DROPPED: -2,
+    Outcome.RENEGOTIATED: -1,
+}
+
+GAS_LEVELS = (-2, -1, 0, 1, 2)
+
+
+class PhaseEventKind(str, Enum):
+    """What can happen to a round's clock; the phase log is a list of these."""
+
+    PLAN = "plan"  # the planned seconds of each phase (after budget scaling)
+    START = "start"
+    PAUSE = "pause"
+    RESUME = "resume"
+    EXTEND = "extend"  # value: seconds added to the current phase
+    NEXT = "next"
+    PREVIOUS = "previous"
+    FINISH = "finish"
+
+
+@dataclass(frozen=True)
+class Cohort:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    cohort_id: int
+    name: str
+    email: str | None = None
+    role: str | None = None
+    joined: dt.date | None = None
+    status: MemberStatus = MemberStatus.ACTIVE
+    left_on: dt.date | None = None
+    redacted: bool = False
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: int
+    cohort_id: int
+    date: dt.date
+    place: str = ""
+    planned_minutes: int = 180
+    next_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Round:
+    id: int
+    meeting_id: int
+    presenter_id: int
+    format_name: str
+    issue: str = ""
+    position: int = 0
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class PhaseEvent:
+    round_id: int
+    kind: PhaseEventKind
+    at: float  # seconds since the epoch, UTC
+    value: float | None = None
+    plan: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Advice:
+    id: int
+    round_id: int
+    giver_id: int | None  # None: anonymous
+    kind: AdviceKind
+    text: str
+    at: float
+    starred: bool = False
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class Commitment:
+    id: int
+    owner_id: int
+    meeting_id: int
+    round_id: int | None
+    text: str
+    target_date: dt.date
+    weight: float = 1.0
+    levels: tuple[str, str, str, str, str] | None = None  # descriptions of −2 … +2
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class Review:
+    id: int
+    commitment_id: int
+    meeting_id: int
+    outcome: Outcome
+    level: int | None = None
+    note: str = ""
+    new_target_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ParkingItem:
+    id: int
+    meeting_id: int
+    text: str
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One time-boxed step of a round, with the instruction shown to the room."""
+
+    name: str
+    minutes: float
+    instruction: str = ""
+    presenter_away: bool = False
+    experience_only: bool = False
+    advice: bool = False  # the phase in which the group's advice is captured and shown
+    commitments: bool = False  # the phase in which the presenter commits to actions
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    phases: tuple[Phase, ...]
+    description: str = ""
+    rules: str = ""
+    source: str = "built-in"
+
+    @property
+    def minutes(self) -> float:
+        return sum(p.minutes for p in self.phases)
+
+
+
+def check_text(value: str, what: str, *, limit: int = MAX_TEXT, allow_empty: bool = False) -> str:
+    """Return ``value`` stripped, or raise a PeerkitError saying what is wrong with it."""
+    if not isinstance(value, str):
+        raise PeerkitError(f"{what} must be text.")
+    text = value.strip()
+    if not text and not allow_empty:
+        raise PeerkitError(f"{what} is empty: type something first.")
+    if len(text) > limit:
+        raise PeerkitError(f"{what} is {len(text)} characters long; keep it under {limit}.")
+    return text
