@@ -1,10 +1,10 @@
-"""The meeting vocabulary as plain data: cohorts, members, meetings, rounds, advice, commitments, reviews."""
+"""The meeting vocabulary as plain data: members, meetings, rounds, advice, commitments, reviews."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 #: Longest text accepted for an advice, a commitment, an issue statement or a note.
 MAX_TEXT = 4000
@@ -19,25 +19,25 @@ class PeerkitError(ValueError):
     """A problem the user can fix; its message is one plain sentence saying what to change."""
 
 
-class MemberStatus(str, Enum):
+class MemberStatus(StrEnum):
     ACTIVE = "active"
     LEFT = "left"
 
 
-class Attendance(str, Enum):
+class Attendance(StrEnum):
     PRESENT = "present"
     APOLOGIES = "apologies"
     ABSENT = "absent"
 
 
-class AdviceKind(str, Enum):
+class AdviceKind(StrEnum):
     EXPERIENCE = "experience"
     SUGGESTION = "suggestion"
     QUESTION = "question"
     RESOURCE = "resource"
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     DONE = "done"
     PARTIAL = "partial"
     NOT_DONE = "not done"
@@ -58,7 +58,7 @@ OUTCOME_LEVEL: dict[Outcome, int] = {
 GAS_LEVELS = (-2, -1, 0, 1, 2)
 
 
-class PhaseEventKind(str, Enum):
+class PhaseEventKind(StrEnum):
     """What can happen to a round's clock; the phase log is a list of these."""
 
     PLAN = "plan"  # the planned seconds of each phase (after budget scaling)
@@ -188,7 +188,6 @@ class Format:
     @property
     def minutes(self) -> float:
         return sum(p.minutes for p in self.phases)
-
 
 
 def check_text(value: str, what: str, *, limit: int = MAX_TEXT, allow_empty: bool = False) -> str:

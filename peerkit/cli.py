@@ -1,0 +1,146 @@
+"""The `peerkit` command: a thin click layer over the library; errors are one plain line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from peerkit.model import PeerkitError
+
+DB_HELP = "The store: a SQLite file path or a database URL (default: $PEERKIT_DB or ./peerkit.db)."
+
+
+def db_option(func: Any) -> Any:
+    return click.option(
+        "--db", envvar="PEERKIT_DB", default="peerkit.db", show_default=True, help=DB_HELP
+    )(func)
+
+
+def cohort_option(func: Any) -> Any:
+    return click.option(
+        "--cohort", default=None, help="Cohort name or id (needed when the store holds several)."
+    )(func)
+
+
+def open_store(db: str, *, create: bool = False) -> Any:
+    from peerkit.store import Store
+
+    return Store(db, create=create)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="peerkit")
+def cli() -> None:
+    """peerkit: a facilitator's toolkit for professional peer groups."""
+
+
+@cli.command()
+@db_option
+@click.option("--seed", default=7, show_default=True, help="Same seed, same demo cohort.")
+@click.option(
+    "--today",
+    default=None,
+    help="Pretend today is this date (YYYY-MM-DD); meetings are the months before it.",
+)
+@click.option("--force", is_flag=True, help="Replace an existing store file.")
+def demo(db: str, seed: int, today: str | None, force: bool) -> None:
+    """Build a demo cohort: 12 members and 14 monthly meetings of rounds, advice and reviews."""
+    from peerkit.demo import build_demo
+    from peerkit.store import database_url
+
+    day = _date(today, "--today") if today else None
+    url = database_url(db)
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if path.exists():
+            if not force:
+                raise PeerkitError(f"{path} already exists: use --force to replace it.")
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+    with open_store(db, create=True) as store:
+        summary = build_demo(store, seed=seed, today=day)
+    click.echo(
+        f"Demo cohort {summary.cohort!r} in {db}: {summary.members} members, "
+        f"{summary.meetings} meetings, {summary.rounds} rounds, {summary.advice} pieces of advice, "
+        f"{summary.commitments} commitments, {summary.reviews} reviews."
+    )
+
+
+@cli.command()
+@click.option(
+    "--file",
+    "files",
+    multiple=True,
+    type=click.Path(),
+    help="A coach's format file (YAML) to validate and list; repeatable.",
+)
+def formats(files: tuple[str, ...]) -> None:
+    """List the formats (built in and from --file), one line each."""
+    from peerkit.formats import describe, load_formats
+
+    for fmt in load_formats(files).values():
+        source = "" if fmt.source == "built-in" else f"  [{fmt.source}]"
+        click.echo(describe(fmt) + source)
+
+
+@cli.command()
+@db_option
+@cohort_option
+def members(db: str, cohort: str | None) -> None:
+    """List a cohort's members, one line each."""
+    with open_store(db) as store:
+        the_cohort = store.cohort(cohort)
+        for m in store.members(the_cohort.id):
+            status = "active" if m.status.value == "active" else f"left {m.left_on or ''}".strip()
+            click.echo(f"{m.id:>4}  {m.name:<24} {m.role or '':<22} {status}")
+
+
+@cli.command()
+@db_option
+@cohort_option
+def meetings(db: str, cohort: str | None) -> None:
+    """List a cohort's meetings, one line each: date, place, rounds, attendance."""
+    with open_store(db) as store:
+        the_cohort = store.cohort(cohort)
+        for m in store.meetings(the_cohort.id):
+            present = sum(1 for s in store.attendance(m.id).values() if s.value == "present")
+            rounds = len(store.rounds(m.id))
+            click.echo(
+                f"{m.id:>4}  {m.date.isoformat()}  {m.place:<26} {rounds} rounds  {present} present"
+            )
+
+
+def _date(text: str, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise PeerkitError(f"{what} {text!r} is not a date: write it as YYYY-MM-DD.") from None
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; a PeerkitError (or any other failure) becomes one line on stderr, exit 1."""
+    try:
+        cli.main(args=argv, prog_name="peerkit", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        click.echo(f"Error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except PeerkitError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # never a traceback for a user
+        if os.environ.get("PEERKIT_DEBUG"):
+            raise
+        click.echo(
+            f"Error: {type(exc).__name__}: {exc} (set PEERKIT_DEBUG=1 for details)", err=True
+        )
+        sys.exit(1)

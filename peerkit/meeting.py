@@ -1,0 +1,303 @@
+"""The round and phase state machine, and the meeting's time budget; every step is stored first."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from peerkit.model import Format, PeerkitError, PhaseEvent, PhaseEventKind
+
+if TYPE_CHECKING:
+    from peerkit.store import Store
+
+Clock = Callable[[], float]
+#: No phase is shortened below this many seconds by budget scaling.
+FLOOR_SECONDS = 60.0
+
+
+class Status(StrEnum):
+    READY = "ready"
+    RUNNING = "running"
+    PAUSED = "paused"
+    FINISHED = "finished"
+
+
+@dataclass(frozen=True)
+class RoundState:
+    """Where a round's clock stands, folded from its phase log."""
+
+    plan: tuple[float, ...]  # planned seconds of each phase
+    status: Status = Status.READY
+    phase: int = 0
+    extended: tuple[float, ...] = ()  # seconds added to each phase
+    used: tuple[float, ...] = ()  # seconds spent in each phase, up to ``since``
+    since: float | None = None  # when the clock last started running
+
+    @property
+    def running(self) -> bool:
+        return self.status is Status.RUNNING
+
+    def allowed(self, phase: int) -> float:
+        return self.plan[phase] + self.extended[phase]
+
+    def elapsed(self, now: float) -> float:
+        """Seconds spent in the current phase."""
+        extra = now - self.since if self.running and self.since is not None else 0.0
+        return self.used[self.phase] + extra
+
+    def remaining(self, now: float) -> float:
+        """Seconds left in the current phase; negative in overtime."""
+        return self.allowed(self.phase) - self.elapsed(now)
+
+    def overtime(self, now: float) -> bool:
+        return self.status in (Status.RUNNING, Status.PAUSED) and self.remaining(now) < 0
+
+    @property
+    def deadline(self) -> float | None:
+        """When the current phase runs out (epoch seconds), while the clock runs."""
+        if not self.running or self.since is None:
+            return None
+        return self.since + self.allowed(self.phase) - self.used[self.phase]
+
+    def used_at(self, now: float) -> tuple[float, ...]:
+        """Seconds spent in every phase so far."""
+        used = list(self.used)
+        if self.running and self.since is not None:
+            used[self.phase] += now - self.since
+        return tuple(used)
+
+    def left_in_round(self, now: float) -> float:
+        """Planned seconds still ahead in this round (the current phase counts what is left)."""
+        if self.status is Status.FINISHED:
+            return 0.0
+        if self.status is Status.READY:
+            return sum(self.allowed(i) for i in range(len(self.plan)))
+        later = sum(self.allowed(i) for i in range(self.phase + 1, len(self.plan)))
+        return max(self.remaining(now), 0.0) + later
+
+
+def initial_state(plan: Sequence[float]) -> RoundState:
+    if not plan:
+        raise PeerkitError("A round needs a format with at least one phase.")
+    n = len(plan)
+    return RoundState(tuple(float(p) for p in plan), extended=(0.0,) * n, used=(0.0,) * n)
+
+
+def apply(state: RoundState, event: PhaseEvent) -> RoundState:
+    """The state after one event; events that make no sense in the state raise PeerkitError."""
+    kind, at = event.kind, event.at
+    status = state.status
+
+    def bank() -> tuple[float, ...]:
+        return state.used_at(at)
+
+    if kind is PhaseEventKind.PLAN:
+        if event.plan is None or len(event.plan) != len(state.plan):
+            raise PeerkitError("A new plan must give every phase a length.")
+        return replace(state, plan=tuple(event.plan))
+    if status is Status.FINISHED:
+        raise PeerkitError("This round is finished: start the next round instead.")
+    if kind is PhaseEventKind.START:
+        if status is not Status.READY:
+            raise PeerkitError("This round has already started.")
+        return replace(state, status=Status.RUNNING, phase=0, since=at)
+    if status is Status.READY:
+        raise PeerkitError("Press Start first: this round has not started.")
+    if kind is PhaseEventKind.PAUSE:
+        if status is Status.PAUSED:
+            raise PeerkitError("The round is already paused.")
+        return replace(state, status=Status.PAUSED, used=bank(), since=None)
+    if kind is PhaseEventKind.RESUME:
+        if status is Status.RUNNING:
+            raise PeerkitError("The round is already running.")
+        return replace(state, status=Status.RUNNING, since=at)
+    if kind is PhaseEventKind.EXTEND:
+        seconds = float(event.value or 0)
+        if seconds == 0 or not math.isfinite(seconds):
+            raise PeerkitError("Extend by a number of minutes, such as 1.")
+        extended = list(state.extended)
+        extended[state.phase] = max(extended[state.phase] + seconds, -state.plan[state.phase])
+        return replace(state, extended=tuple(extended))
+    if kind is PhaseEventKind.NEXT:
+        if state.phase + 1 >= len(state.plan):
+            return replace(state, status=Status.FINISHED, used=bank(), since=None)
+        return replace(state, status=Status.RUNNING, phase=state.phase + 1, used=bank(), since=at)
+    if kind is PhaseEventKind.PREVIOUS:
+        if state.phase == 0:
+            raise PeerkitError("This is the first phase: there is no previous one.")
+        return replace(state, status=Status.RUNNING, phase=state.phase - 1, used=bank(), since=at)
+    if kind is PhaseEventKind.FINISH:
+        return replace(state, status=Status.FINISHED, used=bank(), since=None)
+    raise PeerkitError(f"Unknown phase event {kind!r}.")
+
+
+def replay(plan: Sequence[float], events: Sequence[PhaseEvent]) -> RoundState:
+    """Rebuild a round's state from its phase log."""
+    state = initial_state(plan)
+    for event in events:
+        state = apply(state, event)
+    return state
+
+
+def format_plan(fmt: Format) -> tuple[float, ...]:
+    return tuple(p.minutes * 60.0 for p in fmt.phases)
+
+
+class RoundClock:
+    """Drives one round: each command is written to the store, then applied.
+
+    A fresh RoundClock on the same store and round rebuilds the same state, so a reload, a
+    second window or a crashed kernel all recover the same way.
+    """
+
+    def __init__(self, store: Store, round_id: int, fmt: Format, clock: Clock = time.time) -> None:
+        self.store, self.round_id, self.format, self.clock = store, round_id, fmt, clock
+        self.refresh()
+
+    def refresh(self) -> RoundState:
+        self.state = replay(format_plan(self.format), self.store.phase_events(self.round_id))
+        return self.state
+
+    def _do(
+        self, kind: PhaseEventKind, value: float | None = None, plan: Sequence[float] | None = None
+    ) -> RoundState:
+        self.refresh()  # another window may have moved the round on
+        at = self.clock()
+        event = PhaseEvent(self.round_id, kind, at, value, tuple(plan) if plan else None)
+        new_state = apply(self.state, event)  # refuse before writing anything
+        self.store.log_phase_event(self.round_id, kind, at, value=value, plan=plan)
+        self.state = new_state
+        return new_state
+
+    def start(self) -> RoundState:
+        return self._do(PhaseEventKind.START)
+
+    def pause(self) -> RoundState:
+        return self._do(PhaseEventKind.PAUSE)
+
+    def resume(self) -> RoundState:
+        return self._do(PhaseEventKind.RESUME)
+
+    def extend(self, minutes: float = 1.0) -> RoundState:
+        return self._do(PhaseEventKind.EXTEND, value=float(minutes) * 60.0)
+
+    def next(self) -> RoundState:
+        return self._do(PhaseEventKind.NEXT)
+
+    def previous(self) -> RoundState:
+        return self._do(PhaseEventKind.PREVIOUS)
+
+    def finish(self) -> RoundState:
+        return self._do(PhaseEventKind.FINISH)
+
+    def fit(self, scale: float, floor: float = FLOOR_SECONDS) -> RoundState:
+        """Scale the phases not yet reached by ``scale`` (never below ``floor`` seconds)."""
+        first = 0 if self.state.status is Status.READY else self.state.phase + 1
+        return self._do(PhaseEventKind.PLAN, plan=scaled(self.state.plan, scale, floor, first))
+
+    @property
+    def phase(self) -> int:
+        return self.state.phase
+
+
+def scaled(plan: Sequence[float], scale: float, floor: float, first: int = 0) -> tuple[float, ...]:
+    """``plan`` with phases from ``first`` on scaled, each kept at least ``floor`` (or as planned,
+    when it was planned shorter than the floor)."""
+    return tuple(p if i < first else max(p * scale, min(p, floor)) for i, p in enumerate(plan))
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Whether what is left of the agenda fits the time left, and how to make it fit."""
+
+    time_left: float  # seconds
+    planned: float  # seconds the remaining phases need as planned
+    minimum: float  # seconds they need with every phase at its floor
+    scale: float  # factor for the remaining phases (1.0 when it fits as planned)
+    fits: bool  # True unless even the floors do not fit
+
+    @property
+    def message(self) -> str:
+        left = _minutes(self.time_left)
+        if self.planned <= self.time_left:
+            spare = _minutes(self.time_left - self.planned)
+            return f"{left} left; the agenda fits with {spare} to spare."
+        if self.fits:
+            return (
+                f"{left} left for {_minutes(self.planned)} of agenda: shorten the remaining phases "
+                f"to {self.scale:.0%} to fit."
+            )
+        return (
+            f"{left} left, but the agenda needs at least {_minutes(self.minimum)} even with every "
+            "phase shortened to its floor: drop a round or extend the meeting."
+        )
+
+
+def _minutes(seconds: float) -> str:
+    minutes = max(seconds, 0.0) / 60.0
+    return f"{minutes:.0f} min" if minutes >= 1 else "under a minute"
+
+
+def fit_agenda(
+    time_left: float, plans: Sequence[Sequence[float]], floor: float = FLOOR_SECONDS
+) -> Budget:
+    """Find the one scale factor that fits the remaining phases of ``plans`` into ``time_left``.
+
+    Each phase is scaled by the same factor but never below ``floor`` seconds (phases planned
+    shorter than the floor stay as planned).
+    """
+    phases = [float(p) for plan in plans for p in plan]
+    planned = sum(phases)
+    minimum = sum(min(p, floor) for p in phases)
+    time_left = max(float(time_left), 0.0)
+    if planned <= time_left:
+        return Budget(time_left, planned, minimum, 1.0, True)
+    if minimum > time_left or planned == 0:
+        return Budget(time_left, planned, minimum, minimum and time_left / planned, False)
+    # Phases pinned at their floor take fixed time; the rest share what is left pro rata.
+    # Pinning one phase can only lower the factor for others, so iterate until stable.
+    pinned: set[int] = set()
+    scale = 1.0
+    while True:
+        fixed = sum(min(phases[i], floor) for i in pinned)
+        free = sum(p for i, p in enumerate(phases) if i not in pinned)
+        scale = (time_left - fixed) / free if free else 1.0
+        newly = {i for i, p in enumerate(phases) if i not in pinned and p * scale < min(p, floor)}
+        if not newly:
+            break
+        pinned |= newly
+    return Budget(time_left, planned, minimum, min(scale, 1.0), True)
+
+
+def meeting_budget(
+    store: Store,
+    meeting_id: int,
+    formats: dict[str, Format],
+    now: float,
+    floor: float = FLOOR_SECONDS,
+) -> Budget:
+    """The budget of a meeting: its planned length from its first round's start (or from now,
+    when nothing has started), against the phases not yet reached in every round."""
+    meeting = store.meeting(meeting_id)
+    started: list[float] = []
+    current_left = 0.0
+    plans: list[tuple[float, ...]] = []
+    for rnd in store.rounds(meeting_id):
+        fmt = formats.get(rnd.format_name)
+        if fmt is None:
+            continue
+        events = store.phase_events(rnd.id)
+        state = replay(format_plan(fmt), events)
+        started += [e.at for e in events if e.kind is PhaseEventKind.START]
+        if state.status is Status.READY:
+            plans.append(state.plan)
+        elif state.status is not Status.FINISHED:
+            current_left += max(state.remaining(now), 0.0)
+            plans.append(state.plan[state.phase + 1 :])
+    began = min(started) if started else now
+    time_left = began + meeting.planned_minutes * 60.0 - now - current_left
+    return fit_agenda(time_left, plans, floor)

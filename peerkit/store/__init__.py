@@ -1,0 +1,977 @@
+"""The one place that touches the database: every write is committed before the call returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from peerkit.model import (
+    MAX_NAME,
+    Advice,
+    AdviceKind,
+    Attendance,
+    Cohort,
+    Commitment,
+    Meeting,
+    Member,
+    MemberStatus,
+    Outcome,
+    ParkingItem,
+    PeerkitError,
+    PhaseEvent,
+    PhaseEventKind,
+    Review,
+    Round,
+    check_text,
+)
+from peerkit.store import schema as t
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: The newest schema this peerkit knows; a store at a revision not in KNOWN_REVISIONS was written
+#: by a newer peerkit and is refused untouched.
+HEAD = "0002"
+KNOWN_REVISIONS = ("0001", "0002")
+DEFAULT_DB = "peerkit.db"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def database_url(db: str | Path) -> str:
+    """Turn a ``--db`` value (a file path or any SQLAlchemy URL) into a URL."""
+    text = str(db)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # FULL: a returned write survives a power cut too, not only a killed process.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    # A purged meeting's text is overwritten on disk, not left in free pages.
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()
+
+
+def _day(value: dt.date | str | None, what: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise PeerkitError(f"{what} {value!r} is not a date: write it as YYYY-MM-DD.") from None
+
+
+def _required_day(value: dt.date | str | None, what: str) -> dt.date:
+    day = _day(value, what)
+    if day is None:
+        raise PeerkitError(f"{what} is missing: write it as YYYY-MM-DD.")
+    return day
+
+
+class Store:
+    """A peerkit store: a SQLite file by default, any SQLAlchemy URL otherwise.
+
+    Opening applies pending migrations. ``create=False`` refuses to make a new SQLite file.
+    """
+
+    def __init__(self, db: str | Path = DEFAULT_DB, *, create: bool = True) -> None:
+        self.url = database_url(db)
+        self.is_sqlite = self.url.startswith("sqlite")
+        if self.is_sqlite:
+            path = Path(self.url.split("///", 1)[1])
+            if not create and not path.exists():
+                raise PeerkitError(
+                    f"No peerkit store at {path}: run `peerkit demo --db {path}` to make one."
+                )
+            if not path.parent.is_dir():
+                raise PeerkitError(f"Folder {path.parent} does not exist: create it first.")
+        try:
+            self.engine: Engine = sa.create_engine(self.url)
+        except (sa.exc.ArgumentError, ImportError) as exc:
+            raise PeerkitError(f"Cannot use database URL {self.url!r}: {exc}") from None
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._migrate()
+
+    # -- schema ---------------------------------------------------------------------------
+
+    def revision(self) -> str | None:
+        """The schema revision the database is at (None for an empty database)."""
+        with self._connect() as conn:
+            if not sa.inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+    def _migrate(self) -> None:
+        current = self.revision()
+        if current == HEAD:
+            return  # the common case: no need to import alembic at all
+        if current is not None and current not in KNOWN_REVISIONS:
+            raise PeerkitError(
+                f"This store was written by a newer peerkit (schema {current}; this one knows "
+                f"up to {HEAD}). Upgrade peerkit to open it; the store was left untouched."
+            )
+        if current is None:
+            with self._connect() as conn:
+                tables = sa.inspect(conn).get_table_names()
+            if tables:
+                raise PeerkitError(
+                    f"{self.url} holds tables that are not a peerkit store ({', '.join(tables[:3])}"
+                    "…): point --db at a new file."
+                )
+        self.upgrade(HEAD)
+
+    def upgrade(self, revision: str = HEAD) -> None:
+        """Apply migrations up to ``revision`` (tests use it to build an older store)."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+
+    def _connect(self) -> Connection:
+        try:
+            return self.engine.connect()
+        except OperationalError as exc:
+            raise PeerkitError(f"Cannot open the store at {self.url}: {exc.orig}") from None
+
+    def _write(self, statement: Any, what: str) -> Any:
+        """Run one write in its own transaction, committed before returning."""
+        try:
+            with self.engine.begin() as conn:
+                return conn.execute(statement)
+        except IntegrityError as exc:
+            raise PeerkitError(f"{what}: {_integrity_message(exc)}") from None
+        except OperationalError as exc:
+            raise PeerkitError(f"{what} was not saved: {exc.orig}") from None
+
+    def _rows(self, statement: Any) -> Sequence[sa.Row[Any]]:
+        with self._connect() as conn:
+            return conn.execute(statement).all()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- cohorts and members --------------------------------------------------------------
+
+    def add_cohort(self, name: str) -> Cohort:
+        name = check_text(name, "The cohort name", limit=MAX_NAME)
+        if self._rows(sa.select(t.cohorts.c.id).where(t.cohorts.c.name == name)):
+            raise PeerkitError(f"A cohort named {name!r} already exists: choose another name.")
+        result = self._write(sa.insert(t.cohorts).values(name=name), "The cohort")
+        return Cohort(result.inserted_primary_key[0], name)
+
+    def cohorts(self) -> list[Cohort]:
+        rows = self._rows(sa.select(t.cohorts).order_by(t.cohorts.c.name))
+        return [Cohort(r.id, r.name) for r in rows]
+
+    def cohort(self, name_or_id: str | int | None = None) -> Cohort:
+        """A cohort by name or id; with None, the only cohort (or an error naming the choices)."""
+        every = self.cohorts()
+        if name_or_id is None or name_or_id == "":
+            if len(every) == 1:
+                return every[0]
+            if not every:
+                raise PeerkitError("This store has no cohort yet: run `peerkit demo` to make one.")
+            names = ", ".join(c.name for c in every)
+            raise PeerkitError(f"This store has several cohorts ({names}): choose one.")
+        for c in every:
+            if c.name == name_or_id or str(c.id) == str(name_or_id):
+                return c
+        raise PeerkitError(f"No cohort named {name_or_id!r} in this store.")
+
+    def add_member(
+        self,
+        cohort_id: int,
+        name: str,
+        *,
+        email: str | None = None,
+        role: str | None = None,
+        joined: dt.date | str | None = None,
+    ) -> Member:
+        name = check_text(name, "The member's name", limit=MAX_NAME)
+        if any(m.name.casefold() == name.casefold() for m in self.members(cohort_id)):
+            raise PeerkitError(
+                f"{name} is already a member of this cohort: use another spelling "
+                "(for instance with a last initial)."
+            )
+        values = {
+            "cohort_id": cohort_id,
+            "name": name,
+            "email": email or None,
+            "role": role or None,
+            "joined": _day(joined, "The joining date"),
+            "status": MemberStatus.ACTIVE.value,
+            "redacted": False,
+        }
+        result = self._write(sa.insert(t.members).values(**values), f"Member {name}")
+        return self.member(result.inserted_primary_key[0])
+
+    def update_member(self, member_id: int, **changes: Any) -> Member:
+        allowed = {"email", "role", "joined", "name"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise PeerkitError(f"Cannot change {', '.join(sorted(unknown))} of a member.")
+        if "name" in changes:
+            changes["name"] = check_text(changes["name"], "The member's name", limit=MAX_NAME)
+        if "joined" in changes:
+            changes["joined"] = _day(changes["joined"], "The joining date")
+        self.member(member_id)
+        self._write(
+            sa.update(t.members).where(t.members.c.id == member_id).values(**changes), "Member"
+        )
+        return self.member(member_id)
+
+    def member(self, member_id: int) -> Member:
+        rows = self._rows(sa.select(t.members).where(t.members.c.id == member_id))
+        if not rows:
+            raise PeerkitError(f"No member with id {member_id} in this store.")
+        return _member(rows[0])
+
+    def members(self, cohort_id: int | None = None, *, include_left: bool = True) -> list[Member]:
+        query = sa.select(t.members).order_by(t.members.c.name)
+        if cohort_id is not None:
+            query = query.where(t.members.c.cohort_id == cohort_id)
+        if not include_left:
+            query = query.where(t.members.c.status == MemberStatus.ACTIVE.value)
+        return [_member(r) for r in self._rows(query)]
+
+    def find_member(self, cohort_id: int, name: str) -> Member:
+        for m in self.members(cohort_id):
+            if m.name.casefold() == name.strip().casefold() or str(m.id) == name.strip():
+                return m
+        raise PeerkitError(f"No member named {name!r} in this cohort.")
+
+    def member_leaves(self, member_id: int, on: dt.date | str | None = None) -> Member:
+        day = _day(on, "The leaving date") or dt.date.today()
+        self.member(member_id)
+        self._write(
+            sa.update(t.members)
+            .where(t.members.c.id == member_id)
+            .values(status=MemberStatus.LEFT.value, left_on=day),
+            "The member's leaving",
+        )
+        return self.member(member_id)
+
+    def redact_member(self, member_id: int) -> Member:
+        """Replace a departed member's name everywhere (texts included); keep their history."""
+        member = self.member(member_id)
+        if member.redacted:
+            return member
+        alias = f"Former member {member.id}"
+        pattern = re.compile(rf"\b{re.escape(member.name)}\b", re.IGNORECASE)
+        first = member.name.split()[0]
+        first_pattern = re.compile(rf"\b{re.escape(first)}\b") if len(first) > 2 else None
+
+        def scrub(text: str) -> str:
+            text = pattern.sub(alias, text)
+            return first_pattern.sub(alias, text) if first_pattern else text
+
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.update(t.members)
+                .where(t.members.c.id == member_id)
+                .values(name=alias, email=None, role=None, redacted=True)
+            )
+            meeting_ids = sa.select(t.meetings.c.id).where(
+                t.meetings.c.cohort_id == member.cohort_id
+            )
+            round_ids = sa.select(t.rounds.c.id).where(t.rounds.c.meeting_id.in_(meeting_ids))
+            texts = [
+                (t.advice, "text", t.advice.c.round_id.in_(round_ids)),
+                (t.rounds, "issue", t.rounds.c.meeting_id.in_(meeting_ids)),
+                (t.commitments, "text", t.commitments.c.meeting_id.in_(meeting_ids)),
+                (t.reviews, "note", t.reviews.c.meeting_id.in_(meeting_ids)),
+                (t.parking, "text", t.parking.c.meeting_id.in_(meeting_ids)),
+            ]
+            for table, column, where in texts:
+                col = table.c[column]
+                for row in conn.execute(sa.select(table.c.id, col).where(where)).all():
+                    new = scrub(row[1])
+                    if new != row[1]:
+                        conn.execute(
+                            sa.update(table).where(table.c.id == row[0]).values({column: new})
+                        )
+        self._checkpoint()
+        return self.member(member_id)
+
+    # -- meetings and attendance ----------------------------------------------------------
+
+    def add_meeting(
+        self,
+        cohort_id: int,
+        date: dt.date | str,
+        *,
+        place: str = "",
+        planned_minutes: int = 180,
+        next_date: dt.date | str | None = None,
+    ) -> Meeting:
+        day = _required_day(date, "The meeting date")
+        place = check_text(place, "The place", limit=MAX_NAME, allow_empty=True)
+        if not 10 <= int(planned_minutes) <= 24 * 60:
+            raise PeerkitError(
+                f"A meeting of {planned_minutes} minutes? Plan between 10 and 1440 minutes."
+            )
+        values = {
+            "cohort_id": cohort_id,
+            "date": day,
+            "place": place,
+            "planned_minutes": int(planned_minutes),
+            "next_date": _day(next_date, "The next meeting date"),
+        }
+        result = self._write(sa.insert(t.meetings).values(**values), "The meeting")
+        return self.meeting(result.inserted_primary_key[0])
+
+    def update_meeting(self, meeting_id: int, **changes: Any) -> Meeting:
+        allowed = {"place", "planned_minutes", "next_date", "date"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise PeerkitError(f"Cannot change {', '.join(sorted(unknown))} of a meeting.")
+        for key in ("next_date", "date"):
+            if key in changes:
+                changes[key] = _day(changes[key], "The date")
+        self.meeting(meeting_id)
+        self._write(
+            sa.update(t.meetings).where(t.meetings.c.id == meeting_id).values(**changes),
+            "The meeting",
+        )
+        return self.meeting(meeting_id)
+
+    def meeting(self, meeting_id: int) -> Meeting:
+        rows = self._rows(sa.select(t.meetings).where(t.meetings.c.id == meeting_id))
+        if not rows:
+            raise PeerkitError(f"No meeting with id {meeting_id} in this store.")
+        return _meeting(rows[0])
+
+    def meetings(self, cohort_id: int | None = None) -> list[Meeting]:
+        query = sa.select(t.meetings).order_by(t.meetings.c.date, t.meetings.c.id)
+        if cohort_id is not None:
+            query = query.where(t.meetings.c.cohort_id == cohort_id)
+        return [_meeting(r) for r in self._rows(query)]
+
+    def find_meeting(self, which: str | int, cohort_id: int | None = None) -> Meeting:
+        """A meeting by id, by date (YYYY-MM-DD) or ``latest``."""
+        every = self.meetings(cohort_id)
+        text = str(which).strip()
+        if not every:
+            raise PeerkitError("This store has no meetings yet.")
+        if text == "latest":
+            return every[-1]
+        if text.isdigit():
+            return self.meeting(int(text))
+        day = _required_day(text, "The meeting")
+        found = [m for m in every if m.date == day]
+        if not found:
+            raise PeerkitError(f"No meeting on {day.isoformat()}.")
+        return found[-1]
+
+    def set_attendance(self, meeting_id: int, member_id: int, status: Attendance | str) -> None:
+        status = Attendance(status)
+        meeting, member = self.meeting(meeting_id), self.member(member_id)
+        if member.cohort_id != meeting.cohort_id:
+            raise PeerkitError(f"{member.name} is not a member of this meeting's cohort.")
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.delete(t.attendance).where(
+                    (t.attendance.c.meeting_id == meeting_id)
+                    & (t.attendance.c.member_id == member_id)
+                )
+            )
+            conn.execute(
+                sa.insert(t.attendance).values(
+                    meeting_id=meeting_id, member_id=member_id, status=status.value
+                )
+            )
+
+    def attendance(self, meeting_id: int) -> dict[int, Attendance]:
+        rows = self._rows(
+            sa.select(t.attendance.c.member_id, t.attendance.c.status).where(
+                t.attendance.c.meeting_id == meeting_id
+            )
+        )
+        return {r.member_id: Attendance(r.status) for r in rows}
+
+    def purge_meeting(self, meeting_id: int) -> None:
+        """Delete a meeting and everything said in it, for good (text overwritten on disk)."""
+        self.meeting(meeting_id)
+        with self.engine.begin() as conn:
+            made_here = sa.select(t.commitments.c.id).where(
+                t.commitments.c.meeting_id == meeting_id
+            )
+            round_ids = sa.select(t.rounds.c.id).where(t.rounds.c.meeting_id == meeting_id)
+            conn.execute(
+                sa.delete(t.reviews).where(
+                    (t.reviews.c.meeting_id == meeting_id)
+                    | t.reviews.c.commitment_id.in_(made_here)
+                )
+            )
+            conn.execute(sa.delete(t.commitments).where(t.commitments.c.meeting_id == meeting_id))
+            conn.execute(sa.delete(t.advice).where(t.advice.c.round_id.in_(round_ids)))
+            conn.execute(sa.delete(t.phase_log).where(t.phase_log.c.round_id.in_(round_ids)))
+            conn.execute(sa.delete(t.rounds).where(t.rounds.c.meeting_id == meeting_id))
+            conn.execute(sa.delete(t.parking).where(t.parking.c.meeting_id == meeting_id))
+            conn.execute(sa.delete(t.attendance).where(t.attendance.c.meeting_id == meeting_id))
+            conn.execute(sa.delete(t.meetings).where(t.meetings.c.id == meeting_id))
+        self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """Fold the write-ahead log into the file so removed text does not linger in it."""
+        if self.is_sqlite:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # -- rounds and the phase log ---------------------------------------------------------
+
+    def add_round(
+        self,
+        meeting_id: int,
+        presenter_id: int,
+        format_name: str,
+        *,
+        issue: str = "",
+        position: int | None = None,
+        private: bool = False,
+    ) -> Round:
+        meeting, presenter = self.meeting(meeting_id), self.member(presenter_id)
+        if presenter.cohort_id != meeting.cohort_id:
+            raise PeerkitError(f"{presenter.name} is not a member of this meeting's cohort.")
+        issue = check_text(issue, "The issue statement", allow_empty=True)
+        if position is None:
+            position = len(self.rounds(meeting_id))
+        values = {
+            "meeting_id": meeting_id,
+            "presenter_id": presenter_id,
+            "format_name": check_text(format_name, "The format", limit=MAX_NAME),
+            "issue": issue,
+            "position": position,
+            "private": private,
+        }
+        result = self._write(sa.insert(t.rounds).values(**values), "The round")
+        return self.round(result.inserted_primary_key[0])
+
+    def update_round(self, round_id: int, **changes: Any) -> Round:
+        allowed = {"issue", "format_name", "position", "private", "presenter_id"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise PeerkitError(f"Cannot change {', '.join(sorted(unknown))} of a round.")
+        if "issue" in changes:
+            changes["issue"] = check_text(changes["issue"], "The issue statement", allow_empty=True)
+        self.round(round_id)
+        self._write(
+            sa.update(t.rounds).where(t.rounds.c.id == round_id).values(**changes), "The round"
+        )
+        return self.round(round_id)
+
+    def delete_round(self, round_id: int) -> None:
+        """Remove a queued round; a round that has started keeps its record."""
+        if self.phase_events(round_id):
+            raise PeerkitError("This round has started: it stays in the record.")
+        self._write(sa.delete(t.rounds).where(t.rounds.c.id == round_id), "The round")
+
+    def round(self, round_id: int) -> Round:
+        rows = self._rows(sa.select(t.rounds).where(t.rounds.c.id == round_id))
+        if not rows:
+            raise PeerkitError(f"No round with id {round_id} in this store.")
+        return _round(rows[0])
+
+    def rounds(self, meeting_id: int) -> list[Round]:
+        query = (
+            sa.select(t.rounds)
+            .where(t.rounds.c.meeting_id == meeting_id)
+            .order_by(t.rounds.c.position, t.rounds.c.id)
+        )
+        return [_round(r) for r in self._rows(query)]
+
+    def log_phase_event(
+        self,
+        round_id: int,
+        kind: PhaseEventKind | str,
+        at: float,
+        *,
+        value: float | None = None,
+        plan: Sequence[float] | None = None,
+    ) -> PhaseEvent:
+        kind = PhaseEventKind(kind)
+        values = {
+            "round_id": round_id,
+            "kind": kind.value,
+            "at": float(at),
+            "value": value,
+            "plan": json.dumps([float(s) for s in plan]) if plan is not None else None,
+        }
+        self._write(sa.insert(t.phase_log).values(**values), "The phase change")
+        return PhaseEvent(round_id, kind, float(at), value, tuple(plan) if plan else None)
+
+    def phase_events(self, round_id: int) -> list[PhaseEvent]:
+        query = (
+            sa.select(t.phase_log)
+            .where(t.phase_log.c.round_id == round_id)
+            .order_by(t.phase_log.c.id)
+        )
+        return [
+            PhaseEvent(
+                r.round_id,
+                PhaseEventKind(r.kind),
+                r.at,
+                r.value,
+                tuple(json.loads(r.plan)) if r.plan else None,
+            )
+            for r in self._rows(query)
+        ]
+
+    # -- advice ---------------------------------------------------------------------------
+
+    def add_advice(
+        self,
+        round_id: int,
+        text: str,
+        *,
+        giver_id: int | None = None,
+        kind: AdviceKind | str = AdviceKind.SUGGESTION,
+        at: float | None = None,
+        private: bool = False,
+    ) -> Advice:
+        text = check_text(text, "The advice")
+        advice_kind: AdviceKind = _enum(AdviceKind, kind, "kind of advice")
+        the_round = self.round(round_id)
+        if giver_id is not None:
+            self._same_cohort(giver_id, the_round.meeting_id)
+        values = {
+            "round_id": round_id,
+            "giver_id": giver_id,
+            "kind": advice_kind.value,
+            "text": text,
+            "at": time.time() if at is None else float(at),
+            "starred": False,
+            "private": private,
+        }
+        result = self._write(sa.insert(t.advice).values(**values), "The advice")
+        return self.advice_item(result.inserted_primary_key[0])
+
+    def advice_item(self, advice_id: int) -> Advice:
+        rows = self._rows(sa.select(t.advice).where(t.advice.c.id == advice_id))
+        if not rows:
+            raise PeerkitError(f"No advice with id {advice_id}: it may have been deleted.")
+        return _advice(rows[0])
+
+    def advice(self, round_id: int) -> list[Advice]:
+        query = sa.select(t.advice).where(t.advice.c.round_id == round_id).order_by(t.advice.c.id)
+        return [_advice(r) for r in self._rows(query)]
+
+    def edit_advice(self, advice_id: int, **changes: Any) -> Advice:
+        allowed = {"text", "kind", "giver_id", "starred", "private"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise PeerkitError(f"Cannot change {', '.join(sorted(unknown))} of an advice.")
+        item = self.advice_item(advice_id)
+        if "text" in changes:
+            changes["text"] = check_text(changes["text"], "The advice")
+        if "kind" in changes:
+            changes["kind"] = _enum(AdviceKind, changes["kind"], "kind of advice").value
+        if changes.get("giver_id") is not None:
+            self._same_cohort(changes["giver_id"], self.round(item.round_id).meeting_id)
+        self._write(
+            sa.update(t.advice).where(t.advice.c.id == advice_id).values(**changes), "The advice"
+        )
+        return self.advice_item(advice_id)
+
+    def delete_advice(self, advice_id: int) -> None:
+        self.advice_item(advice_id)
+        self._write(sa.delete(t.advice).where(t.advice.c.id == advice_id), "The advice")
+
+    # -- commitments and reviews ----------------------------------------------------------
+
+    def add_commitment(
+        self,
+        owner_id: int,
+        meeting_id: int,
+        text: str,
+        target_date: dt.date | str,
+        *,
+        round_id: int | None = None,
+        weight: float = 1.0,
+        levels: Sequence[str] | None = None,
+        private: bool = False,
+    ) -> Commitment:
+        text = check_text(text, "The commitment")
+        day = _required_day(target_date, "The target date")
+        meeting = self.meeting(meeting_id)
+        self._same_cohort(owner_id, meeting_id)
+        if day < meeting.date:
+            raise PeerkitError(
+                f"The target date {day.isoformat()} is before the meeting "
+                f"({meeting.date.isoformat()}): pick a later date."
+            )
+        if not 0 < float(weight) <= 10:
+            raise PeerkitError(f"A weight of {weight}? Use a number above 0 and at most 10.")
+        stored_levels = None
+        if levels is not None and any(str(x).strip() for x in levels):
+            if len(levels) != 5 or not all(str(x).strip() for x in levels):
+                raise PeerkitError(
+                    "Describe all five levels (−2, −1, 0 expected, +1, +2) or none of them."
+                )
+            stored_levels = json.dumps([check_text(str(x), "A level description") for x in levels])
+        values = {
+            "owner_id": owner_id,
+            "meeting_id": meeting_id,
+            "round_id": round_id,
+            "text": text,
+            "target_date": day,
+            "weight": float(weight),
+            "levels": stored_levels,
+            "private": private,
+        }
+        result = self._write(sa.insert(t.commitments).values(**values), "The commitment")
+        return self.commitment(result.inserted_primary_key[0])
+
+    def commitment(self, commitment_id: int) -> Commitment:
+        rows = self._rows(sa.select(t.commitments).where(t.commitments.c.id == commitment_id))
+        if not rows:
+            raise PeerkitError(f"No commitment with id {commitment_id} in this store.")
+        return _commitment(rows[0])
+
+    def commitments(
+        self,
+        *,
+        meeting_id: int | None = None,
+        owner_id: int | None = None,
+        cohort_id: int | None = None,
+    ) -> list[Commitment]:
+        query = sa.select(t.commitments).order_by(t.commitments.c.id)
+        if meeting_id is not None:
+            query = query.where(t.commitments.c.meeting_id == meeting_id)
+        if owner_id is not None:
+            query = query.where(t.commitments.c.owner_id == owner_id)
+        if cohort_id is not None:
+            query = query.where(
+                t.commitments.c.meeting_id.in_(
+                    sa.select(t.meetings.c.id).where(t.meetings.c.cohort_id == cohort_id)
+                )
+            )
+        return [_commitment(r) for r in self._rows(query)]
+
+    def delete_commitment(self, commitment_id: int) -> None:
+        """Remove a commitment entered by mistake (only while it has no review)."""
+        if self.reviews(commitment_id=commitment_id):
+            raise PeerkitError("This commitment has been reviewed: it stays in the record.")
+        self._write(
+            sa.delete(t.commitments).where(t.commitments.c.id == commitment_id), "The commitment"
+        )
+
+    def record_review(
+        self,
+        commitment_id: int,
+        meeting_id: int,
+        outcome: Outcome | str,
+        *,
+        level: int | None = None,
+        note: str = "",
+        new_target_date: dt.date | str | None = None,
+    ) -> Review:
+        """Record (or correct) the review of a commitment at a meeting."""
+        outcome = Outcome(_enum(Outcome, outcome, "outcome"))
+        commitment, meeting = self.commitment(commitment_id), self.meeting(meeting_id)
+        if meeting.date < self.meeting(commitment.meeting_id).date:
+            raise PeerkitError("A commitment cannot be reviewed before the meeting that made it.")
+        if level is not None and int(level) not in (-2, -1, 0, 1, 2):
+            raise PeerkitError(f"GAS level {level} is out of range: use −2, −1, 0, +1 or +2.")
+        new_day = _day(new_target_date, "The new target date")
+        if outcome is Outcome.RENEGOTIATED:
+            if new_day is None:
+                raise PeerkitError("A renegotiated commitment needs the new target date it sets.")
+            if new_day <= meeting.date:
+                raise PeerkitError("The new target date must be after this meeting.")
+        elif new_day is not None:
+            raise PeerkitError("Only a renegotiated commitment takes a new target date.")
+        values = {
+            "commitment_id": commitment_id,
+            "meeting_id": meeting_id,
+            "outcome": outcome.value,
+            "level": None if level is None else int(level),
+            "note": check_text(note, "The note", allow_empty=True),
+            "new_target_date": new_day,
+        }
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.delete(t.reviews).where(
+                    (t.reviews.c.commitment_id == commitment_id)
+                    & (t.reviews.c.meeting_id == meeting_id)
+                )
+            )
+            conn.execute(sa.insert(t.reviews).values(**values))
+        return self.reviews(commitment_id=commitment_id, meeting_id=meeting_id)[0]
+
+    def reviews(
+        self, *, commitment_id: int | None = None, meeting_id: int | None = None
+    ) -> list[Review]:
+        query = sa.select(t.reviews).order_by(t.reviews.c.id)
+        if commitment_id is not None:
+            query = query.where(t.reviews.c.commitment_id == commitment_id)
+        if meeting_id is not None:
+            query = query.where(t.reviews.c.meeting_id == meeting_id)
+        return [_review(r) for r in self._rows(query)]
+
+    def open_commitments(
+        self, cohort_id: int, *, before_meeting: int | None = None
+    ) -> list[tuple[Commitment, dt.date]]:
+        """Commitments still open (never closed by a review) with their current target date.
+
+        A commitment is closed by a review of done, partial, not done or dropped; a renegotiated
+        one carries forward with its new date. ``before_meeting`` leaves out what that meeting
+        itself made and ignores reviews recorded at it (so a check-in can show what it closed).
+        """
+        closed = {"done", "partial", "not done", "dropped"}
+        reviews_by: dict[int, list[Review]] = {}
+        for review in self.reviews():
+            if before_meeting is not None and review.meeting_id == before_meeting:
+                continue
+            reviews_by.setdefault(review.commitment_id, []).append(review)
+        result = []
+        for c in self.commitments(cohort_id=cohort_id):
+            if before_meeting is not None and c.meeting_id == before_meeting:
+                continue
+            history = reviews_by.get(c.id, [])
+            if any(r.outcome.value in closed for r in history):
+                continue
+            target = c.target_date
+            for r in history:
+                if r.new_target_date:
+                    target = r.new_target_date
+            result.append((c, target))
+        return result
+
+    # -- parking lot ----------------------------------------------------------------------
+
+    def add_parking(self, meeting_id: int, text: str, *, private: bool = False) -> ParkingItem:
+        text = check_text(text, "The parking-lot item")
+        self.meeting(meeting_id)
+        result = self._write(
+            sa.insert(t.parking).values(meeting_id=meeting_id, text=text, private=private),
+            "The parking-lot item",
+        )
+        return ParkingItem(result.inserted_primary_key[0], meeting_id, text, private)
+
+    def parking(self, meeting_id: int) -> list[ParkingItem]:
+        rows = self._rows(
+            sa.select(t.parking)
+            .where(t.parking.c.meeting_id == meeting_id)
+            .order_by(t.parking.c.id)
+        )
+        return [ParkingItem(r.id, r.meeting_id, r.text, bool(r.private)) for r in rows]
+
+    def delete_parking(self, item_id: int) -> None:
+        self._write(sa.delete(t.parking).where(t.parking.c.id == item_id), "The parking-lot item")
+
+    # -- following another window ---------------------------------------------------------
+
+    def change_counter(self) -> Any:
+        """A value that changes whenever another connection commits (for followers)."""
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                return conn.exec_driver_sql("PRAGMA data_version").scalar()
+            return conn.execute(
+                sa.select(
+                    sa.func.count(t.phase_log.c.id),
+                    sa.func.max(t.phase_log.c.id),
+                    sa.func.max(t.advice.c.id),
+                )
+            ).one()
+
+    # -- frames for scoring ---------------------------------------------------------------
+
+    def frames(self, cohort_id: int | None = None) -> dict[str, pd.DataFrame]:
+        """The reviews, members and meetings frames that ``peerkit.scoring`` reads."""
+        import pandas as pd
+
+        meeting_q = sa.select(
+            t.meetings.c.id.label("meeting_id"), t.meetings.c.cohort_id, t.meetings.c.date
+        )
+        member_q = sa.select(
+            t.members.c.id.label("member_id"),
+            t.members.c.cohort_id,
+            t.members.c.name,
+            t.members.c.status,
+            t.members.c.redacted,
+        )
+        made = t.meetings.alias("made")
+        seen = t.meetings.alias("seen")
+        review_q = (
+            sa.select(
+                t.reviews.c.id.label("review_id"),
+                t.reviews.c.commitment_id,
+                t.commitments.c.owner_id,
+                made.c.cohort_id,
+                t.commitments.c.meeting_id.label("made_meeting_id"),
+                t.commitments.c.target_date.label("original_target"),
+                t.commitments.c.weight,
+                t.commitments.c.levels.is_not(None).label("levels_defined"),
+                t.reviews.c.meeting_id.label("review_meeting_id"),
+                seen.c.date.label("reviewed_on"),
+                t.reviews.c.outcome,
+                t.reviews.c.level,
+                t.reviews.c.new_target_date,
+            )
+            .join(t.commitments, t.commitments.c.id == t.reviews.c.commitment_id)
+            .join(made, made.c.id == t.commitments.c.meeting_id)
+            .join(seen, seen.c.id == t.reviews.c.meeting_id)
+        )
+        if cohort_id is not None:
+            meeting_q = meeting_q.where(t.meetings.c.cohort_id == cohort_id)
+            member_q = member_q.where(t.members.c.cohort_id == cohort_id)
+            review_q = review_q.where(made.c.cohort_id == cohort_id)
+        with self._connect() as conn:
+            meetings = pd.read_sql(meeting_q, conn)
+            members = pd.read_sql(member_q, conn)
+            reviews = pd.read_sql(review_q, conn)
+        for frame, cols in (
+            (meetings, ["date"]),
+            (reviews, ["original_target", "reviewed_on", "new_target_date"]),
+        ):
+            for col in cols:
+                frame[col] = pd.to_datetime(frame[col])
+        members["redacted"] = members["redacted"].astype(bool)
+        reviews["levels_defined"] = reviews["levels_defined"].astype(bool)
+        reviews["level"] = reviews["level"].astype("Int64")
+        # The target a review judged: the original date, or the one the last renegotiation set.
+        reviews = reviews.sort_values(["commitment_id", "reviewed_on"], kind="stable")
+        previous = reviews.groupby("commitment_id")["new_target_date"].shift()
+        previous = previous.groupby(reviews["commitment_id"]).ffill()
+        reviews["target_date"] = previous.fillna(reviews["original_target"])
+        reviews = reviews.drop(columns="original_target").reset_index(drop=True)
+        return {"reviews": reviews, "members": members, "meetings": meetings}
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _same_cohort(self, member_id: int, meeting_id: int) -> Member:
+        member, meeting = self.member(member_id), self.meeting(meeting_id)
+        if member.cohort_id != meeting.cohort_id:
+            raise PeerkitError(f"{member.name} is not a member of this meeting's cohort.")
+        return member
+
+    def counts(self) -> dict[str, int]:
+        """How many rows each table holds (for reports and tests)."""
+        with self._connect() as conn:
+            return {
+                table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+                or 0
+                for table in t.metadata.sorted_tables
+            }
+
+    def bulk_insert(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+        """Insert many rows in one transaction (demo and benchmark generators)."""
+        rows = list(rows)
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(sa.insert(t.metadata.tables[table]), rows)
+
+
+def _enum(kind: Any, value: Any, what: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(k.value for k in kind)
+        raise PeerkitError(f"Unknown {what} {value!r}: use one of {choices}.") from None
+
+
+def _integrity_message(exc: IntegrityError) -> str:
+    text = str(exc.orig)
+    if "UNIQUE" in text.upper():
+        return "that name is already taken"
+    if "FOREIGN KEY" in text.upper():
+        return "it refers to something that does not exist"
+    return text
+
+
+def _member(r: Any) -> Member:
+    return Member(
+        r.id,
+        r.cohort_id,
+        r.name,
+        r.email,
+        r.role,
+        r.joined,
+        MemberStatus(r.status),
+        r.left_on,
+        bool(r.redacted),
+    )
+
+
+def _meeting(r: Any) -> Meeting:
+    return Meeting(r.id, r.cohort_id, r.date, r.place, r.planned_minutes, r.next_date)
+
+
+def _round(r: Any) -> Round:
+    return Round(
+        r.id, r.meeting_id, r.presenter_id, r.format_name, r.issue, r.position, bool(r.private)
+    )
+
+
+def _advice(r: Any) -> Advice:
+    return Advice(
+        r.id,
+        r.round_id,
+        r.giver_id,
+        AdviceKind(r.kind),
+        r.text,
+        r.at,
+        bool(r.starred),
+        bool(r.private),
+    )
+
+
+def _commitment(r: Any) -> Commitment:
+    levels = tuple(json.loads(r.levels)) if r.levels else None
+    return Commitment(
+        r.id,
+        r.owner_id,
+        r.meeting_id,
+        r.round_id,
+        r.text,
+        r.target_date,
+        r.weight,
+        levels,
+        bool(r.private),
+    )
+
+
+def _review(r: Any) -> Review:
+    return Review(
+        r.id,
+        r.commitment_id,
+        r.meeting_id,
+        Outcome(r.outcome),
+        r.level,
+        r.note,
+        r.new_target_date,
+    )
+
+
+__all__ = ["DEFAULT_DB", "HEAD", "Store", "database_url"]
