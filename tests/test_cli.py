@@ -1,0 +1,101 @@
+"""The `peerkit` command: every command helps, lists one line per thing, fails in one plain line."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from peerkit.cli import cli
+
+README = Path(__file__).parents[1] / "README.md"
+COMMANDS = sorted(cli.commands)
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def peerkit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The real console entry point, in its own process (as a user runs it)."""
+    code = "from peerkit.cli import main; main()"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_text(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert cli.commands[command].help, f"{command} has no help text"
+    assert "Usage: cli " + command in result.output or "Usage:" in result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_is_named_in_the_readme(command):
+    assert re.search(rf"peerkit {command}\b", README.read_text(encoding="utf-8")), command
+
+
+def test_demo_builds_the_cohort_and_lists_it(tmp_path):
+    db = str(tmp_path / "demo.db")
+    result = run("demo", "--db", db, "--today", "2026-11-21")
+    assert result.exit_code == 0
+    assert "12 members, 14 meetings" in result.output
+    members = run("members", "--db", db).output.splitlines()
+    assert len(members) == 12
+    assert any("Tom Keller" in line and "left" in line for line in members)
+    meetings = run("meetings", "--db", db).output.splitlines()
+    assert len(meetings) == 14
+    assert meetings[-1].split()[1] == "2026-10-06"
+
+
+def test_the_store_comes_from_the_environment_too(tmp_path):
+    db = str(tmp_path / "env.db")
+    assert run("demo", env={"PEERKIT_DB": db}).exit_code == 0
+    assert len(run("members", env={"PEERKIT_DB": db}).output.splitlines()) == 12
+
+
+def test_formats_lists_one_line_per_format_and_validates_a_file(tmp_path):
+    lines = run("formats").output.splitlines()
+    assert len(lines) == 6 and lines[0].startswith("mastermind hot seat (35 min)")
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("name: Clinic\nphases:\n  - {name: Ask, minutes: 3}\n", encoding="utf-8")
+    lines = run("formats", "--file", str(mine)).output.splitlines()
+    assert len(lines) == 7 and lines[-1].startswith("Clinic (3 min): Ask 3")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["members", "--db", "{tmp}/none.db"], "Error: No peerkit store at"),
+        (["meetings", "--db", "{tmp}/none.db"], "Error: No peerkit store at"),
+        (["demo", "--db", "{tmp}/no/such/dir/x.db"], "Error: Folder"),
+        (["demo", "--db", "{tmp}/x.db", "--today", "yesterday"], "Error: --today 'yesterday'"),
+        (["formats", "--file", "{tmp}/nope.yaml"], "nope.yaml: no such file"),
+        (["formats", "--file", "{tmp}/bad.yaml"], "bad.yaml:3: phase 'a': minutes must be"),
+        (["demo", "--seed", "many"], "Error: Invalid value for '--seed'"),
+        (["frobnicate"], "Error: No such command 'frobnicate'"),
+    ],
+)
+def test_errors_are_one_plain_line_on_stderr_and_a_nonzero_exit(tmp_path, args, message):
+    (tmp_path / "bad.yaml").write_text("name: X\nphases:\n  - {name: a, minutes: 0}\n")
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    result = peerkit(*args, cwd=tmp_path)
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_refuses_to_overwrite_a_store_without_force(tmp_path):
+    db = tmp_path / "d.db"
+    assert peerkit("demo", "--db", str(db)).returncode == 0
+    again = peerkit("demo", "--db", str(db))
+    assert again.returncode == 1 and "use --force" in again.stderr
+    assert peerkit("demo", "--db", str(db), "--force").returncode == 0

@@ -1,0 +1,68 @@
+"""The demo cohort looks like a real year of a peer group, and is the same for the same seed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peerkit.demo import build_demo
+from peerkit.store import Store
+
+TODAY = dt.date(2026, 11, 21)  # the same day as conftest.demo_db
+
+
+def snapshot(store: Store) -> list:
+    rows = []
+    for m in store.meetings():
+        rows.append((m.date, m.place, sorted(store.attendance(m.id).items())))
+        for r in store.rounds(m.id):
+            rows.append((r.presenter_id, r.format_name, r.issue, len(store.phase_events(r.id))))
+            rows += [(a.giver_id, a.kind, a.text, a.starred) for a in store.advice(r.id)]
+    rows += [(c.owner_id, c.text, c.target_date) for c in store.commitments()]
+    rows += [(r.commitment_id, r.outcome, r.new_target_date) for r in store.reviews()]
+    return rows
+
+
+def test_same_seed_same_cohort_other_seed_other_cohort(tmp_path):
+    stores = {}
+    for name, seed in (("a", 3), ("b", 3), ("c", 4)):
+        stores[name] = Store(tmp_path / f"{name}.db")
+        build_demo(stores[name], seed=seed, today=TODAY)
+    assert snapshot(stores["a"]) == snapshot(stores["b"])
+    assert snapshot(stores["a"]) != snapshot(stores["c"])
+
+
+def test_demo_is_a_year_of_monthly_meetings_with_one_member_who_left(demo_db):
+    store = Store(demo_db)
+    [cohort] = store.cohorts()
+    members = store.members(cohort.id)
+    meetings = store.meetings(cohort.id)
+    assert len(members) == 12 and len(meetings) >= 12
+    assert [m.name for m in members if m.status.value == "left"] == ["Tom Keller"]
+    gaps = {(b.date - a.date).days for a, b in zip(meetings, meetings[1:], strict=False)}
+    assert gaps <= set(range(28, 36))
+    assert meetings[-1].date < TODAY
+    for meeting in meetings:
+        assert 2 <= len(store.rounds(meeting.id)) <= 3
+
+
+def test_demo_has_reliable_and_unreliable_members(demo_db):
+    store = Store(demo_db)
+    rates = {}
+    for m in store.members():
+        outcomes = [
+            r.outcome.value
+            for c in store.commitments(owner_id=m.id)
+            for r in store.reviews(commitment_id=c.id)
+        ]
+        if len(outcomes) >= 3:
+            rates[m.name] = outcomes.count("done") / len(outcomes)
+    assert max(rates.values()) >= 0.8
+    assert min(rates.values()) <= 0.5
+
+
+def test_demo_leaves_commitments_due_for_the_next_meeting(demo_db):
+    store = Store(demo_db)
+    [cohort] = store.cohorts()
+    due = [c for c, target in store.open_commitments(cohort.id) if target <= TODAY]
+    assert due, "the next meeting's check-in should have something to review"
+    assert all(isinstance(target, dt.date) for _, target in store.open_commitments(cohort.id))
