@@ -115,6 +115,52 @@ def meetings(db: str, cohort: str | None) -> None:
             )
 
 
+@cli.command()
+@db_option
+@cohort_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8866, show_default=True, type=int, help="Port to listen on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the console in a browser.")
+@click.option(
+    "--preheat", is_flag=True, help="Keep a warm kernel per page (faster first paint, more memory)."
+)
+def serve(
+    db: str, cohort: str | None, host: str, port: int, open_browser: bool, preheat: bool
+) -> None:
+    """Serve the facilitator console and the projector view (Voila) until Ctrl-C."""
+    from peerkit.serve import ServeError
+    from peerkit.serve import serve as run_voila
+    from peerkit.store import database_url
+
+    with open_store(db) as store:  # refuse a missing or newer store before starting anything
+        store.cohort(cohort)
+    env = {"PEERKIT_COHORT": cohort} if cohort else {}
+    try:
+        code = run_voila(
+            notebooks_dir(),
+            db_url=database_url(db),
+            host=host,
+            port=port,
+            open_browser=open_browser,
+            extra_env=env,
+            preheat=preheat,
+        )
+    except ServeError as exc:
+        raise PeerkitError(str(exc)) from None
+    sys.exit(code)
+
+
+def notebooks_dir() -> Path:
+    """The dashboard notebooks: the checkout's, or the copy installed with the package."""
+    checkout = Path(__file__).resolve().parents[1] / "notebooks"
+    if (checkout / "facilitator.ipynb").exists():
+        return checkout
+    installed = Path(sys.prefix) / "share" / "peerkit" / "notebooks"
+    if (installed / "facilitator.ipynb").exists():
+        return installed
+    raise PeerkitError("The dashboard notebooks are missing: reinstall peerkit.")
+
+
 def _date(text: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)

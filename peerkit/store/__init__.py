@@ -6,7 +6,8 @@ import datetime as dt
 import json
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,8 +42,8 @@ if TYPE_CHECKING:
 
 #: The newest schema this peerkit knows; a store at a revision not in KNOWN_REVISIONS was written
 #: by a newer peerkit and is refused untouched.
-HEAD = "0002"
-KNOWN_REVISIONS = ("0001", "0002")
+HEAD = "0003"
+KNOWN_REVISIONS = ("0001", "0002", "0003")
 DEFAULT_DB = "peerkit.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -790,20 +791,78 @@ class Store:
     def delete_parking(self, item_id: int) -> None:
         self._write(sa.delete(t.parking).where(t.parking.c.id == item_id), "The parking-lot item")
 
-    # -- following another window ---------------------------------------------------------
+    # -- what the screens show, and following another window ------------------------------
 
-    def change_counter(self) -> Any:
-        """A value that changes whenever another connection commits (for followers)."""
-        with self.engine.connect() as conn:
-            if self.is_sqlite:
-                return conn.exec_driver_sql("PRAGMA data_version").scalar()
-            return conn.execute(
-                sa.select(
-                    sa.func.count(t.phase_log.c.id),
-                    sa.func.max(t.phase_log.c.id),
-                    sa.func.max(t.advice.c.id),
+    def set_screen(
+        self,
+        cohort_id: int,
+        *,
+        meeting_id: int | None = None,
+        round_id: int | None = None,
+        chatham_house: bool | None = None,
+    ) -> Screen:
+        """Point the cohort's screens (console and projector) at a meeting and round."""
+        current = self.screen(cohort_id)
+        new = Screen(
+            cohort_id,
+            current.meeting_id if meeting_id is None else meeting_id,
+            current.round_id if round_id is None else (round_id or None),
+            current.chatham_house if chatham_house is None else bool(chatham_house),
+        )
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(t.screens).where(t.screens.c.cohort_id == cohort_id))
+            conn.execute(
+                sa.insert(t.screens).values(
+                    cohort_id=cohort_id,
+                    meeting_id=new.meeting_id,
+                    round_id=new.round_id,
+                    chatham_house=new.chatham_house,
                 )
-            ).one()
+            )
+        return new
+
+    def screen(self, cohort_id: int) -> Screen:
+        rows = self._rows(sa.select(t.screens).where(t.screens.c.cohort_id == cohort_id))
+        if not rows:
+            return Screen(cohort_id)
+        r = rows[0]
+        return Screen(cohort_id, r.meeting_id, r.round_id, bool(r.chatham_house))
+
+    def watcher(self) -> Callable[[], bool]:
+        """A function that says whether anything was committed since it last looked.
+
+        On SQLite it polls ``PRAGMA data_version`` on its own long-lived connection (cheap: no
+        table is read); elsewhere it compares the newest row ids of the tables that change
+        during a meeting.
+        """
+        if self.is_sqlite:
+            import sqlite3
+
+            raw = sqlite3.connect(self.url.split("///", 1)[1], check_same_thread=False)
+            probe = "PRAGMA data_version"
+        else:
+            raw = None
+            probe = ""
+        last: list[Any] = [None]
+
+        def look() -> Any:
+            if raw is not None:
+                return raw.execute(probe).fetchone()[0]
+            with self.engine.connect() as conn:
+                return tuple(
+                    conn.execute(
+                        sa.select(*[sa.func.max(table.c[key]) for table, key in _WATCHED])
+                    ).one()
+                )
+
+        def changed() -> bool:
+            value = look()
+            moved = last[0] is not None and value != last[0]
+            last[0] = value
+            return moved
+
+        changed()
+        return changed
 
     # -- frames for scoring ---------------------------------------------------------------
 
@@ -893,6 +952,19 @@ class Store:
                 conn.execute(sa.insert(t.metadata.tables[table]), rows)
 
 
+@dataclass(frozen=True)
+class Screen:
+    """What a cohort's console and projector show."""
+
+    cohort_id: int
+    meeting_id: int | None = None
+    round_id: int | None = None
+    chatham_house: bool = False
+
+
+_WATCHED = ((t.phase_log, "id"), (t.advice, "id"), (t.commitments, "id"), (t.reviews, "id"))
+
+
 def _enum(kind: Any, value: Any, what: str) -> Any:
     try:
         return kind(value)
@@ -974,4 +1046,4 @@ def _review(r: Any) -> Review:
     )
 
 
-__all__ = ["DEFAULT_DB", "HEAD", "Store", "database_url"]
+__all__ = ["DEFAULT_DB", "HEAD", "Screen", "Store", "database_url"]

@@ -132,3 +132,12 @@ parking = Table(
     Column("text", Text, nullable=False),
     Column("private", Boolean, nullable=False, default=False),
 )
+
+screens = Table(
+    "screens",
+    metadata,
+    Column("cohort_id", Integer, ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True),
+    Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="SET NULL")),
+    Column("round_id", Integer, ForeignKey("rounds.id", ondelete="SET NULL")),
+    Column("chatham_house", Boolean, nullable=False, default=False),
+)

@@ -1,0 +1,188 @@
+"""What the live screens show, read from the store: the hot seat, its phase, the queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peerkit.formats import get_format
+from peerkit.meeting import RoundState, Status, format_plan, replay
+from peerkit.model import (
+    COMMITMENT_CAP,
+    Advice,
+    Attendance,
+    Format,
+    Meeting,
+    Member,
+    PeerkitError,
+    Round,
+)
+from peerkit.store import Store
+
+
+@dataclass(frozen=True)
+class RoundView:
+    """Everything a screen needs to draw one round at one moment."""
+
+    round: Round
+    presenter: str
+    format: Format
+    state: RoundState
+    now: float
+
+    @property
+    def status(self) -> Status:
+        return self.state.status
+
+    @property
+    def phase_name(self) -> str:
+        if self.status is Status.READY:
+            return "Ready to start"
+        if self.status is Status.FINISHED:
+            return "Round finished"
+        return self.format.phases[self.state.phase].name
+
+    @property
+    def instruction(self) -> str:
+        if self.status in (Status.RUNNING, Status.PAUSED):
+            return self.format.phases[self.state.phase].instruction
+        if self.status is Status.READY:
+            return f"{self.presenter} is next on the hot seat."
+        return "Thank you. Commitments are recorded."
+
+    @property
+    def next_phase(self) -> str:
+        if self.status is Status.READY:
+            return self.format.phases[0].name
+        index = self.state.phase + 1
+        if self.status is Status.FINISHED or index >= len(self.format.phases):
+            return "End of round"
+        return self.format.phases[index].name
+
+    @property
+    def remaining(self) -> float:
+        if self.status is Status.READY:
+            return self.state.allowed(0)
+        if self.status is Status.FINISHED:
+            return 0.0
+        return self.state.remaining(self.now)
+
+    @property
+    def shows_advice(self) -> bool:
+        """The room sees the advice list in advice and commitment phases, unless the presenter
+        has turned away."""
+        if self.status is Status.FINISHED:
+            return True
+        if self.status is Status.READY:
+            return False
+        phase = self.format.phases[self.state.phase]
+        return (phase.advice or phase.commitments) and not phase.presenter_away
+
+    @property
+    def phase_table(self) -> list[tuple[str, float, float, str]]:
+        """(phase, planned minutes, used minutes, mark) for each phase; mark is "now" or ""."""
+        used = self.state.used_at(self.now)
+        rows = []
+        for i, phase in enumerate(self.format.phases):
+            mark = ""
+            if self.status in (Status.RUNNING, Status.PAUSED) and i == self.state.phase:
+                mark = "now"
+            elif self.status is Status.FINISHED or (
+                self.status is not Status.READY and i < self.state.phase
+            ):
+                mark = "done"
+            rows.append((phase.name, self.state.allowed(i) / 60, used[i] / 60, mark))
+        return rows
+
+
+def round_view(store: Store, rnd: Round, formats: dict[str, Format], now: float) -> RoundView:
+    fmt = formats.get(rnd.format_name) or get_format(rnd.format_name, formats)
+    state = replay(format_plan(fmt), store.phase_events(rnd.id))
+    presenter = store.member(rnd.presenter_id).name
+    return RoundView(rnd, presenter, fmt, state, now)
+
+
+def round_status(store: Store, rnd: Round, formats: dict[str, Format]) -> Status:
+    fmt = formats.get(rnd.format_name)
+    if fmt is None:
+        return Status.READY
+    return replay(format_plan(fmt), store.phase_events(rnd.id)).status
+
+
+def present_members(store: Store, meeting: Meeting) -> list[Member]:
+    """Who is in the room: marked present, or everyone active when attendance is not taken yet."""
+    attendance = store.attendance(meeting.id)
+    active = store.members(meeting.cohort_id, include_left=False)
+    if not attendance:
+        return active
+    return [m for m in active if attendance.get(m.id) is Attendance.PRESENT]
+
+
+def last_presented(store: Store, cohort_id: int, before: dt.date) -> dict[int, dt.date]:
+    """When each member last sat on the hot seat, before ``before``."""
+    last: dict[int, dt.date] = {}
+    for meeting in store.meetings(cohort_id):
+        if meeting.date >= before:
+            continue
+        for rnd in store.rounds(meeting.id):
+            last[rnd.presenter_id] = max(last.get(rnd.presenter_id, meeting.date), meeting.date)
+    return last
+
+
+def suggested_queue(store: Store, meeting: Meeting) -> list[tuple[Member, dt.date | None]]:
+    """Present members not yet queued, who presented least recently first (never: first of all)."""
+    queued = {r.presenter_id for r in store.rounds(meeting.id)}
+    last = last_presented(store, meeting.cohort_id, meeting.date)
+    candidates = [m for m in present_members(store, meeting) if m.id not in queued]
+    candidates.sort(key=lambda m: (last.get(m.id, dt.date.min), m.name))
+    return [(m, last.get(m.id)) for m in candidates]
+
+
+def open_count(store: Store, cohort_id: int) -> dict[int, int]:
+    """How many open commitments each member carries."""
+    counts: dict[int, int] = {}
+    for commitment, _ in store.open_commitments(cohort_id):
+        counts[commitment.owner_id] = counts.get(commitment.owner_id, 0) + 1
+    return counts
+
+
+def commitment_warning(store: Store, cohort_id: int, owner: Member) -> str:
+    """A gentle warning when a member takes on more than the cap of open commitments."""
+    count = open_count(store, cohort_id).get(owner.id, 0)
+    if count > COMMITMENT_CAP:
+        return (
+            f"{owner.name} now has {count} open commitments (more than {COMMITMENT_CAP}): "
+            "a member who commits to everything does nothing. Consider dropping one."
+        )
+    return ""
+
+
+def meeting_for_today(store: Store, cohort_id: int, today: dt.date) -> Meeting:
+    """Today's meeting, created with the usual place and length when there is none yet."""
+    meetings = store.meetings(cohort_id)
+    for meeting in meetings:
+        if meeting.date == today:
+            return meeting
+    previous = meetings[-1] if meetings else None
+    return store.add_meeting(
+        cohort_id,
+        today,
+        place=previous.place if previous else "",
+        planned_minutes=previous.planned_minutes if previous else 180,
+    )
+
+
+def giver_name(advice: Advice, names: dict[int, str], chatham_house: bool) -> str:
+    if chatham_house:
+        return "A member"
+    return names.get(advice.giver_id, "Anonymous") if advice.giver_id else "Anonymous"
+
+
+def current_round(store: Store, cohort_id: int) -> Round | None:
+    screen = store.screen(cohort_id)
+    if screen.round_id is None:
+        return None
+    try:
+        return store.round(screen.round_id)
+    except PeerkitError:
+        return None

@@ -1,0 +1,622 @@
+"""The facilitator's console: meeting, attendance, hot-seat queue, round controls, capture."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import time
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from peerkit import live
+from peerkit.formats import load_formats
+from peerkit.meeting import RoundClock, Status, meeting_budget
+from peerkit.model import AdviceKind, Attendance, Cohort, Format, PeerkitError
+from peerkit.store import Store
+from peerkit.widgets.entry import EntryBox
+from peerkit.widgets.follow import follow
+from peerkit.widgets.timer import Timer
+
+ROUND_BUTTONS = (
+    ("Start", "start", "play"),
+    ("Pause", "pause", "pause"),
+    ("Resume", "resume", "play"),
+    ("+1 min", "extend", "plus"),
+    ("Previous phase", "previous", "step-backward"),
+    ("Next phase", "next", "step-forward"),
+    ("Finish round", "finish", "flag-checkered"),
+)
+KIND_LABELS = [(k.value.capitalize(), k.value) for k in AdviceKind]
+#: The "given by" choice for anonymous advice (a dropdown's None means "nothing chosen").
+ANONYMOUS = 0
+
+
+def _h(text: object) -> str:
+    """User text as text, never markup."""
+    return html.escape(str(text), quote=True)
+
+
+def _button(description: str, style: str = "", icon: str = "") -> w.Button:
+    button = w.Button(description=description, tooltip=description, button_style=style, icon=icon)
+    button.add_class("peerkit-button")
+    return button
+
+
+class Console(w.VBox):
+    """Everything the facilitator needs during a meeting; every click is stored, then redrawn."""
+
+    def __init__(
+        self,
+        store: Store,
+        cohort: Cohort,
+        *,
+        formats: dict[str, Format] | None = None,
+        clock: Callable[[], float] = time.time,
+        today: dt.date | None = None,
+        meeting_id: int | None = None,
+        chime: bool = True,
+    ) -> None:
+        self.store, self.cohort, self.clock = store, cohort, clock
+        self.formats = formats if formats is not None else load_formats()
+        self.today = today or dt.date.today()
+        self._editing: int | None = None
+        self._owner_round: int | None = None
+        self._building = False
+
+        self.title = w.HTML(f"<h1 class='peerkit-title'>{_h(cohort.name)} · console</h1>")
+        self.meeting_pick = w.Dropdown(description="Meeting", options=[])
+        self.today_button = _button("Open today's meeting", icon="calendar")
+        self.chatham = w.Checkbox(description="Chatham House mode (no names on screen)")
+        self.budget = w.HTML()
+        self.fit_button = _button("Fit agenda to time", icon="compress")
+        self.status = w.HTML()
+        self.status.add_class("peerkit-status")
+
+        self.attendance_box = w.VBox()
+
+        self.queue_table = w.HTML()
+        self.queue_presenter = w.Dropdown(description="Presenter", options=[])
+        self.queue_format = w.Dropdown(
+            description="Format", options=list(self.formats), value=next(iter(self.formats))
+        )
+        self.queue_issue = w.Text(description="Issue", placeholder="The problem, in a sentence")
+        self.queue_button = _button("Add to queue", icon="user-plus")
+        self.round_pick = w.Dropdown(description="On screen", options=[])
+
+        self.timer = Timer(size="console", chime=chime)
+        self.round_buttons = {key: _button(text, icon=icon) for text, key, icon in ROUND_BUTTONS}
+        self.round_buttons["start"].button_style = "success"
+        self.round_buttons["next"].button_style = "primary"
+        self.phase_table = w.HTML()
+
+        self.giver = w.Dropdown(description="Given by", options=[])
+        self.kind = w.ToggleButtons(description="Kind", options=KIND_LABELS, value="suggestion")
+        self.advice_entry = EntryBox(label="Advice", placeholder="Type the advice; Enter saves")
+        self.advice_button = _button("Add advice", "primary", "plus")
+        self.edit_button = _button("Edit last advice", icon="pencil")
+        self.delete_button = _button("Delete last advice", "danger", "trash")
+        self.cancel_edit = _button("Cancel edit")
+        self.cancel_edit.layout.display = "none"
+        self.advice_list = w.VBox()
+
+        self.owner = w.Dropdown(description="Owner", options=[])
+        self.commit_entry = EntryBox(
+            label="Commitment", placeholder="What will be done; Enter saves", rows=2
+        )
+        self.target = w.DatePicker(description="Target date")
+        self.weight = w.BoundedFloatText(description="Weight", value=1.0, min=0.5, max=10, step=0.5)
+        self.levels = [
+            w.Text(description=label, placeholder="optional")
+            for label in ("−2 much less", "−1 less", "0 expected", "+1 more", "+2 much more")
+        ]
+        self.levels_box = w.Accordion(children=[w.VBox(self.levels)], titles=("GAS levels",))
+        self.levels_box.selected_index = None
+        self.commit_button = _button("Add commitment", "primary", "check")
+        self.commit_warning = w.HTML()
+        self.commit_list = w.HTML()
+
+        self.parking_entry = EntryBox(label="Parking lot", placeholder="A topic for later")
+        self.parking_button = _button("Add to parking lot", icon="thumb-tack")
+        self.parking_list = w.HTML()
+        self.next_date = w.DatePicker(description="Next meeting")
+        self.next_button = _button("Save next meeting date", icon="calendar")
+
+        self._wire()
+        super().__init__(children=self._layout())
+        self.add_class("peerkit-console")
+        self._load_meetings(meeting_id)
+        self.refresh()
+        self._follower = follow(store, self.refresh)
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _layout(self) -> list[w.Widget]:
+        controls = w.HBox(list(self.round_buttons.values()))
+        controls.add_class("peerkit-controls")
+        advice = w.VBox(
+            [
+                w.HTML("<h3>Advice</h3>"),
+                w.HBox([self.giver, self.kind]),
+                self.advice_entry,
+                w.HBox(
+                    [self.advice_button, self.edit_button, self.delete_button, self.cancel_edit]
+                ),
+                self.advice_list,
+            ]
+        )
+        commitments = w.VBox(
+            [
+                w.HTML("<h3>Commitments</h3>"),
+                w.HBox([self.owner, self.target, self.weight]),
+                self.commit_entry,
+                self.levels_box,
+                self.commit_button,
+                self.commit_warning,
+                self.commit_list,
+            ]
+        )
+        hot_seat = w.VBox(
+            [
+                w.HTML("<h2>Hot-seat queue</h2>"),
+                self.queue_table,
+                w.HBox([self.queue_presenter, self.queue_format]),
+                w.HBox([self.queue_issue, self.queue_button]),
+                w.HTML("<h2>Round</h2>"),
+                self.round_pick,
+                self.timer,
+                controls,
+                self.phase_table,
+                advice,
+                commitments,
+            ]
+        )
+        parking = w.VBox(
+            [
+                self.parking_entry,
+                self.parking_button,
+                self.parking_list,
+                w.HBox([self.next_date, self.next_button]),
+            ]
+        )
+        self.tabs = w.Tab(
+            children=[hot_seat, self.attendance_box, parking],
+            titles=("Hot seat", "Attendance", "Parking lot & close"),
+        )
+        header = w.VBox(
+            [
+                self.title,
+                w.HBox([self.meeting_pick, self.today_button, self.chatham]),
+                w.HBox([self.budget, self.fit_button]),
+                self.status,
+            ]
+        )
+        return [header, self.tabs]
+
+    def _wire(self) -> None:
+        self.meeting_pick.observe(self._on_meeting, "value")
+        self.today_button.on_click(lambda _: self._act(self._open_today))
+        self.chatham.observe(self._on_chatham, "value")
+        self.fit_button.on_click(lambda _: self._act(self._fit))
+        self.queue_button.on_click(lambda _: self._act(self._queue))
+        self.round_pick.observe(self._on_round, "value")
+        for key, button in self.round_buttons.items():
+            button.on_click(lambda _, key=key: self._act(lambda: self._round_command(key)))
+        self.advice_entry.on_submit(self._then_redraw(self._save_advice))
+        self.advice_button.on_click(lambda _: self._act(self.advice_entry.submit))
+        self.edit_button.on_click(lambda _: self._act(self._edit_last))
+        self.cancel_edit.on_click(lambda _: self._act(self._stop_editing))
+        self.delete_button.on_click(lambda _: self._act(self._delete_last))
+        self.commit_entry.on_submit(self._then_redraw(self._save_commitment))
+        self.commit_button.on_click(lambda _: self._act(self.commit_entry.submit))
+        self.owner.observe(lambda _: self._show_commit_warning(), "value")
+        self.parking_entry.on_submit(self._then_redraw(self._save_parking))
+        self.parking_button.on_click(lambda _: self._act(self.parking_entry.submit))
+        self.next_button.on_click(lambda _: self._act(self._save_next_date))
+
+    # -- the one way every click goes: store first, then redraw ---------------------------
+
+    def _act(self, action: Callable[[], object]) -> None:
+        self._say("")
+        try:
+            action()
+        except PeerkitError as exc:
+            self._say(str(exc), error=True)
+        except Exception as exc:  # keep the console alive whatever happens
+            self._say(
+                f"Something went wrong ({type(exc).__name__}: {exc}); nothing was lost.", True
+            )
+        self.refresh()
+
+    def _then_redraw(self, save: Callable[[str], None]) -> Callable[[str], None]:
+        """An entry box's saver that redraws after saving; errors stay beside the box."""
+
+        def saver(text: str) -> None:
+            save(text)
+            self.refresh()
+
+        return saver
+
+    def _say(self, message: str, error: bool = False) -> None:
+        if not message:
+            self.status.value = ""
+        elif error:
+            self.status.value = (
+                f"<div role='alert' class='peerkit-error'>⚠ Not done: {_h(message)}</div>"
+            )
+        else:
+            self.status.value = f"<div role='status' class='peerkit-note'>{_h(message)}</div>"
+
+    # -- meeting ----------------------------------------------------------------------------
+
+    @property
+    def meeting_id(self) -> int | None:
+        return self.meeting_pick.value
+
+    def _load_meetings(self, select: int | None = None) -> None:
+        meetings = self.store.meetings(self.cohort.id)
+        options = [(f"{m.date.isoformat()} · {m.place or 'no place'}", m.id) for m in meetings]
+        screen = self.store.screen(self.cohort.id)
+        chosen = select or screen.meeting_id or (meetings[-1].id if meetings else None)
+        self._building = True
+        try:
+            self.meeting_pick.options = options[::-1]
+            if chosen in {m.id for m in meetings}:
+                self.meeting_pick.value = chosen
+            self.chatham.value = screen.chatham_house
+        finally:
+            self._building = False
+        if self.meeting_id and self.meeting_id != screen.meeting_id:
+            self.store.set_screen(self.cohort.id, meeting_id=self.meeting_id, round_id=0)
+
+    def _open_today(self) -> None:
+        meeting = live.meeting_for_today(self.store, self.cohort.id, self.today)
+        self.store.set_screen(self.cohort.id, meeting_id=meeting.id, round_id=0)
+        self._load_meetings(meeting.id)
+        self._say(f"Today's meeting ({meeting.date.isoformat()}) is open.")
+
+    def _on_meeting(self, change: dict[str, Any]) -> None:
+        if not self._building and change["new"]:
+            self._act(
+                lambda: self.store.set_screen(self.cohort.id, meeting_id=change["new"], round_id=0)
+            )
+
+    def _on_chatham(self, change: dict[str, Any]) -> None:
+        if not self._building:
+            self._act(lambda: self.store.set_screen(self.cohort.id, chatham_house=change["new"]))
+
+    def _fit(self) -> None:
+        if self.meeting_id is None:
+            raise PeerkitError("Open a meeting first.")
+        budget = meeting_budget(self.store, self.meeting_id, self.formats, self.clock())
+        if not budget.fits:
+            raise PeerkitError(budget.message)
+        if budget.scale >= 1.0:
+            self._say("The agenda already fits.")
+            return
+        for rnd in self.store.rounds(self.meeting_id):
+            clock = self._clock_for(rnd.id)
+            if clock.state.status is not Status.FINISHED:
+                clock.fit(budget.scale)
+
+    # -- rounds -----------------------------------------------------------------------------
+
+    def _queue(self) -> None:
+        if self.meeting_id is None:
+            raise PeerkitError("Open a meeting first.")
+        if self.queue_presenter.value is None:
+            raise PeerkitError("Choose who presents.")
+        rnd = self.store.add_round(
+            self.meeting_id,
+            self.queue_presenter.value,
+            self.queue_format.value,
+            issue=self.queue_issue.value,
+        )
+        self.queue_issue.value = ""
+        if self.store.screen(self.cohort.id).round_id is None:
+            self.store.set_screen(self.cohort.id, round_id=rnd.id)
+
+    def _on_round(self, change: dict[str, Any]) -> None:
+        if not self._building and change["new"]:
+            self._act(lambda: self.store.set_screen(self.cohort.id, round_id=change["new"]))
+
+    @property
+    def round_id(self) -> int | None:
+        return self.round_pick.value
+
+    def _clock_for(self, round_id: int) -> RoundClock:
+        rnd = self.store.round(round_id)
+        fmt = self.formats.get(rnd.format_name)
+        if fmt is None:
+            raise PeerkitError(f"The format {rnd.format_name!r} is not loaded here.")
+        return RoundClock(self.store, round_id, fmt, self.clock)
+
+    def _round_command(self, key: str) -> None:
+        if self.round_id is None:
+            raise PeerkitError("Add a round to the queue first.")
+        clock = self._clock_for(self.round_id)
+        getattr(clock, key)()
+
+    # -- advice -----------------------------------------------------------------------------
+
+    def _save_advice(self, text: str) -> None:
+        if self._editing is not None:
+            self.store.edit_advice(
+                self._editing, text=text, kind=self.kind.value, giver_id=self.giver.value or None
+            )
+            self._stop_editing()
+            return
+        if self.round_id is None:
+            raise PeerkitError("Start a round before capturing advice.")
+        self.store.add_advice(
+            self.round_id,
+            text,
+            giver_id=self.giver.value or None,
+            kind=self.kind.value,
+            at=self.clock(),
+        )
+
+    def _last_advice(self) -> Any:
+        items = self.store.advice(self.round_id) if self.round_id else []
+        if not items:
+            raise PeerkitError("There is no advice in this round yet.")
+        return items[-1]
+
+    def _edit_last(self) -> None:
+        last = self._last_advice()
+        self._editing = last.id
+        self.advice_entry.value = last.text
+        self.kind.value = last.kind.value
+        if (last.giver_id or ANONYMOUS) in {v for _, v in self.giver.options}:
+            self.giver.value = last.giver_id or ANONYMOUS
+        self.advice_button.description = "Save edit"
+        self.cancel_edit.layout.display = None
+        self._say("Editing the last advice: change it and press Enter or Save edit.")
+
+    def _stop_editing(self) -> None:
+        self._editing = None
+        self.advice_button.description = "Add advice"
+        self.cancel_edit.layout.display = "none"
+        self.advice_entry.value = ""
+
+    def _delete_last(self) -> None:
+        last = self._last_advice()
+        self.store.delete_advice(last.id)
+        self._say(f"Deleted: “{last.text[:60]}”")
+
+    def _star(self, advice_id: int, starred: bool) -> None:
+        self._act(lambda: self.store.edit_advice(advice_id, starred=starred))
+
+    # -- commitments and parking lot --------------------------------------------------------
+
+    def _save_commitment(self, text: str) -> None:
+        if self.meeting_id is None:
+            raise PeerkitError("Open a meeting first.")
+        if self.owner.value is None:
+            raise PeerkitError("Choose whose commitment it is.")
+        if self.target.value is None:
+            raise PeerkitError("Set the target date the member chooses.")
+        levels = [box.value for box in self.levels]
+        self.store.add_commitment(
+            self.owner.value,
+            self.meeting_id,
+            text,
+            self.target.value,
+            round_id=self.round_id,
+            weight=self.weight.value,
+            levels=levels if any(x.strip() for x in levels) else None,
+        )
+        for box in self.levels:
+            box.value = ""
+
+    def _show_commit_warning(self) -> None:
+        if self.owner.value is None:
+            self.commit_warning.value = ""
+            return
+        owner = self.store.member(self.owner.value)
+        message = live.commitment_warning(self.store, self.cohort.id, owner)
+        self.commit_warning.value = (
+            f"<div role='status' class='peerkit-warning'>⚠ {_h(message)}</div>" if message else ""
+        )
+
+    def _save_parking(self, text: str) -> None:
+        if self.meeting_id is None:
+            raise PeerkitError("Open a meeting first.")
+        self.store.add_parking(self.meeting_id, text)
+
+    def _save_next_date(self) -> None:
+        if self.meeting_id is None:
+            raise PeerkitError("Open a meeting first.")
+        if self.next_date.value is None:
+            raise PeerkitError("Pick the next meeting's date.")
+        self.store.update_meeting(self.meeting_id, next_date=self.next_date.value)
+        self._say(f"Next meeting: {self.next_date.value.isoformat()}.")
+
+    def _set_attendance(self, member_id: int, status: str) -> None:
+        meeting_id = self.meeting_id
+        if meeting_id is not None and status:
+            self._act(lambda: self.store.set_attendance(meeting_id, member_id, status))
+
+    # -- redraw from the store --------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Redraw every panel from what the store holds now."""
+        self._building = True
+        try:
+            self._draw()
+        finally:
+            self._building = False
+
+    def _draw(self) -> None:
+        screen = self.store.screen(self.cohort.id)
+        if screen.meeting_id and screen.meeting_id != self.meeting_id:
+            if screen.meeting_id not in {v for _, v in self.meeting_pick.options}:
+                self._load_meetings(screen.meeting_id)
+            self.meeting_pick.value = screen.meeting_id
+        self.chatham.value = screen.chatham_house
+        if self.meeting_id is None:
+            self.budget.value = "<p>No meeting yet: press “Open today's meeting”.</p>"
+            return
+        meeting = self.store.meeting(self.meeting_id)
+        members = {m.id: m for m in self.store.members(self.cohort.id)}
+        present = live.present_members(self.store, meeting)
+        self._draw_attendance(meeting.id)
+        rounds = self.store.rounds(meeting.id)
+        statuses = {r.id: live.round_status(self.store, r, self.formats) for r in rounds}
+        self.queue_table.value = self._queue_html(rounds, statuses, members)
+        suggestions = live.suggested_queue(self.store, meeting)
+        _choose(
+            self.queue_presenter,
+            [
+                (f"{m.name} — last presented {last.isoformat() if last else 'never'}", m.id)
+                for m, last in suggestions
+            ],
+        )
+        self.round_pick.options = [
+            (f"{i + 1}. {members[r.presenter_id].name} · {r.format_name}", r.id)
+            for i, r in enumerate(rounds)
+        ]
+        round_id = screen.round_id if screen.round_id in statuses else None
+        if round_id is None and rounds:
+            round_id = next((r.id for r in rounds if statuses[r.id] is not Status.FINISHED), None)
+        self.round_pick.value = round_id
+        people = [(m.name, m.id) for m in present]
+        _choose(self.giver, [("Anonymous", ANONYMOUS), *people])
+        self._draw_round(round_id, members)
+        presenter = self.store.round(round_id).presenter_id if round_id else None
+        if round_id != self._owner_round:  # a new round: its presenter commits first
+            self.owner.value = None
+            self._owner_round = round_id
+        _choose(self.owner, people, prefer=presenter)
+        if self.target.value is None:
+            self.target.value = meeting.next_date or meeting.date + dt.timedelta(days=28)
+        self._show_commit_warning()
+        parking = self.store.parking(meeting.id)
+        self.parking_list.value = (
+            "<ul>" + "".join(f"<li>{_h(p.text)}</li>" for p in parking) + "</ul>"
+        )
+        if self.next_date.value is None:
+            self.next_date.value = meeting.next_date
+        budget = meeting_budget(self.store, meeting.id, self.formats, self.clock())
+        mark = "✔" if budget.scale >= 1 else ("↘" if budget.fits else "✖ Does not fit:")
+        self.budget.value = (
+            f"<div class='peerkit-budget' role='status'><strong>Meeting budget</strong> "
+            f"{mark} {_h(budget.message)}</div>"
+        )
+
+    def _draw_attendance(self, meeting_id: int) -> None:
+        marks = self.store.attendance(meeting_id)
+        rows = []
+        for member in self.store.members(self.cohort.id, include_left=False):
+            toggle = w.ToggleButtons(
+                description=member.name,
+                options=[(a.value.capitalize(), a.value) for a in Attendance],
+                value=marks[member.id].value if member.id in marks else None,
+                style={"description_width": "12rem"},
+            )
+            toggle.observe(
+                lambda change, mid=member.id: self._set_attendance(mid, change["new"]), "value"
+            )
+            rows.append(toggle)
+        self.attendance_box.children = [
+            w.HTML("<p>Mark who is here; the advice and owner lists follow it.</p>"),
+            *rows,
+        ]
+
+    def _queue_html(self, rounds: list[Any], statuses: dict[int, Status], members: dict) -> str:
+        if not rounds:
+            return "<p>No rounds queued yet.</p>"
+        rows = "".join(
+            f"<tr><td>{i + 1}</td><td>{_h(members[r.presenter_id].name)}</td>"
+            f"<td>{_h(r.format_name)}</td><td>{_h(r.issue)}</td>"
+            f"<td>{_h(statuses[r.id].value)}</td></tr>"
+            for i, r in enumerate(rounds)
+        )
+        return (
+            "<table class='peerkit-table'><caption>Hot-seat queue</caption><thead><tr>"
+            "<th scope='col'>#</th><th scope='col'>Presenter</th><th scope='col'>Format</th>"
+            "<th scope='col'>Issue</th><th scope='col'>Status</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
+
+    def _draw_round(self, round_id: int | None, members: dict) -> None:
+        if round_id is None:
+            self.timer.clear()
+            self.phase_table.value = ""
+            self.advice_list.children = []
+            self.commit_list.value = ""
+            for button in self.round_buttons.values():
+                button.disabled = True
+            return
+        view = live.round_view(self.store, self.store.round(round_id), self.formats, self.clock())
+        self.timer.show(
+            view.remaining,
+            view.status is Status.RUNNING,
+            paused=view.status is Status.PAUSED,
+            phase=view.phase_name,
+            instruction=view.instruction,
+            next_phase=view.next_phase,
+            presenter=view.presenter,
+        )
+        enabled = {
+            Status.READY: {"start"},
+            Status.RUNNING: {"pause", "extend", "previous", "next", "finish"},
+            Status.PAUSED: {"resume", "extend", "previous", "next", "finish"},
+            Status.FINISHED: set(),
+        }[view.status]
+        for key, button in self.round_buttons.items():
+            button.disabled = key not in enabled
+            if key == "previous" and view.state.phase == 0:
+                button.disabled = True
+        rows = "".join(
+            f"<tr class='{mark}'><td>{'▶ ' if mark == 'now' else ''}{_h(name)}</td>"
+            f"<td>{planned:.1f}</td><td>{used:.1f}</td><td>{mark}</td></tr>"
+            for name, planned, used, mark in view.phase_table
+        )
+        self.phase_table.value = (
+            "<table class='peerkit-table'><caption>Phases (minutes)</caption><thead><tr>"
+            "<th scope='col'>Phase</th><th scope='col'>Planned</th><th scope='col'>Used</th>"
+            f"<th scope='col'>State</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+        names = {mid: m.name for mid, m in members.items()}
+        items = []
+        for item in self.store.advice(round_id):
+            star = w.ToggleButton(
+                value=item.starred,
+                description="★ Starred" if item.starred else "☆ Star",
+                tooltip=f"Star advice {item.id}",
+            )
+            star.observe(lambda change, aid=item.id: self._star(aid, change["new"]), "value")
+            text = w.HTML(
+                f"<div class='peerkit-advice'><span class='peerkit-kind'>{_h(item.kind.value)}"
+                f"</span> {_h(item.text)} <em>— {_h(live.giver_name(item, names, False))}</em>"
+                "</div>"
+            )
+            items.append(w.HBox([star, text]))
+        self.advice_list.children = items or [w.HTML("<p>No advice captured yet.</p>")]
+        commitments = self.store.commitments(meeting_id=self.meeting_id)
+        mine = [c for c in commitments if c.round_id == round_id]
+        self.commit_list.value = (
+            "<ul>"
+            + "".join(
+                f"<li><strong>{_h(names.get(c.owner_id, '?'))}</strong>: {_h(c.text)} "
+                f"(by {c.target_date.isoformat()})</li>"
+                for c in mine
+            )
+            + "</ul>"
+        )
+
+
+def _choose(pick: w.Dropdown, options: list[tuple[str, Any]], *, prefer: Any = None) -> None:
+    """Replace a dropdown's options, keeping its choice when it still exists."""
+    current = pick.value
+    if list(pick.options) != options:
+        pick.options = options
+    values = [v for _, v in options]
+    if current is not None and current in values:
+        pick.value = current
+    elif prefer in values:
+        pick.value = prefer
+    elif values:
+        pick.value = values[0]

@@ -1,0 +1,60 @@
+// peerkit entry box: Enter submits, Shift+Enter adds a line; the text stays until saved.
+// User text is only ever a textarea's value: never markup.
+
+let counter = 0;
+
+function render({ model, el }) {
+  const id = `peerkit-entry-${++counter}`;
+  const wrap = document.createElement("div");
+  wrap.className = "peerkit-entry";
+  const label = document.createElement("label");
+  label.htmlFor = id;
+  const box = document.createElement("textarea");
+  box.id = id;
+  const error = document.createElement("div");
+  error.className = "peerkit-entry-error";
+  error.setAttribute("role", "alert");
+  wrap.append(label, box, error);
+  el.append(wrap);
+
+  function draw() {
+    label.textContent = model.get("label");
+    box.placeholder = model.get("placeholder");
+    box.rows = model.get("rows");
+    box.disabled = model.get("disabled");
+    if (box.value !== model.get("value")) box.value = model.get("value");
+    const message = model.get("error");
+    error.textContent = message ? `Not saved: ${message}` : "";
+    box.setAttribute("aria-invalid", message ? "true" : "false");
+  }
+
+  function onInput() {
+    model.set("value", box.value);
+    model.save_changes();
+  }
+
+  function onKey(event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      model.send({ type: "submit", text: box.value });
+    }
+  }
+
+  function onMessage(msg) {
+    if (msg && msg.type === "saved") box.focus();
+  }
+
+  box.addEventListener("input", onInput);
+  box.addEventListener("keydown", onKey);
+  model.on("change", draw);
+  model.on("msg:custom", onMessage);
+  draw();
+  return () => {
+    box.removeEventListener("input", onInput);
+    box.removeEventListener("keydown", onKey);
+    model.off("change", draw);
+    model.off("msg:custom", onMessage);
+  };
+}
+
+export default { render };
