@@ -1,0 +1,434 @@
+"""Serve the dashboard notebooks through Voila, offline, with peerkit's template.
+
+``serve()`` is what ``peerkit serve`` runs: it starts ``python -m voila`` on a directory of
+notebooks (``facilitator.ipynb`` is the console, ``projector.ipynb`` the room's view), waits until
+the server answers, prints both URLs and runs until Ctrl-C or SIGTERM.
+
+The notebooks find the meeting store through the environment variable ``PEERKIT_DB`` (a
+SQLAlchemy URL), which every kernel inherits from the Voila server::
+
+    import os
+    db_url = os.environ.get("PEERKIT_DB", "sqlite:///peerkit.db")
+
+``voila_command()`` builds the command and environment without starting anything (for tests);
+``running_server()`` starts a server on a free port for the duration of a ``with`` block.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import webbrowser
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import IO
+
+__all__ = [
+    "CONSOLE_NOTEBOOK",
+    "DB_ENV",
+    "PROJECTOR_NOTEBOOK",
+    "TEMPLATE_NAME",
+    "ServeError",
+    "VoilaServer",
+    "checkout_templates_dir",
+    "running_server",
+    "serve",
+    "voila_command",
+]
+
+DB_ENV = "PEERKIT_DB"
+"""Environment variable through which the kernels receive the store's URL."""
+
+TEMPLATE_NAME = "peerkit"
+CONSOLE_NOTEBOOK = "facilitator.ipynb"
+PROJECTOR_NOTEBOOK = "projector.ipynb"
+HEALTH_PATH = "voila/static/voila.js"
+"""Fetched to know the server is up. Never a notebook URL: each GET of one starts a kernel."""
+
+CULL_IDLE_TIMEOUT_S = 600
+CULL_INTERVAL_S = 60
+
+_WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
+
+
+class ServeError(RuntimeError):
+    """Voila could not be started (one plain sentence, fit for the CLI to print)."""
+
+
+def checkout_templates_dir() -> Path | None:
+    """``<checkout>/templates`` when peerkit runs from a source tree, else ``None``.
+
+    That directory mirrors ``share/jupyter`` (it holds ``voila/templates/peerkit``), so putting it
+    first on ``JUPYTER_PATH`` makes Voila use the live template files rather than the copy an
+    editable install made at install time.
+    """
+    candidate = Path(__file__).resolve().parent.parent / "templates"
+    if (candidate / "voila" / "templates" / TEMPLATE_NAME / "conf.json").is_file():
+        return candidate
+    return None
+
+
+def _connect_host(host: str) -> str:
+    """Where a local client should connect to reach a server bound on ``host``."""
+    if host in _WILDCARD_HOSTS:
+        return "127.0.0.1"
+    return host
+
+
+def _url_host(host: str) -> str:
+    host = _connect_host(host)
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def base_url(host: str, port: int) -> str:
+    """``http://HOST:PORT/`` as a browser on this machine should use it."""
+    return f"http://{_url_host(host)}:{port}/"
+
+
+def voila_command(
+    notebook_dir: str | os.PathLike[str],
+    *,
+    db_url: str,
+    host: str = "127.0.0.1",
+    port: int = 8866,
+    extra_env: Mapping[str, str] | None = None,
+    preheat: bool = False,
+    log_level: str = "WARN",
+    base_env: Mapping[str, str] | None = None,
+) -> tuple[list[str], dict[str, str]]:
+    """The argv and environment that run Voila for ``serve()``; starts nothing.
+
+    ``base_env`` defaults to ``os.environ``. ``extra_env`` is added last, so it wins (but
+    ``PEERKIT_DB`` always comes from ``db_url``).
+    """
+    if not db_url:
+        raise ValueError("db_url is required: the notebooks need to know which store to open")
+    if not 0 <= int(port) <= 65535:
+        raise ValueError(f"port must be between 0 and 65535, not {port}")
+    argv = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(Path(notebook_dir).resolve()),
+        f"--template={TEMPLATE_NAME}",
+        "--theme=dark",
+        "--no-browser",
+        f"--Voila.ip={host}",
+        f"--port={int(port)}",
+        # Fail on a taken port instead of quietly moving to another one we would not print.
+        "--Voila.port_retries=0",
+        f"--Voila.log_level={log_level}",
+        # Voila 0.5 leaks a kernel per closed tab: cull idle ones. Pages still open are never
+        # culled (cull_connected stays False), however long a phase runs without a message.
+        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_TIMEOUT_S}",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
+        "--MappingKernelManager.cull_connected=False",
+    ]
+    if preheat:
+        argv += ["--preheat_kernel=True", "--VoilaConfiguration.default_pool_size=1"]
+
+    env = dict(os.environ if base_env is None else base_env)
+    env.update(extra_env or {})
+    env[DB_ENV] = db_url
+    templates = checkout_templates_dir()
+    if templates is not None:
+        env["JUPYTER_PATH"] = os.pathsep.join(
+            p for p in (str(templates), env.get("JUPYTER_PATH", "")) if p
+        )
+        # Kernels must import the same peerkit as this process: the checkout's.
+        root = str(templates.parent)
+        if root not in env.get("PYTHONPATH", "").split(os.pathsep):
+            env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return argv, env
+
+
+def _http_ok(url: str, timeout: float = 2.0) -> bool:
+    # No proxy: the server is local, and a proxy from the environment must not see it.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            return 200 <= int(response.status) < 300
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def _stop_process(proc: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
+    """SIGTERM Voila's process group (Voila then shuts its kernels down), SIGKILL if stuck."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=timeout)
+
+
+@dataclass
+class VoilaServer:
+    """A Voila server started by peerkit."""
+
+    process: subprocess.Popen[bytes]
+    host: str
+    port: int
+    log_path: Path | None = None
+    _log: IO[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def base_url(self) -> str:
+        return base_url(self.host, self.port)
+
+    def render_url(self, notebook: str) -> str:
+        """The URL of a notebook served from the directory, e.g. ``facilitator.ipynb``."""
+        return f"{self.base_url}voila/render/{notebook}"
+
+    @property
+    def console_url(self) -> str:
+        return self.render_url(CONSOLE_NOTEBOOK)
+
+    @property
+    def projector_url(self) -> str:
+        return self.render_url(PROJECTOR_NOTEBOOK)
+
+    def log_text(self) -> str:
+        """What Voila wrote so far (only when its output goes to a log file)."""
+        if self.log_path is None or not self.log_path.exists():
+            return ""
+        return self.log_path.read_text(errors="replace")
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Block until ``/voila/static/voila.js`` answers; raise ServeError if Voila exits."""
+        health = self.base_url + HEALTH_PATH
+        end = time.monotonic() + timeout
+        while True:
+            code = self.process.poll()
+            if code is not None:
+                tail = "\n".join(self.log_text().splitlines()[-15:])
+                raise ServeError(
+                    f"Voila exited with code {code} before serving {self.base_url}"
+                    + (f":\n{tail}" if tail else "")
+                )
+            if _http_ok(health):
+                return
+            if time.monotonic() > end:
+                raise ServeError(f"Voila did not answer on {self.base_url} within {timeout:.0f} s")
+            time.sleep(0.1)
+
+    def stop(self) -> int:
+        """Stop Voila and its kernels; returns Voila's exit code."""
+        _stop_process(self.process)
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        return int(self.process.returncode or 0)
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether a server already listens on ``host:port`` (as Voila would bind it)."""
+    bind_host = None if host in _WILDCARD_HOSTS else host.strip("[]")
+    try:
+        infos = socket.getaddrinfo(
+            bind_host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except socket.gaierror:
+        return False  # let Voila report the bad host
+    for family, kind, proto, _name, address in infos:
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as tornado does
+            try:
+                sock.bind(address)
+            except OSError as err:
+                if err.errno == errno.EADDRINUSE:
+                    return True
+    return False
+
+
+def start_server(
+    notebook_dir: str | os.PathLike[str],
+    *,
+    db_url: str,
+    host: str = "127.0.0.1",
+    port: int = 8866,
+    extra_env: Mapping[str, str] | None = None,
+    preheat: bool = False,
+    log_level: str = "WARN",
+    log_path: Path | None = None,
+) -> VoilaServer:
+    """Start Voila in its own process group and return at once (see ``wait_ready``).
+
+    Voila's output goes to ``log_path`` when given, else to this process's stdout/stderr.
+    """
+    notebook_dir = Path(notebook_dir)
+    if not notebook_dir.is_dir():
+        raise ServeError(f"notebook directory not found: {notebook_dir}")
+    if port and port_in_use(host, port):
+        raise ServeError(f"port {port} is already in use on {host}: choose another with --port")
+    argv, env = voila_command(
+        notebook_dir,
+        db_url=db_url,
+        host=host,
+        port=port,
+        extra_env=extra_env,
+        preheat=preheat,
+        log_level=log_level,
+    )
+    log: IO[bytes] | None = open(log_path, "wb") if log_path is not None else None  # noqa: SIM115
+    try:
+        proc = subprocess.Popen(
+            argv,
+            env=env,
+            cwd=str(notebook_dir),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT if log is not None else None,
+            start_new_session=True,  # its own process group: we stop it, not the terminal
+        )
+    except BaseException:
+        if log is not None:
+            log.close()
+        raise
+    return VoilaServer(process=proc, host=host, port=port, log_path=log_path, _log=log)
+
+
+def serve(
+    notebook_dir: str | os.PathLike[str],
+    *,
+    db_url: str,
+    host: str = "127.0.0.1",
+    port: int = 8866,
+    open_browser: bool = False,
+    extra_env: Mapping[str, str] | None = None,
+    preheat: bool = False,
+    startup_timeout: float = 60.0,
+) -> int:
+    """Serve ``notebook_dir`` with Voila until Ctrl-C or SIGTERM; returns the exit code.
+
+    - ``db_url``: the store's SQLAlchemy URL, handed to every kernel as ``$PEERKIT_DB``.
+    - ``host``: the address to listen on; loopback unless you mean to expose the dashboard.
+    - ``port``: fails (ServeError) if taken, rather than moving to another port.
+    - ``open_browser``: open the console in the default browser once the server answers.
+    - ``extra_env``: more environment variables for Voila and its kernels.
+    - ``preheat``: keep one kernel per notebook warm (faster first paint, more memory).
+
+    Prints the console and projector URLs once Voila answers. Stops Voila and its kernels on
+    Ctrl-C or SIGTERM and returns 0; returns Voila's own exit code if it dies by itself. Raises
+    ServeError if Voila does not come up.
+    """
+    server = start_server(
+        notebook_dir,
+        db_url=db_url,
+        host=host,
+        port=port,
+        extra_env=extra_env,
+        preheat=preheat,
+    )
+
+    def _on_signal(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        try:
+            server.wait_ready(timeout=startup_timeout)
+        except ServeError:
+            server.stop()
+            raise
+        print(f"Console:   {server.console_url}", flush=True)
+        print(f"Projector: {server.projector_url}", flush=True)
+        if host in _WILDCARD_HOSTS:
+            print(f"(listening on all interfaces, port {port})", flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+        if open_browser:
+            webbrowser.open(server.console_url)
+        code = server.process.wait()
+        return code
+    except KeyboardInterrupt:
+        server.stop()
+        print("Stopped.", flush=True)
+        return 0
+    finally:
+        if server.process.poll() is None:
+            server.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port free on ``host`` right now."""
+    family = socket.AF_INET6 if ":" in _connect_host(host) else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.bind((_connect_host(host), 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_server(
+    notebook_dir: str | os.PathLike[str],
+    *,
+    db_url: str,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    extra_env: Mapping[str, str] | None = None,
+    preheat: bool = False,
+    startup_timeout: float = 90.0,
+    log_path: Path | None = None,
+) -> Iterator[VoilaServer]:
+    """Run Voila on a free port for the ``with`` block; yields the VoilaServer.
+
+    Voila's output goes to ``log_path`` (a temporary file by default: ``server.log_text()``).
+    """
+    tmp_dir: tempfile.TemporaryDirectory[str] | None = None
+    if log_path is None:
+        tmp_dir = tempfile.TemporaryDirectory(prefix="peerkit-voila-")
+        log_path = Path(tmp_dir.name) / "voila.log"
+    attempts = 1 if port is not None else 3
+    server: VoilaServer | None = None
+    try:
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                server = start_server(
+                    notebook_dir,
+                    db_url=db_url,
+                    host=host,
+                    port=port if port is not None else free_port(host),
+                    extra_env=extra_env,
+                    preheat=preheat,
+                    log_path=log_path,
+                )
+            except ServeError as err:
+                # a free port can be taken between our check and Voila's bind: try another
+                if last or "already in use" not in str(err):
+                    raise
+                continue
+            try:
+                server.wait_ready(timeout=startup_timeout)
+                break
+            except ServeError:
+                server.stop()
+                if last or "no available port" not in server.log_text():
+                    raise
+                server = None
+        assert server is not None
+        yield server
+    finally:
+        if server is not None:
+            server.stop()
+        if tmp_dir is not None:
+            tmp_dir.cleanup()
