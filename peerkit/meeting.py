@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 Clock = Callable[[], float]
 #: No phase is shortened below this many seconds by budget scaling.
 FLOOR_SECONDS = 60.0
+#: Rounding slack: an agenda over by less than this still fits.
+SLACK = 1.0
 
 
 class Status(StrEnum):
@@ -223,7 +225,7 @@ class Budget:
     @property
     def message(self) -> str:
         left = _minutes(self.time_left)
-        if self.planned <= self.time_left:
+        if self.planned <= self.time_left + SLACK:
             spare = _minutes(self.time_left - self.planned)
             return f"{left} left; the agenda fits with {spare} to spare."
         if self.fits:
@@ -254,7 +256,7 @@ def fit_agenda(
     planned = sum(phases)
     minimum = sum(min(p, floor) for p in phases)
     time_left = max(float(time_left), 0.0)
-    if planned <= time_left:
+    if planned <= time_left + SLACK:
         return Budget(time_left, planned, minimum, 1.0, True)
     if minimum > time_left or planned == 0:
         return Budget(time_left, planned, minimum, minimum and time_left / planned, False)

@@ -63,6 +63,9 @@ class Console(w.VBox):
         self.today = today or dt.date.today()
         self._editing: int | None = None
         self._owner_round: int | None = None
+        self._attendance_key: tuple[Any, ...] | None = None
+        self._attendance: dict[int, w.ToggleButtons] = {}
+        self._advice_key: tuple[Any, ...] | None = None
         self._building = False
 
         self.title = w.HTML(f"<h1 class='peerkit-title'>{_h(cohort.name)} · console</h1>")
@@ -386,7 +389,8 @@ class Console(w.VBox):
         self._say(f"Deleted: “{last.text[:60]}”")
 
     def _star(self, advice_id: int, starred: bool) -> None:
-        self._act(lambda: self.store.edit_advice(advice_id, starred=starred))
+        if not self._building:
+            self._act(lambda: self.store.edit_advice(advice_id, starred=starred))
 
     # -- commitments and parking lot --------------------------------------------------------
 
@@ -435,7 +439,7 @@ class Console(w.VBox):
 
     def _set_attendance(self, member_id: int, status: str) -> None:
         meeting_id = self.meeting_id
-        if meeting_id is not None and status:
+        if not self._building and meeting_id is not None and status:
             self._act(lambda: self.store.set_attendance(meeting_id, member_id, status))
 
     # -- redraw from the store --------------------------------------------------------------
@@ -507,22 +511,32 @@ class Console(w.VBox):
 
     def _draw_attendance(self, meeting_id: int) -> None:
         marks = self.store.attendance(meeting_id)
-        rows = []
-        for member in self.store.members(self.cohort.id, include_left=False):
-            toggle = w.ToggleButtons(
-                description=member.name,
-                options=[(a.value.capitalize(), a.value) for a in Attendance],
-                value=marks[member.id].value if member.id in marks else None,
-                style={"description_width": "12rem"},
+        members = self.store.members(self.cohort.id, include_left=False)
+        key = (meeting_id, tuple(m.id for m in members))
+        if key != self._attendance_key:  # build the toggles once per meeting and roster
+            self._attendance_key = key
+            self._attendance = {}
+            for member in members:
+                toggle = w.ToggleButtons(
+                    description=member.name,
+                    options=[(a.value.capitalize(), a.value) for a in Attendance],
+                    value=None,
+                    style={"description_width": "12rem"},
+                )
+                toggle.observe(
+                    lambda change, mid=member.id: self._set_attendance(mid, change["new"]),
+                    "value",
+                )
+                self._attendance[member.id] = toggle
+            _replace_children(
+                self.attendance_box,
+                [
+                    w.HTML("<p>Mark who is here; the advice and owner lists follow it.</p>"),
+                    *self._attendance.values(),
+                ],
             )
-            toggle.observe(
-                lambda change, mid=member.id: self._set_attendance(mid, change["new"]), "value"
-            )
-            rows.append(toggle)
-        self.attendance_box.children = [
-            w.HTML("<p>Mark who is here; the advice and owner lists follow it.</p>"),
-            *rows,
-        ]
+        for member_id, toggle in self._attendance.items():
+            toggle.value = marks[member_id].value if member_id in marks else None
 
     def _queue_html(self, rounds: list[Any], statuses: dict[int, Status], members: dict) -> str:
         if not rounds:
@@ -540,11 +554,26 @@ class Console(w.VBox):
             f"<tbody>{rows}</tbody></table>"
         )
 
+    def _advice_row(self, item: Any, names: dict[int, str]) -> w.Widget:
+        star = w.ToggleButton(
+            value=item.starred,
+            description="★ Starred" if item.starred else "☆ Star",
+            tooltip=f"Star advice {item.id}",
+        )
+        star.observe(lambda change, aid=item.id: self._star(aid, change["new"]), "value")
+        text = w.HTML(
+            f"<div class='peerkit-advice'><span class='peerkit-kind'>{_h(item.kind.value)}"
+            f"</span> {_h(item.text)} <em>— {_h(live.giver_name(item, names, False))}</em>"
+            "</div>"
+        )
+        return w.HBox([star, text])
+
     def _draw_round(self, round_id: int | None, members: dict) -> None:
         if round_id is None:
             self.timer.clear()
             self.phase_table.value = ""
-            self.advice_list.children = []
+            self._advice_key = None
+            _replace_children(self.advice_list, [])
             self.commit_list.value = ""
             for button in self.round_buttons.values():
                 button.disabled = True
@@ -580,21 +609,12 @@ class Console(w.VBox):
             f"<th scope='col'>State</th></tr></thead><tbody>{rows}</tbody></table>"
         )
         names = {mid: m.name for mid, m in members.items()}
-        items = []
-        for item in self.store.advice(round_id):
-            star = w.ToggleButton(
-                value=item.starred,
-                description="★ Starred" if item.starred else "☆ Star",
-                tooltip=f"Star advice {item.id}",
-            )
-            star.observe(lambda change, aid=item.id: self._star(aid, change["new"]), "value")
-            text = w.HTML(
-                f"<div class='peerkit-advice'><span class='peerkit-kind'>{_h(item.kind.value)}"
-                f"</span> {_h(item.text)} <em>— {_h(live.giver_name(item, names, False))}</em>"
-                "</div>"
-            )
-            items.append(w.HBox([star, text]))
-        self.advice_list.children = items or [w.HTML("<p>No advice captured yet.</p>")]
+        advice = self.store.advice(round_id)
+        key = tuple((a.id, a.starred, a.text, a.kind, a.giver_id) for a in advice)
+        if key != self._advice_key:  # rebuild the rows only when the advice changed
+            self._advice_key = key
+            rows = [self._advice_row(item, names) for item in advice]
+            _replace_children(self.advice_list, rows or [w.HTML("<p>No advice captured yet.</p>")])
         commitments = self.store.commitments(meeting_id=self.meeting_id)
         mine = [c for c in commitments if c.round_id == round_id]
         self.commit_list.value = (
@@ -620,3 +640,13 @@ def _choose(pick: w.Dropdown, options: list[tuple[str, Any]], *, prefer: Any = N
         pick.value = prefer
     elif values:
         pick.value = values[0]
+
+
+def _replace_children(box: w.Box, children: list[w.Widget]) -> None:
+    """Swap a box's children and close the old ones (no widget piles up in the kernel)."""
+    old = [c for c in box.children if c not in children]
+    box.children = children
+    for child in old:
+        for grandchild in getattr(child, "children", ()):
+            grandchild.close()
+        child.close()

@@ -1,0 +1,196 @@
+"""The console and projector widgets, driven from Python as a facilitator's clicks would."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from peerkit.meeting import Status
+from peerkit.widgets.console import ANONYMOUS, Console
+from peerkit.widgets.projector import Projector
+
+TODAY = dt.date(2026, 3, 3)
+
+
+@pytest.fixture
+def console(store, cohort, clock):
+    c, _, _ = cohort
+    return Console(store, c, clock=clock, today=TODAY)
+
+
+@pytest.fixture
+def projector(store, cohort, clock):
+    c, _, _ = cohort
+    return Projector(store, c, clock=clock)
+
+
+def queue_and_start(console, presenter_name="Ana", fmt="troika consulting", issue="Pricing"):
+    console.queue_presenter.value = next(
+        v for label, v in console.queue_presenter.options if label.startswith(presenter_name)
+    )
+    console.queue_format.value = fmt
+    console.queue_issue.value = issue
+    console.queue_button.click()
+    console.round_buttons["start"].click()
+
+
+def test_the_console_opens_the_meeting_on_screen(console, cohort):
+    _, _, meeting = cohort
+    assert console.meeting_id == meeting.id
+    assert "No rounds queued yet" in console.queue_table.value
+    assert all(b.disabled for b in console.round_buttons.values())
+
+
+def test_a_whole_round_from_queue_to_finish(console, store, clock):
+    queue_and_start(console)
+    assert console.timer.running and console.timer.phase == "Share"
+    assert console.timer.remaining == 120
+    clock.advance(130)
+    console.round_buttons["next"].click()
+    assert console.timer.phase == "Clarify"
+    console.round_buttons["pause"].click()
+    assert console.timer.paused and not console.round_buttons["resume"].disabled
+    console.round_buttons["resume"].click()
+    console.round_buttons["extend"].click()
+    assert console.timer.remaining == 180
+    for _ in range(3):
+        console.round_buttons["next"].click()
+    assert console.timer.phase == "Round finished"
+    [rnd] = store.rounds(console.meeting_id)
+    kinds = [e.kind.value for e in store.phase_events(rnd.id)]
+    assert kinds == ["start", "next", "pause", "resume", "extend", "next", "next", "next"]
+    assert "finished" in console.queue_table.value
+
+
+def test_advice_enter_saves_and_clears_a_bad_one_stays_in_the_box(console, store):
+    queue_and_start(console)
+    console.giver.value = next(v for label, v in console.giver.options if label == "Ben")
+    console.kind.value = "experience"
+    assert console.advice_entry.submit("I tried this <b>once</b>")
+    assert console.advice_entry.value == ""
+    [advice] = store.advice(console.round_id)
+    assert advice.text == "I tried this <b>once</b>" and advice.kind.value == "experience"
+    html_rows = [row.children[1].value for row in console.advice_list.children]
+    assert "&lt;b&gt;once&lt;/b&gt;" in html_rows[0] and "Ben" in html_rows[0]
+    console.advice_entry.value = "x" * 5000
+    assert not console.advice_entry.submit()
+    assert console.advice_entry.value == "x" * 5000  # nothing typed is lost
+    assert "5000 characters" in console.advice_entry.error
+    assert len(store.advice(console.round_id)) == 1
+
+
+def test_anonymous_advice_and_editing_and_deleting_the_last_entry(console, store):
+    queue_and_start(console)
+    console.giver.value = ANONYMOUS
+    console.advice_entry.submit("Talk to customers")
+    assert store.advice(console.round_id)[0].giver_id is None
+    console.edit_button.click()
+    assert console.advice_entry.value == "Talk to customers"
+    assert console.advice_button.description == "Save edit"
+    console.advice_entry.submit("Talk to five customers")
+    assert [a.text for a in store.advice(console.round_id)] == ["Talk to five customers"]
+    console.delete_button.click()
+    assert store.advice(console.round_id) == []
+    console.delete_button.click()
+    assert "no advice in this round yet" in console.status.value
+
+
+def test_the_presenter_stars_advice(console, store):
+    queue_and_start(console)
+    console.advice_entry.submit("Raise prices")
+    star = console.advice_list.children[0].children[0]
+    star.value = True
+    assert store.advice(console.round_id)[0].starred
+
+
+def test_a_commitment_by_the_presenter_with_a_warning_past_three(console, store, cohort):
+    _, (ana, *_), meeting = cohort
+    queue_and_start(console)
+    assert console.owner.value == ana.id
+    console.target.value = dt.date(2026, 4, 1)
+    for i in range(4):
+        assert console.commit_entry.submit(f"Action {i}")
+    assert len(store.commitments(owner_id=ana.id)) == 4
+    assert "4 open commitments" in console.commit_warning.value
+    console.target.value = dt.date(2025, 1, 1)
+    assert not console.commit_entry.submit("Too late")
+    assert "before the meeting" in console.commit_entry.error
+
+
+def test_the_queue_suggests_who_presented_least_recently(store, cohort, clock):
+    c, (ana, ben, chloe, dev), meeting = cohort
+    earlier = store.add_meeting(c.id, "2026-02-03")
+    store.add_round(earlier.id, ana.id, "troika consulting")
+    store.add_round(earlier.id, ben.id, "troika consulting")
+    console = Console(store, c, clock=clock, today=TODAY, meeting_id=meeting.id)
+    labels = [label for label, _ in console.queue_presenter.options]
+    assert labels[0].startswith("Chloe — last presented never")
+    assert labels[-1].endswith("2026-02-03")
+
+
+def test_refused_commands_say_why_and_change_nothing(console, store):
+    queue_and_start(console)
+    before = store.counts()
+    console.round_buttons["previous"].disabled = False  # as if clicked from a stale page
+    console.round_buttons["previous"].click()
+    assert "first phase" in console.status.value
+    assert store.counts() == before
+
+
+def test_the_budget_line_and_fit_to_time(console, store, clock, cohort):
+    # 120 minutes planned; queue four 50-minute forum rounds = 200 minutes.
+    queue_and_start(console, "Ana", "forum presentation")
+    for name in ("Ben", "Chloe", "Dev"):
+        console.queue_presenter.value = next(
+            v for label, v in console.queue_presenter.options if label.startswith(name)
+        )
+        console.queue_format.value = "forum presentation"
+        console.queue_button.click()
+    assert "shorten the remaining phases" in console.budget.value
+    console.fit_button.click()
+    assert "fits" in console.budget.value
+
+
+def test_the_projector_follows_the_console_and_hides_advice_when_it_should(
+    console, projector, store, clock
+):
+    assert "Waiting for the first round" in projector.heading.value
+    queue_and_start(console)  # troika: share, clarify, consult (turned away), reflect
+    console.advice_entry.submit("Name the risk")
+    projector.refresh()  # in a kernel the follower does this within 200 ms
+    assert "On the hot seat: Ana" in projector.heading.value
+    assert projector.timer.phase == "Share" and projector.timer.running
+    assert "Name the risk" not in projector.advice.value
+    console.round_buttons["next"].click()
+    console.round_buttons["next"].click()  # Consult: the client has turned away
+    projector.refresh()
+    assert "turned away" in projector.advice.value
+    console.round_buttons["next"].click()  # Client reflects
+    projector.refresh()
+    assert "Name the risk" in projector.advice.value
+    console.chatham.value = True
+    projector.refresh()
+    assert "Name the risk" not in projector.advice.value
+    assert "Chatham House" in projector.advice.value
+
+
+def test_a_new_console_finds_the_round_where_it_was(console, store, cohort, clock):
+    c, _, _ = cohort
+    queue_and_start(console)
+    clock.advance(100)
+    console.round_buttons["next"].click()
+    clock.advance(30)
+    again = Console(store, c, clock=clock, today=TODAY)  # a reload or a restarted kernel
+    assert again.round_id == console.round_id
+    assert again.timer.phase == "Clarify"
+    assert again.timer.remaining == pytest.approx(120 - 30)
+    assert again.timer.running
+
+
+def test_status_of_a_round_is_read_from_the_store(console, store):
+    from peerkit import live
+
+    queue_and_start(console)
+    rnd = store.round(console.round_id)
+    assert live.round_status(store, rnd, console.formats) is Status.RUNNING
