@@ -610,11 +610,11 @@ class Console(w.VBox):
         )
         names = {mid: m.name for mid, m in members.items()}
         advice = self.store.advice(round_id)
-        key = tuple((a.id, a.starred, a.text, a.kind, a.giver_id) for a in advice)
-        if key != self._advice_key:  # rebuild the rows only when the advice changed
-            self._advice_key = key
-            rows = [self._advice_row(item, names) for item in advice]
-            _replace_children(self.advice_list, rows or [w.HTML("<p>No advice captured yet.</p>")])
+        shown = tuple((a.id, a.starred, a.text, a.kind, a.giver_id) for a in advice)
+        if shown != self._advice_key:  # rebuild the rows only when the advice changed
+            self._advice_key = shown
+            items = [self._advice_row(item, names) for item in advice]
+            _replace_children(self.advice_list, items or [w.HTML("<p>No advice captured yet.</p>")])
         commitments = self.store.commitments(meeting_id=self.meeting_id)
         mine = [c for c in commitments if c.round_id == round_id]
         self.commit_list.value = (
