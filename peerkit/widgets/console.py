@@ -15,6 +15,7 @@ from peerkit.formats import load_formats
 from peerkit.meeting import RoundClock, Status, meeting_budget
 from peerkit.model import AdviceKind, Attendance, Cohort, Format, PeerkitError
 from peerkit.store import Store
+from peerkit.widgets.checkin import CheckIn
 from peerkit.widgets.entry import EntryBox
 from peerkit.widgets.follow import follow
 from peerkit.widgets.timer import Timer
@@ -78,6 +79,7 @@ class Console(w.VBox):
         self.status.add_class("peerkit-status")
 
         self.attendance_box = w.VBox()
+        self.checkin = CheckIn(store)
 
         self.queue_table = w.HTML()
         self.queue_presenter = w.Dropdown(description="Presenter", options=[])
@@ -184,8 +186,8 @@ class Console(w.VBox):
             ]
         )
         self.tabs = w.Tab(
-            children=[hot_seat, self.attendance_box, parking],
-            titles=("Hot seat", "Attendance", "Parking lot & close"),
+            children=[self.checkin, hot_seat, self.attendance_box, parking],
+            titles=("Check-in", "Hot seat", "Attendance", "Parking lot & close"),
         )
         header = w.VBox(
             [
@@ -466,6 +468,7 @@ class Console(w.VBox):
         members = {m.id: m for m in self.store.members(self.cohort.id)}
         present = live.present_members(self.store, meeting)
         self._draw_attendance(meeting.id)
+        self.checkin.show(meeting.id)
         rounds = self.store.rounds(meeting.id)
         statuses = {r.id: live.round_status(self.store, r, self.formats) for r in rounds}
         self.queue_table.value = self._queue_html(rounds, statuses, members)
