@@ -1,0 +1,572 @@
+"""Altair charts of the follow-through frames, for the projector or for print, rendered offline.
+
+Every chart function takes one of the frames of :mod:`peerkit.scoring` (or the phase timing frame
+below) and a ``theme`` ("projector": dark background and type readable from the back of the room;
+"print": white paper and black text). The theme is applied to the returned chart only: nothing
+global changes, so two charts with two themes can live side by side.
+
+Colour is never the only signal: heatmap cells carry their percentage, lines carry the member's
+name at their end, bars their minutes. Colour scales are colour-blind safe (cividis for rates,
+the Okabe–Ito palette for categories, blue against orange for planned against used).
+
+``to_svg`` and ``to_png`` render with vl-convert in-process, with remote data loading disabled:
+nothing is fetched from the network and no CDN renderer is involved.
+
+Phase timing frame (``phase_timing``): one row per phase of each round, with columns
+round_id:int, phase:str (the phase's name), position:int (its order in the round, from 0),
+planned_s:float (planned seconds) and used_s:float (seconds actually used; NaN or 0 if skipped).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from peerkit.model import PeerkitError
+
+__all__ = [
+    "THEMES",
+    "Theme",
+    "cohort_distribution",
+    "follow_through_heatmap",
+    "phase_timing",
+    "to_png",
+    "to_svg",
+    "trend",
+]
+
+#: The text shown in a heatmap cell when the member had nothing due at that meeting.
+NOTHING_DUE_MARK = "–"
+#: Okabe & Ito's colour-blind-safe palette, minus the colours that vanish on each background
+#: (dark blue on the projector, yellow on paper; black and white are the foregrounds), the
+#: darker ones first on paper.
+OKABE_ITO_DARK = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#CC79A7", "#D55E00", "#999999")
+OKABE_ITO_LIGHT = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999")
+_RATE_SCHEME: Any = "cividis"  # dark blue (0 %) to yellow (100 %), readable with any colour vision
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Colours and type sizes of one way of showing charts."""
+
+    name: str
+    background: str
+    foreground: str  # text, axes, the cohort line
+    muted: str  # grid lines and secondary text
+    nothing_due: str  # fill of "nothing due" cells
+    accent: str  # single-colour marks
+    planned: str  # planned minutes
+    used: str  # used minutes
+    label_size: int  # axis labels, legend labels, text marks
+    title_size: int
+    step: int  # size of one heatmap cell / one band, in pixels
+    width: int  # width of continuous charts
+    palette: tuple[str, ...]  # one colour per member (then repeated; names tell them apart)
+    font: str = "Helvetica Neue, Helvetica, Arial, DejaVu Sans, sans-serif"
+
+
+THEMES: dict[str, Theme] = {
+    "projector": Theme(
+        name="projector",
+        background="#111111",
+        foreground="#f2f2f2",
+        muted="#8c8c8c",
+        nothing_due="#3b3b3b",
+        accent="#56B4E9",
+        planned="#56B4E9",
+        used="#E69F00",
+        label_size=20,
+        title_size=28,
+        step=64,
+        width=900,
+        palette=OKABE_ITO_DARK,
+    ),
+    "print": Theme(
+        name="print",
+        background="#ffffff",
+        foreground="#000000",
+        muted="#595959",
+        nothing_due="#e3e3e3",
+        accent="#0072B2",
+        planned="#0072B2",
+        used="#E69F00",
+        label_size=11,
+        title_size=14,
+        step=34,
+        width=520,
+        palette=OKABE_ITO_LIGHT,
+    ),
+}
+
+
+def _theme(theme: str | Theme) -> Theme:
+    if isinstance(theme, Theme):
+        return theme
+    try:
+        return THEMES[theme]
+    except (KeyError, TypeError):
+        names = ", ".join(f'"{n}"' for n in THEMES)
+        raise PeerkitError(f"Unknown chart theme {theme!r}: use {names}.") from None
+
+
+def _apply(chart: Any, t: Theme) -> Any:
+    """The chart with the theme's configuration (this chart only, no global state)."""
+    axis = {
+        "labelColor": t.foreground,
+        "titleColor": t.foreground,
+        "labelFontSize": t.label_size,
+        "titleFontSize": t.label_size,
+        "domainColor": t.muted,
+        "tickColor": t.muted,
+        "gridColor": t.muted,
+        "gridOpacity": 0.35,
+        "labelFont": t.font,
+        "titleFont": t.font,
+        "labelLimit": 40 * t.label_size,
+    }
+    return (
+        chart.configure(background=t.background, font=t.font, padding=t.label_size // 2)
+        .configure_axis(**axis)
+        .configure_legend(
+            labelColor=t.foreground,
+            titleColor=t.foreground,
+            labelFontSize=t.label_size,
+            titleFontSize=t.label_size,
+            labelLimit=40 * t.label_size,
+        )
+        .configure_header(
+            labelColor=t.foreground,
+            titleColor=t.foreground,
+            labelFontSize=t.label_size,
+            titleFontSize=t.label_size,
+        )
+        .configure_title(
+            color=t.foreground,
+            subtitleColor=t.muted,
+            fontSize=t.title_size,
+            subtitleFontSize=t.label_size,
+            anchor="start",
+            offset=t.label_size // 2,
+        )
+        .configure_view(stroke=None)
+    )
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise PeerkitError(f"The {what} chart needs a table (a pandas DataFrame).")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise PeerkitError(f"The {what} chart needs the column(s) {', '.join(missing)}.")
+
+
+def _one_cohort(frame: pd.DataFrame, what: str) -> None:
+    if "cohort_id" in frame.columns and frame["cohort_id"].nunique() > 1:
+        raise PeerkitError(
+            f"The {what} chart shows one cohort at a time: keep the rows of one cohort_id."
+        )
+
+
+def _records(frame: pd.DataFrame) -> alt.InlineData:
+    """Plain JSON values (NaN as null), inlined: no row limit, nothing to fetch."""
+    values = [{str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return alt.InlineData(values=values)
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return value
+
+
+def _meeting_labels(dates: pd.Series) -> pd.Series:
+    return pd.to_datetime(dates).dt.strftime("%Y-%m-%d")
+
+
+def _percent_axis(title: str | None = None) -> alt.Axis:
+    return alt.Axis(format=".0%", title=title, values=[0, 0.25, 0.5, 0.75, 1], grid=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Charts
+
+
+def follow_through_heatmap(
+    by_meeting: pd.DataFrame, theme: str | Theme = "projector", title: str | None = None
+) -> alt.LayerChart:
+    """Member × meeting grid coloured by completion rate, each cell showing its percentage.
+
+    ``by_meeting`` is :func:`peerkit.scoring.completion_by_meeting` for one cohort (columns
+    name, date, rate, status; member_id and reviewed used when present). Cells where the member
+    had nothing due are grey with a "–" rather than a colour.
+    """
+    t = _theme(theme)
+    _require(by_meeting, ("name", "date", "rate", "status"), "follow-through heatmap")
+    _one_cohort(by_meeting, "follow-through heatmap")
+    frame = pd.DataFrame(
+        {
+            "name": by_meeting["name"].astype(str).to_numpy(),
+            "meeting": _meeting_labels(by_meeting["date"]).to_numpy(),
+            "rate": by_meeting["rate"].to_numpy(dtype=float),
+            "status": by_meeting["status"].astype(str).to_numpy(),
+        }
+    )
+    frame["due"] = frame["rate"].notna()
+    frame["label"] = frame["status"].where(frame["due"], NOTHING_DUE_MARK)
+    frame["dark"] = frame["rate"] < 0.55  # cividis is dark below about 55 %: white text
+    if "reviewed" in by_meeting.columns:
+        frame["reviewed"] = by_meeting["reviewed"].to_numpy()
+    names = list(dict.fromkeys(frame["name"]))
+    meetings = sorted(set(frame["meeting"]))
+
+    data = _records(frame)
+    x = alt.X(
+        "meeting:O",
+        sort=meetings,
+        title="Meeting",
+        axis=alt.Axis(labelAngle=0 if len(meetings) <= 6 else -45, orient="top"),
+    )
+    y = alt.Y("name:N", sort=names, title=None)
+    tooltip = [
+        alt.Tooltip("name:N", title="Member"),
+        alt.Tooltip("meeting:O", title="Meeting"),
+        alt.Tooltip("status:N", title="Follow-through"),
+    ]
+    base = alt.Chart(data).encode(x=x, y=y)
+    # Every cell first in the "nothing due" grey, then the cells with something due on top
+    # (Vega-Lite drops rows whose colour field is null from a colour-encoded mark).
+    blank = base.mark_rect(stroke=t.background, strokeWidth=2, color=t.nothing_due).encode(
+        tooltip=tooltip
+    )
+    cells = (
+        base.transform_filter(alt.datum.due)
+        .mark_rect(stroke=t.background, strokeWidth=2)
+        .encode(
+            color=alt.Color(
+                "rate:Q",
+                scale=alt.Scale(scheme=_RATE_SCHEME, domain=[0, 1]),
+                legend=alt.Legend(title="Done", format=".0%", values=[0, 0.5, 1]),
+            ),
+            tooltip=tooltip,
+        )
+    )
+    text = base.mark_text(fontSize=t.label_size, font=t.font).encode(
+        text="label:N",
+        color=alt.when(alt.datum.due & alt.datum.dark)
+        .then(alt.value("#ffffff"))
+        .when(alt.datum.due)
+        .then(alt.value("#000000"))
+        .otherwise(alt.value(t.foreground)),
+        tooltip=tooltip,
+    )
+    chart = (blank + cells + text).properties(
+        width=alt.Step(t.step * 2),
+        height=alt.Step(t.step),
+        title=alt.TitleParams(
+            title or "Follow-through by meeting",
+            subtitle=f"{NOTHING_DUE_MARK} nothing due · partial counts half",
+        ),
+    )
+    return _apply(chart, t)
+
+
+def trend(
+    rolling: pd.DataFrame, theme: str | Theme = "projector", title: str | None = None
+) -> alt.LayerChart:
+    """One line per member of the rolling completion rate, plus a thick dashed cohort line.
+
+    ``rolling`` is :func:`peerkit.scoring.completion_rolling` for one cohort (columns name, date,
+    rate; member_id, reviewed and credit used when present). Each line is labelled with the
+    member's name at its last point.
+    """
+    t = _theme(theme)
+    _require(rolling, ("name", "date", "rate"), "trend")
+    _one_cohort(rolling, "trend")
+    key = rolling["member_id"] if "member_id" in rolling.columns else rolling["name"]
+    frame = pd.DataFrame(
+        {
+            "key": key.astype(str).to_numpy(),
+            "name": rolling["name"].astype(str).to_numpy(),
+            "meeting": _meeting_labels(rolling["date"]).to_numpy(),
+            "rate": rolling["rate"].to_numpy(dtype=float),
+        }
+    )
+    meetings = sorted(set(frame["meeting"]))
+    if {"reviewed", "credit"} <= set(rolling.columns):
+        sums = (
+            pd.DataFrame(
+                {
+                    "meeting": frame["meeting"],
+                    "reviewed": rolling["reviewed"].to_numpy(dtype=float),
+                    "credit": rolling["credit"].to_numpy(dtype=float),
+                }
+            )
+            .groupby("meeting", sort=True)
+            .sum()
+        )
+        cohort_rate = (sums["credit"] / sums["reviewed"].where(sums["reviewed"] > 0)).to_numpy()
+        cohort = pd.DataFrame({"meeting": sums.index.to_numpy(), "rate": cohort_rate})
+    else:
+        cohort = frame.groupby("meeting", sort=True)["rate"].mean().reset_index()
+    cohort["name"] = "Cohort"
+
+    known = frame.dropna(subset=["rate"])
+    last = known.drop_duplicates("key", keep="last")
+    names = list(dict.fromkeys(frame["name"]))
+    x = alt.X("meeting:O", sort=meetings, title="Meeting", axis=alt.Axis(labelAngle=-45))
+    y = alt.Y("rate:Q", scale=alt.Scale(domain=[0, 1]), axis=_percent_axis(), title=None)
+    colour = alt.Color(
+        "name:N",
+        sort=names,
+        scale=alt.Scale(range=list(t.palette)),
+        legend=None,  # names are written at the end of each line instead
+    )
+    member_lines = (
+        alt.Chart(_records(frame))
+        .mark_line(
+            strokeWidth=max(2, t.label_size // 6),
+            point=True,
+        )
+        .encode(
+            x=x,
+            y=y,
+            color=colour,
+            detail="key:N",
+            tooltip=[alt.Tooltip("name:N", title="Member"), alt.Tooltip("rate:Q", format=".0%")],
+        )
+    )
+    member_labels = (
+        alt.Chart(_records(last))
+        .mark_text(align="left", dx=t.label_size // 2, fontSize=t.label_size, font=t.font)
+        .encode(x=x, y=y, text="name:N", color=colour)
+    )
+    cohort_line = (
+        alt.Chart(_records(cohort))
+        .mark_line(
+            color=t.foreground,
+            strokeWidth=max(4, t.label_size // 3),
+            strokeDash=[12, 6],
+        )
+        .encode(x=x, y=y, tooltip=[alt.Tooltip("rate:Q", title="Cohort", format=".0%")])
+    )
+    cohort_label = (
+        alt.Chart(_records(cohort.dropna(subset=["rate"]).tail(1)))
+        .mark_text(
+            align="left",
+            dx=t.label_size // 2,
+            dy=-t.label_size,
+            fontSize=t.label_size,
+            fontWeight="bold",
+            color=t.foreground,
+            font=t.font,
+        )
+        .encode(x=x, y=y, text="name:N")
+    )
+    chart = (member_lines + cohort_line + member_labels + cohort_label).properties(
+        width=t.width,
+        height=int(t.width * 0.5),
+        title=alt.TitleParams(
+            title or "Follow-through over the last meetings",
+            subtitle="rolling completion rate; dashed: the whole cohort",
+        ),
+    )
+    return _apply(chart, t)
+
+
+def cohort_distribution(
+    scoreboard: pd.DataFrame, theme: str | Theme = "projector", title: str | None = None
+) -> alt.LayerChart:
+    """Each member's completion rate as a dot on a 0–100 % line, with the cohort median.
+
+    ``scoreboard`` is :func:`peerkit.scoring.scoreboard` (columns name, rate, rate_text; status
+    used when present: members who left are marked "(left)"). Members with nothing due are
+    listed with the words "nothing due", never placed at 0 %.
+    """
+    t = _theme(theme)
+    _require(scoreboard, ("name", "rate", "rate_text"), "cohort distribution")
+    _one_cohort(scoreboard, "cohort distribution")
+    label = scoreboard["name"].astype(str)
+    if "status" in scoreboard.columns:
+        left = scoreboard["status"].astype(str).eq("left")
+        label = label.where(~left, label + " (left)")
+    frame = pd.DataFrame(
+        {
+            "member": label.to_numpy(),
+            "rate": scoreboard["rate"].to_numpy(dtype=float),
+            "text": scoreboard["rate_text"].astype(str).to_numpy(),
+        }
+    )
+    frame = frame.sort_values("rate", ascending=False, na_position="last", kind="stable")
+    order = frame["member"].tolist()
+    due = frame.dropna(subset=["rate"])
+    idle = frame[frame["rate"].isna()].assign(rate=0.0)
+
+    y = alt.Y("member:N", sort=order, title=None)
+    x = alt.X("rate:Q", scale=alt.Scale(domain=[0, 1]), axis=_percent_axis("Done"))
+    size = (t.label_size * 1.2) ** 2
+    dots = (
+        alt.Chart(_records(due))
+        .mark_circle(size=size, opacity=1, color=t.accent)
+        .encode(x=x, y=y, tooltip=["member:N", alt.Tooltip("text:N", title="Done")])
+    )
+    values = (
+        alt.Chart(_records(due))
+        .mark_text(align="left", dx=t.label_size, fontSize=t.label_size, color=t.foreground)
+        .encode(x=x, y=y, text="text:N")
+    )
+    nothing = (
+        alt.Chart(_records(idle))
+        .mark_text(align="left", fontSize=t.label_size, fontStyle="italic", color=t.muted)
+        .encode(x=x, y=y, text="text:N")
+    )
+    layers = [dots, values, nothing]
+    if len(due):
+        median = float(due["rate"].median())
+        rule_data = _records(pd.DataFrame({"rate": [median], "text": [f"median {median:.0%}"]}))
+        layers.append(
+            alt.Chart(rule_data)
+            .mark_rule(color=t.muted, strokeDash=[6, 4], strokeWidth=2)
+            .encode(x=x)
+        )
+        layers.append(
+            alt.Chart(rule_data)
+            .mark_text(align="left", baseline="bottom", dx=4, fontSize=t.label_size, color=t.muted)
+            .encode(x=x, y=alt.value(0), text="text:N")
+        )
+    chart = alt.layer(*layers).properties(
+        width=t.width,
+        height=alt.Step(t.step),
+        title=alt.TitleParams(title or "Follow-through by member"),
+    )
+    return _apply(chart, t)
+
+
+def _minutes_text(seconds: float) -> str:
+    if seconds != seconds:  # NaN
+        return "skipped"
+    text = f"{seconds / 60:.1f}".rstrip("0").rstrip(".")
+    return f"{text} min"
+
+
+def phase_timing(
+    phase_times: pd.DataFrame, theme: str | Theme = "projector", title: str | None = None
+) -> alt.LayerChart | alt.FacetChart:
+    """Planned against used minutes for each phase, one panel per round.
+
+    ``phase_times`` has the columns round_id, phase, position, planned_s and used_s (see the
+    module docstring). Each bar is labelled with its minutes; overtime is written as "+1.5".
+    """
+    t = _theme(theme)
+    _require(phase_times, ("round_id", "phase", "position", "planned_s", "used_s"), "phase timing")
+    ordered = phase_times.sort_values(["round_id", "position"], kind="stable")
+    planned = ordered["planned_s"].to_numpy(dtype=float)
+    used = ordered["used_s"].to_numpy(dtype=float)
+    over = np.where(np.isnan(used), 0.0, used) - planned
+    used_text = [
+        _minutes_text(u) + (f" (+{_minutes_text(o).removesuffix(' min')})" if o >= 30 else "")
+        for u, o in zip(used, over, strict=True)
+    ]
+    rounds = [f"Round {int(r)}" for r in ordered["round_id"]]
+    phase_names = [str(p) for p in ordered["phase"]]
+    common = {"round": rounds, "phase": phase_names, "position": ordered["position"].to_numpy()}
+    frame = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    **common,
+                    "kind": "planned",
+                    "minutes": planned / 60,
+                    "text": [_minutes_text(p) for p in planned],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    **common,
+                    "kind": "used",
+                    "minutes": np.nan_to_num(used) / 60,
+                    "text": used_text,
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    phases = list(dict.fromkeys(phase_names))
+    y = alt.Y("phase:N", sort=phases, title=None)
+    x = alt.X("minutes:Q", title="Minutes", axis=alt.Axis(grid=True, tickCount=8))
+    offset = alt.YOffset("kind:N", sort=["planned", "used"])
+    colour = alt.Color(
+        "kind:N",
+        sort=["planned", "used"],
+        scale=alt.Scale(domain=["planned", "used"], range=[t.planned, t.used]),
+        legend=alt.Legend(title=None, orient="top"),
+    )
+    base = alt.Chart().encode(y=y, yOffset=offset, x=x)
+    bars = base.mark_bar().encode(color=colour, tooltip=["phase:N", "kind:N", "text:N"])
+    labels = base.mark_text(align="left", dx=4, fontSize=t.label_size, color=t.foreground).encode(
+        text="text:N"
+    )
+    layer = alt.layer(bars, labels, data=_records(frame)).properties(
+        width=t.width, height=alt.Step(int(t.step * 0.6))
+    )
+    chart: alt.LayerChart | alt.FacetChart
+    if frame["round"].nunique() > 1:
+        chart = layer.facet(
+            row=alt.Row("round:N", title=None, sort=list(dict.fromkeys(rounds)))
+        ).properties(title=title or "Phase timing: planned and used")
+    else:
+        chart = layer.properties(title=title or "Phase timing: planned and used")
+    return _apply(chart, t)
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering, offline
+
+
+def _spec(chart: Any) -> dict[str, Any]:
+    if isinstance(chart, dict):
+        return chart
+    if not hasattr(chart, "to_dict"):
+        raise PeerkitError("Only an altair chart (or its Vega-Lite dict) can be rendered.")
+    spec: dict[str, Any] = chart.to_dict()
+    return spec
+
+
+def _vl_version() -> str | None:
+    import vl_convert
+
+    wanted = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return wanted if wanted in vl_convert.get_vegalite_versions() else None
+
+
+def to_svg(chart: Any) -> str:
+    """The chart as an SVG document, rendered in-process by vl-convert (no network access)."""
+    import vl_convert
+
+    svg: str = vl_convert.vegalite_to_svg(
+        _spec(chart), vl_version=_vl_version(), allowed_base_urls=[]
+    )
+    return svg
+
+
+def to_png(chart: Any, scale: float = 2) -> bytes:
+    """The chart as PNG bytes at ``scale`` times its size, rendered in-process by vl-convert."""
+    import vl_convert
+
+    if not scale > 0:
+        raise PeerkitError(f"The PNG scale must be a positive number, not {scale!r}.")
+    png: bytes = vl_convert.vegalite_to_png(
+        _spec(chart), vl_version=_vl_version(), scale=scale, allowed_base_urls=[]
+    )
+    return png
