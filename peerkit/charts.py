@@ -225,7 +225,7 @@ def follow_through_heatmap(
     )
     frame["due"] = frame["rate"].notna()
     frame["label"] = frame["status"].where(frame["due"], NOTHING_DUE_MARK)
-    frame["dark"] = frame["rate"] < 0.55  # cividis is dark below about 55 %: white text
+    frame["dark"] = frame["rate"] < 0.5  # cividis is dark below the middle: white text there
     if "reviewed" in by_meeting.columns:
         frame["reviewed"] = by_meeting["reviewed"].to_numpy()
     names = list(dict.fromkeys(frame["name"]))
@@ -413,7 +413,7 @@ def cohort_distribution(
     due = frame.dropna(subset=["rate"])
     idle = frame[frame["rate"].isna()].assign(rate=0.0)
 
-    y = alt.Y("member:N", sort=order, title=None)
+    y = alt.Y("member:N", sort=order, title=None, axis=alt.Axis(labelPadding=t.label_size))
     x = alt.X("rate:Q", scale=alt.Scale(domain=[0, 1]), axis=_percent_axis("Done"))
     size = (t.label_size * 1.2) ** 2
     dots = (
@@ -428,7 +428,13 @@ def cohort_distribution(
     )
     nothing = (
         alt.Chart(_records(idle))
-        .mark_text(align="left", fontSize=t.label_size, fontStyle="italic", color=t.muted)
+        .mark_text(
+            align="left",
+            dx=t.label_size // 2,
+            fontSize=t.label_size,
+            fontStyle="italic",
+            color=t.muted,
+        )
         .encode(x=x, y=y, text="text:N")
     )
     layers = [dots, values, nothing]

@@ -20,6 +20,7 @@ target_date          datetime64        the target date *at the time of this revi
                                        any earlier renegotiation
 weight               float             the commitment's GAS weight (> 0)
 levels_defined       bool              the member described their own five GAS levels
+                                       (informational: a given ``level`` is used either way)
 review_meeting_id    int               the meeting where the review happened
 reviewed_on          datetime64        the date of that meeting
 outcome              str or category   one of the :class:`~peerkit.model.Outcome` values:
@@ -63,7 +64,7 @@ member per meeting of the member's cohort), and names are joined at the end.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -140,8 +141,12 @@ def _check_rho(rho: float) -> float:
     return value
 
 
-def _tscores(swx: np.ndarray, sw2: np.ndarray, sw: np.ndarray, rho: float) -> np.ndarray:
+_Sums = tuple[np.ndarray, np.ndarray, np.ndarray]  # Σwx, Σw², Σw
+
+
+def _tscores(sums: _Sums, rho: float) -> np.ndarray:
     """T = 50 + 10·Σwx / √((1−ρ)Σw² + ρ(Σw)²) elementwise; NaN where Σw is 0."""
+    swx, sw2, sw = sums
     denom = np.sqrt((1.0 - rho) * sw2 + rho * sw * sw)
     with np.errstate(divide="ignore", invalid="ignore"):
         t = 50.0 + 10.0 * swx / denom
@@ -188,7 +193,7 @@ def gas_tscore(
                 f"GAS weight {w[bad][0]:g} is not allowed: weights must be positive."
             )
     swx, sw2, sw = (np.atleast_1d(np.sum(v)) for v in (w * x, w * w, w))
-    return float(_tscores(swx, sw2, sw, rho)[0])
+    return float(_tscores((swx, sw2, sw), rho)[0])
 
 
 # --------------------------------------------------------------------------------------------
@@ -341,7 +346,7 @@ def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray, missing: in
 
 
 def _unique_ids(ids: np.ndarray, what: str) -> None:
-    if len(np.unique(ids)) != len(ids):
+    if not pd.Index(ids).is_unique:
         raise PeerkitError(f"The {what} table lists the same id twice.")
 
 
@@ -361,9 +366,12 @@ class _Grid:
     start: np.ndarray  # first cell of each member
     ncells: np.ndarray  # cells of each member
     counts: np.ndarray  # (6, cells): reviews of each class per cell
-    swx: np.ndarray  # Σ weight·level over counted reviews, per cell
-    sw2: np.ndarray  # Σ weight²
-    sw: np.ndarray  # Σ weight
+    # per review, for the GAS sums (computed only when asked for)
+    reviews: pd.DataFrame
+    cls: np.ndarray  # review class
+    cell: np.ndarray  # cell of each review in scope, else the spare cell ``len(cells)``
+    owner: np.ndarray  # row of ``members`` of each review's owner, else ``len(members)``
+    weights: np.ndarray | None  # None when all weights are equal (then they count as 1)
 
     @cached_property
     def reviewed(self) -> np.ndarray:
@@ -384,6 +392,46 @@ class _Grid:
         if some.any():
             out[..., some] = np.add.reduceat(values, self.start[some], axis=-1)
         return out
+
+    def _gas(self, bins: Callable[[Any], np.ndarray], size: int, reduce: Any) -> _Sums:
+        """(Σwx, Σw², Σw) over counted reviews per bin; ``bins(rows)`` gives the rows' bins."""
+        if self.weights is None:
+            # T does not change when every weight is multiplied by the same number, so equal
+            # weights count as 1 and the sums come from the counts, plus a correction for the
+            # reviews whose level was given rather than mapped from the outcome.
+            sw = reduce(self.reviewed).astype(np.float64)
+            swx = reduce(np.asarray(_CLASS_LEVEL @ self.counts[:_RENEG_EARLY], np.float64))
+            rows, given = _given_levels(self.reviews)
+            if len(rows):
+                delta = given - np.take(_LEVEL_BY_CLASS, self.cls[rows])
+                swx += np.bincount(bins(rows), weights=delta, minlength=size + 1)[:size]
+            return swx, sw, sw
+        w, x, index = self.weights, _levels(self.reviews, self.cls), bins(slice(None))
+        swx, sw2, sw = (
+            np.bincount(index, weights=v, minlength=size + 1)[:size] for v in (w * x, w * w, w)
+        )
+        return swx, sw2, sw
+
+    @cached_property
+    def gas_cells(self) -> _Sums:
+        """(Σwx, Σw², Σw) per cell."""
+        total = len(self.cell_member)
+
+        def bins(rows: Any) -> np.ndarray:
+            return np.where(self.cls[rows] == _RENEG_EARLY, total, self.cell[rows])
+
+        return self._gas(bins, total, lambda v: v)
+
+    @cached_property
+    def gas_members(self) -> _Sums:
+        """(Σwx, Σw², Σw) per member."""
+        n, total = len(self.m_id), len(self.cell_member)
+
+        def bins(rows: Any) -> np.ndarray:
+            counted = (self.cls[rows] != _RENEG_EARLY) & (self.cell[rows] < total)
+            return np.where(counted, self.owner[rows], n)
+
+        return self._gas(bins, n, self.per_member)
 
 
 _MISSING = 1 << 52  # far from any cell key: marks an owner or meeting out of scope
@@ -436,8 +484,10 @@ def _build(
     t_at = np.repeat(np.arange(len(cohorts), dtype=np.int64), per_cohort)
     meeting_key = t_at * span + (np.arange(len(t_id)) - np.repeat(first_meeting, per_cohort))
     owner_key = m_at.astype(np.int64) * span - start
+    n_members = len(m_id)
+    owner = _lookup(m_id, np.arange(n_members), _ints(reviews, "owner_id", "reviews"), n_members)
     d = _lookup(t_id, meeting_key, _ints(reviews, "review_meeting_id", "reviews"), -_MISSING)
-    d -= _lookup(m_id, owner_key, _ints(reviews, "owner_id", "reviews"), _MISSING)
+    d -= np.append(owner_key, _MISSING)[owner]
     scoped = d.view(np.uint64) < np.uint64(span)
     outside = d < -(_MISSING // 2)
     if np.count_nonzero(scoped) + np.count_nonzero(outside) != len(d):
@@ -456,34 +506,16 @@ def _build(
     counts = np.bincount(cls * np.int64(size) + cell, minlength=_N_CLASSES * size)
     counts = counts.reshape(_N_CLASSES, size)[:, :total]
 
-    # GAS sums over the counted reviews in scope.
     w = reviews["weight"].to_numpy(dtype=np.float64, na_value=np.nan)
-    gcell = np.where(cls == _RENEG_EARLY, total, cell)
-    if len(w) and not (w.min() > 0 and np.isfinite(w.max())):
-        bad = ~((w > 0) & np.isfinite(w)) & (gcell < total)
+    w_min, w_max = (w.min(), w.max()) if len(w) else (1.0, 1.0)
+    if not (w_min > 0 and np.isfinite(w_max)):
+        bad = ~((w > 0) & np.isfinite(w)) & (cls != _RENEG_EARLY) & (cell < total)
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
             raise PeerkitError(
                 f"Commitment {reviews['commitment_id'].iloc[row]} has weight {w[row]:g}: "
                 "weights must be positive."
             )
-    swx: np.ndarray
-    if not len(w) or w.min() == w.max():
-        # T does not change when every weight is multiplied by the same number, so equal
-        # weights count as 1 and the sums come from the counts, plus a correction for the
-        # reviews whose level was given rather than mapped from the outcome.
-        sw = counts[:_RENEG_EARLY].sum(axis=0).astype(np.float64)
-        sw2 = sw
-        swx = np.asarray(_CLASS_LEVEL @ counts[:_RENEG_EARLY], dtype=np.float64)
-        rows, given = _given_levels(reviews)
-        if len(rows):
-            delta = given - np.take(_LEVEL_BY_CLASS, cls[rows])
-            swx += np.bincount(gcell[rows], weights=delta, minlength=size)[:total]
-    else:
-        x = _levels(reviews, cls)
-        swx = np.bincount(gcell, weights=w * x, minlength=size)[:total]
-        sw2 = np.bincount(gcell, weights=w * w, minlength=size)[:total]
-        sw = np.bincount(gcell, weights=w, minlength=size)[:total]
     return _Grid(
         members=mem,
         meetings=meet,
@@ -497,9 +529,11 @@ def _build(
         start=start,
         ncells=ncells,
         counts=counts,
-        swx=swx,
-        sw2=sw2,
-        sw=sw,
+        reviews=reviews,
+        cls=cls,
+        cell=cell,
+        owner=owner,
+        weights=None if w_min == w_max else w,
     )
 
 
@@ -631,7 +665,7 @@ def scoreboard(
     reviewed = per[:_RENEG_EARLY].sum(axis=0)
     credit = per[_DONE] + 0.5 * per[_PARTIAL]
     rate = _rates(credit, reviewed)
-    gas = _tscores(g.per_member(g.swx), g.per_member(g.sw2), g.per_member(g.sw), rho)
+    gas = _tscores(g.gas_members, rho)
     current, best = _streaks(g)
     return pd.DataFrame(
         {
@@ -680,7 +714,8 @@ def cohort_summary(
     rate = _rates(total_credit, total_reviewed)
     cell_rate = _rates(credit[due], reviewed[due])
     median = pd.Series(cell_rate).groupby(at[due]).median().reindex(np.arange(n)).to_numpy()
-    cell_t = _tscores(g.swx[due], g.sw2[due], g.sw[due], rho)
+    swx, sw2, sw = g.gas_cells
+    cell_t = _tscores((swx[due], sw2[due], sw[due]), rho)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_t = np.bincount(at[due], weights=cell_t, minlength=n) / members_reviewed
     return pd.DataFrame(
