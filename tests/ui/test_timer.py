@@ -82,7 +82,10 @@ def test_three_seconds_run_into_overtime(
 
 
 def test_crossing_zero_chimes_once_when_sound_is_enabled(
-    page: Any, server: VoilaServer, open_voila: Callable[..., float]
+    page: Any,
+    server: VoilaServer,
+    open_voila: Callable[..., float],
+    assert_accessible: Callable[..., None],
 ) -> None:
     open_voila(page, demo_url(server, seconds=3, controls=1))
     root = page.locator(ROOT)
@@ -108,6 +111,7 @@ def test_crossing_zero_chimes_once_when_sound_is_enabled(
     mute.click()
     assert mute.get_attribute("aria-pressed") == "true"
     assert page.get_by_text("Chime muted").is_visible()
+    assert_accessible(page)  # the pressed toggle on the overtime band
 
 
 def test_busy_kernel_does_not_stall_the_countdown(
@@ -164,11 +168,13 @@ def test_kernel_clock_skew_does_not_skew_the_display(
     "query",
     [
         {"seconds": 600, "controls": 1},  # ready, normal band, with buttons
+        {"seconds": 45, "controls": 1},  # ready with less than a minute planned
+        {"seconds": 252, "state": "paused"},
         {"seconds": 45},  # warning band
         {"seconds": -65},  # overtime band
         {"seconds": 5000, "size": "console"},
     ],
-    ids=["ready", "warning", "overtime", "console"],
+    ids=["ready", "ready-short", "paused", "warning", "overtime", "console"],
 )
 def test_no_serious_accessibility_violations(
     page: Any,
