@@ -1,0 +1,474 @@
+"""What goes into a meeting's minutes, read from the store with the confidentiality rules applied.
+
+This is the one place that decides what may appear: everything flagged private (a round, an
+advice, a commitment, a parking-lot item) is left out here, before anything is rendered, and so
+is every commitment made in a private round and every review of a private commitment. Chatham
+House mode drops the giver of each advice; member mode keeps that member's commitments, reviews
+and the advice they received, and nobody else's commitments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from peerkit.meeting import Status, format_plan, replay
+from peerkit.model import (
+    Advice,
+    AdviceKind,
+    Attendance,
+    Commitment,
+    Format,
+    Meeting,
+    Member,
+    Outcome,
+    PeerkitError,
+    PhaseEvent,
+    PhaseEventKind,
+    Review,
+    Round,
+)
+
+if TYPE_CHECKING:
+    from peerkit.store import Store
+
+#: The order advice kinds are listed in, and their headings.
+KIND_TITLES: dict[AdviceKind, str] = {
+    AdviceKind.SUGGESTION: "Suggestions",
+    AdviceKind.EXPERIENCE: "Experience",
+    AdviceKind.QUESTION: "Questions",
+    AdviceKind.RESOURCE: "Resources",
+}
+
+
+@dataclass(frozen=True)
+class PhaseTime:
+    """One phase of a round: the plan in force (after any budget scaling) and the time used."""
+
+    name: str
+    planned: float  # seconds
+    extended: float  # seconds added during the round
+    used: float  # seconds
+    reached: bool
+
+    @property
+    def allowed(self) -> float:
+        return self.planned + self.extended
+
+    @property
+    def over(self) -> float:
+        """Seconds over the plan (negative: under)."""
+        return self.used - self.planned
+
+
+@dataclass(frozen=True)
+class AdviceItem:
+    kind: AdviceKind
+    text: str
+    giver: str | None  # None: given anonymously, or withheld under the Chatham House Rule
+    starred: bool
+
+
+@dataclass(frozen=True)
+class CommitmentItem:
+    id: int
+    owner_id: int
+    owner: str
+    text: str
+    target: dt.date  # the target in force (after any renegotiation known to these minutes)
+    made_on: dt.date
+    weight: float = 1.0
+    levels: tuple[str, ...] | None = None
+
+
+_ItemFn = Callable[[Commitment], CommitmentItem]
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    commitment: CommitmentItem
+    outcome: Outcome
+    level: int | None
+    note: str
+    new_target: dt.date | None
+
+
+@dataclass(frozen=True)
+class RoundItem:
+    number: int  # 1-based among the rounds in these minutes
+    presenter_id: int
+    presenter: str
+    issue: str
+    format_name: str
+    format_known: bool
+    status: Status
+    phases: tuple[PhaseTime, ...]
+    used: float  # seconds, the whole round
+    planned: float  # seconds, the whole round
+    advice: tuple[AdviceItem, ...]  # grouped by kind (KIND_TITLES order), starred first
+    commitments: tuple[CommitmentItem, ...]
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    member_id: int
+    name: str
+    reviewed: int
+    done: int
+    rate_text: str
+    gas_t: float | None
+    current_streak: int
+    best_streak: int
+
+
+@dataclass(frozen=True)
+class FollowThrough:
+    """The cohort's follow-through up to and including this meeting (peerkit.scoring)."""
+
+    reviewed_here: int  # reviews counted at this meeting's check-in
+    rate_here: str  # their completion, e.g. "75%" or "nothing due"
+    rows: tuple[ScoreRow, ...]
+    since: dt.date | None  # the first meeting scored
+
+
+@dataclass(frozen=True)
+class Minutes:
+    cohort: str
+    meeting: Meeting
+    chatham_house: bool = False
+    member: str | None = None  # member mode: whose personal summary this is
+    present: tuple[str, ...] = ()
+    apologies: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+    checkin: tuple[ReviewItem, ...] = ()
+    rounds: tuple[RoundItem, ...] = ()
+    other_commitments: tuple[CommitmentItem, ...] = ()  # made here, outside any round shown
+    still_open: tuple[CommitmentItem, ...] = ()  # member mode: made earlier, still open
+    parking: tuple[str, ...] = ()
+    next_meeting: dt.date | None = None
+    follow_through: FollowThrough | None = None
+    generated: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    @property
+    def commitments(self) -> tuple[CommitmentItem, ...]:
+        """Every commitment made at this meeting that these minutes show."""
+        made = [c for r in self.rounds for c in r.commitments]
+        return (*made, *self.other_commitments)
+
+
+def gather(
+    store: Store,
+    meeting_id: int,
+    *,
+    chatham_house: bool = False,
+    member: str | None = None,
+    formats: dict[str, Format] | None = None,
+    scores: bool = True,
+    now: float | None = None,
+) -> Minutes:
+    """Read everything the minutes of ``meeting_id`` show, private segments left out.
+
+    ``member`` (a name or id) makes a personal action summary. ``formats`` are the formats the
+    rounds may use (the built-in ones by default). ``scores=False`` leaves the follow-through
+    summary out (and pandas unimported). ``now`` times a round that is still running.
+    """
+    meeting = store.meeting(meeting_id)
+    cohort = store.cohort(meeting.cohort_id)
+    people = {m.id: m for m in store.members(cohort.id)}
+    names = {i: m.name for i, m in people.items()}
+    me: Member | None = store.find_member(cohort.id, member) if member is not None else None
+    if formats is None:
+        from peerkit.formats import built_in
+
+        formats = built_in()
+    by_name = {name.casefold(): fmt for name, fmt in formats.items()}
+    meetings = store.meetings(cohort.id)
+    dates = {m.id: m.date for m in meetings}
+
+    rounds = store.rounds(meeting.id)
+    private_rounds = {r.id for r in rounds if r.private}
+    made_here = [c for c in store.commitments(meeting_id=meeting.id) if _shown(c, private_rounds)]
+    if me is not None:
+        made_here = [c for c in made_here if c.owner_id == me.id]
+    target_now = _targets_after(store, meeting, dates)
+
+    def item(c: Commitment) -> CommitmentItem:
+        return CommitmentItem(
+            c.id,
+            c.owner_id,
+            names.get(c.owner_id, f"Member {c.owner_id}"),
+            c.text,
+            target_now.get(c.id, c.target_date),
+            dates.get(c.meeting_id, meeting.date),
+            c.weight,
+            c.levels,
+        )
+
+    shown_rounds: list[RoundItem] = []
+    in_rounds: set[int] = set()
+    for rnd in rounds:
+        if rnd.private or (me is not None and rnd.presenter_id != me.id):
+            continue
+        commitments = [item(c) for c in made_here if c.round_id == rnd.id]
+        in_rounds.update(c.id for c in commitments)
+        advice = [a for a in store.advice(rnd.id) if not a.private]
+        shown_rounds.append(
+            _round_item(
+                rnd,
+                len(shown_rounds) + 1,
+                names,
+                by_name.get(rnd.format_name.casefold()),
+                store.phase_events(rnd.id),
+                advice,
+                commitments,
+                chatham_house=chatham_house,
+                now=time.time() if now is None else now,
+            )
+        )
+    other = tuple(item(c) for c in made_here if c.id not in in_rounds)
+
+    private = _private_commitments(store, cohort.id)
+    checkin = _checkin(store, meeting, private, item, me)
+
+    attendance = store.attendance(meeting.id)
+
+    def who(status: Attendance) -> tuple[str, ...]:
+        return tuple(sorted(names[i] for i, s in attendance.items() if s is status and i in names))
+
+    still_open: tuple[CommitmentItem, ...] = ()
+    if me is not None:
+        still_open = _still_open(store, meeting, me, dates, private, item)
+
+    later = [m for m in meetings if m.date > meeting.date]
+    next_meeting = meeting.next_date or (later[0].date if later else None)
+
+    follow = None
+    if scores:
+        scored_members = set(attendance) or {i for i, m in people.items() if m.status == "active"}
+        if me is not None:
+            scored_members = {me.id}
+        follow = _follow_through(store, meeting, scored_members, private)
+
+    return Minutes(
+        cohort=cohort.name,
+        meeting=meeting,
+        chatham_house=chatham_house,
+        member=me.name if me else None,
+        present=() if me else who(Attendance.PRESENT),
+        apologies=() if me else who(Attendance.APOLOGIES),
+        absent=() if me else who(Attendance.ABSENT),
+        checkin=checkin,
+        rounds=tuple(shown_rounds),
+        other_commitments=other,
+        still_open=still_open,
+        parking=() if me else tuple(p.text for p in store.parking(meeting.id) if not p.private),
+        next_meeting=next_meeting,
+        follow_through=follow,
+    )
+
+
+def _shown(c: Commitment, private_rounds: set[int]) -> bool:
+    return not c.private and c.round_id not in private_rounds
+
+
+def _private_commitments(store: Store, cohort_id: int) -> set[int]:
+    """Ids of the cohort's commitments that must not appear: private, or in a private round."""
+    private_rounds = {
+        r.id for m in store.meetings(cohort_id) for r in store.rounds(m.id) if r.private
+    }
+    return {c.id for c in store.commitments(cohort_id=cohort_id) if not _shown(c, private_rounds)}
+
+
+def _targets_after(store: Store, meeting: Meeting, dates: dict[int, dt.date]) -> dict[int, dt.date]:
+    """Each commitment's target date as renegotiated up to and including ``meeting``."""
+    targets: dict[int, dt.date] = {}
+    reviews = sorted(
+        (r for r in store.reviews() if dates.get(r.meeting_id, dt.date.max) <= meeting.date),
+        key=lambda r: (dates[r.meeting_id], r.id),
+    )
+    for r in reviews:
+        if r.new_target_date is not None:
+            targets[r.commitment_id] = r.new_target_date
+    return targets
+
+
+def _checkin(
+    store: Store,
+    meeting: Meeting,
+    private: set[int],
+    item: _ItemFn,
+    me: Member | None,
+) -> tuple[ReviewItem, ...]:
+    """The reviews held at ``meeting``, by owner, private commitments left out."""
+    result = []
+    for review in store.reviews(meeting_id=meeting.id):
+        if review.commitment_id in private:
+            continue
+        commitment = store.commitment(review.commitment_id)
+        if me is not None and commitment.owner_id != me.id:
+            continue
+        result.append(_review_item(review, item(commitment)))
+    result.sort(key=lambda r: (r.commitment.owner.casefold(), r.commitment.id))
+    return tuple(result)
+
+
+def _review_item(review: Review, commitment: CommitmentItem) -> ReviewItem:
+    return ReviewItem(commitment, review.outcome, review.level, review.note, review.new_target_date)
+
+
+def _still_open(
+    store: Store,
+    meeting: Meeting,
+    me: Member,
+    dates: dict[int, dt.date],
+    private: set[int],
+    item: _ItemFn,
+) -> tuple[CommitmentItem, ...]:
+    """The member's commitments made before ``meeting`` and still open after it."""
+    closed = {Outcome.DONE, Outcome.PARTIAL, Outcome.NOT_DONE, Outcome.DROPPED}
+    ended = {
+        r.commitment_id
+        for r in store.reviews()
+        if r.outcome in closed and dates.get(r.meeting_id, dt.date.max) <= meeting.date
+    }
+    result = [
+        item(c)
+        for c in store.commitments(owner_id=me.id)
+        if c.id not in ended
+        and c.id not in private
+        and dates.get(c.meeting_id, dt.date.max) < meeting.date
+    ]
+    return tuple(sorted(result, key=lambda c: (c.target, c.id)))
+
+
+def _round_item(
+    rnd: Round,
+    number: int,
+    names: dict[int, str],
+    fmt: Format | None,
+    events: list[PhaseEvent],
+    advice: Iterable[Advice],
+    commitments: list[CommitmentItem],
+    *,
+    chatham_house: bool,
+    now: float,
+) -> RoundItem:
+    phases: tuple[PhaseTime, ...] = ()
+    status = Status.READY
+    used_total = planned_total = 0.0
+    if fmt is not None:
+        try:
+            state = replay(format_plan(fmt), events)
+        except PeerkitError:
+            state = None
+        if state is not None:
+            status = state.status
+            used = state.used_at(now)
+            reached = state.phase if status is not Status.FINISHED else len(state.plan) - 1
+            phases = tuple(
+                PhaseTime(
+                    phase.name,
+                    state.plan[i],
+                    state.extended[i],
+                    used[i],
+                    status is not Status.READY and (i <= reached or used[i] > 0),
+                )
+                for i, phase in enumerate(fmt.phases)
+            )
+            used_total = sum(used)
+            planned_total = sum(state.plan)
+    else:
+        status, used_total = _fold_unknown(events, now)
+
+    def giver(a: Advice) -> str | None:
+        if chatham_house or a.giver_id is None:
+            return None
+        return names.get(a.giver_id)
+
+    order = list(KIND_TITLES)
+    items = sorted(advice, key=lambda a: (order.index(a.kind), not a.starred, a.at, a.id))
+    return RoundItem(
+        number=number,
+        presenter_id=rnd.presenter_id,
+        presenter=names.get(rnd.presenter_id, f"Member {rnd.presenter_id}"),
+        issue=rnd.issue,
+        format_name=rnd.format_name,
+        format_known=fmt is not None,
+        status=status,
+        phases=phases,
+        used=used_total,
+        planned=planned_total,
+        advice=tuple(AdviceItem(a.kind, a.text, giver(a), a.starred) for a in items),
+        commitments=tuple(commitments),
+    )
+
+
+def _fold_unknown(events: list[PhaseEvent], now: float) -> tuple[Status, float]:
+    """Status and seconds used of a round whose format is not known here (no phase names)."""
+    status, used, since = Status.READY, 0.0, None
+    for e in events:
+        if e.kind is PhaseEventKind.START and status is Status.READY:
+            status, since = Status.RUNNING, e.at
+        elif e.kind is PhaseEventKind.PAUSE and since is not None:
+            used, since, status = used + e.at - since, None, Status.PAUSED
+        elif e.kind is PhaseEventKind.RESUME and since is None and status is Status.PAUSED:
+            status, since = Status.RUNNING, e.at
+        elif e.kind is PhaseEventKind.FINISH or (
+            e.kind is PhaseEventKind.NEXT and status is not Status.READY
+        ):
+            if since is not None:
+                used, since = used + e.at - since, e.at
+            if e.kind is PhaseEventKind.FINISH:
+                status, since = Status.FINISHED, None
+    if since is not None:
+        used += now - since
+    return status, used
+
+
+def _follow_through(
+    store: Store, meeting: Meeting, member_ids: set[int], private: set[int]
+) -> FollowThrough:
+    """Scores up to and including ``meeting``, private commitments left out of the record."""
+    import pandas as pd
+
+    from peerkit import scoring
+
+    frames = store.frames(meeting.cohort_id)
+    meetings = frames["meetings"]
+    meetings = meetings[meetings["date"] <= pd.Timestamp(meeting.date)]
+    reviews = frames["reviews"]
+    if private:
+        reviews = reviews[~reviews["commitment_id"].isin(list(private))]
+    board = scoring.scoreboard(reviews, frames["members"], meetings)
+    board = board[board["member_id"].isin(list(member_ids))]
+    summary = scoring.cohort_summary(reviews, frames["members"], meetings)
+    here = summary[summary["meeting_id"] == meeting.id]
+    records: list[dict[Any, Any]] = board.to_dict("records")
+    rows = tuple(
+        ScoreRow(
+            int(r["member_id"]),
+            str(r["name"]),
+            int(r["reviewed"]),
+            int(r["done"]),
+            str(r["rate_text"]),
+            None if pd.isna(r["gas_t"]) else float(r["gas_t"]),
+            int(r["current_streak"]),
+            int(r["best_streak"]),
+        )
+        for r in records
+    )
+    if len(here):
+        first = here.iloc[0]
+        reviewed_here, rate_here = int(first["reviewed"]), str(first["rate_text"])
+    else:
+        reviewed_here, rate_here = 0, scoring.NOTHING_DUE
+    since = meetings["date"].min() if len(meetings) else None
+    return FollowThrough(
+        reviewed_here,
+        rate_here,
+        tuple(sorted(rows, key=lambda r: r.name.casefold())),
+        None if since is None or pd.isna(since) else since.date(),
+    )

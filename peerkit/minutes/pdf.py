@@ -1,0 +1,75 @@
+"""PDF: the HTML minutes printed by Chromium (Debian's, through Playwright), fully offline.
+
+nbconvert's own ``--to pdf`` needs pandoc and xelatex and cannot take SVG, and ``--to webpdf``
+only looks for Playwright's downloaded browser; printing our self-contained HTML with the
+system's Chromium is fast (well under a second) and needs no network. Every request the page
+might make is aborted, on top of the page's own Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from peerkit.model import PeerkitError
+
+#: Where Debian and Ubuntu put Chromium; PEERKIT_CHROMIUM overrides it.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    """The Chromium to print with, or a PeerkitError saying how to install it."""
+    path = os.environ.get("PEERKIT_CHROMIUM") or CHROMIUM
+    if not os.access(path, os.X_OK):
+        raise PeerkitError(
+            f"PDF export needs Chromium at {path}: install it with `apt-get install chromium` "
+            "(or set PEERKIT_CHROMIUM to its path), or export --to html and print that."
+        )
+    return path
+
+
+def html_to_pdf(html: str, *, title: str | None = None) -> bytes:
+    """Print ``html`` (a self-contained page) to A4 PDF bytes."""
+    executable = chromium_path()
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        raise PeerkitError(
+            "PDF export needs the playwright package: pip install playwright."
+        ) from None
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                page.route("**/*", lambda route: route.abort())
+                page.set_content(html, wait_until="load")
+                if title:
+                    page.evaluate("t => { document.title = t; }", title)
+                return page.pdf(
+                    format="A4",
+                    print_background=True,
+                    prefer_css_page_size=True,
+                    outline=True,
+                    tagged=True,
+                )
+            finally:
+                browser.close()
+    except Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise PeerkitError(f"Chromium could not print the minutes: {first}") from None
+
+
+def write_pdf(html: str, path: Path, *, title: str | None = None) -> Path:
+    path.write_bytes(html_to_pdf(html, title=title))
+    return path
