@@ -150,6 +150,63 @@ def serve(
     sys.exit(code)
 
 
+@cli.command()
+@click.argument("meeting")
+@db_option
+@cohort_option
+@click.option(
+    "--to", "to", default="html", show_default=True, help="Output format: html, md or pdf."
+)
+@click.option("--chatham-house", is_flag=True, help="Keep what was said; drop who said it.")
+@click.option("--member", default=None, help="A personal action summary for this member.")
+@click.option("--ics", is_flag=True, help="Also write a calendar file (.ics) beside it.")
+@click.option(
+    "--template-dir",
+    "template_dirs",
+    multiple=True,
+    type=click.Path(),
+    help="A folder of templates that win over peerkit's own; repeatable.",
+)
+@click.option("-o", "--output", default=None, help="Output file (default: minutes-DATE.EXT).")
+def minutes(
+    meeting: str,
+    db: str,
+    cohort: str | None,
+    to: str,
+    chatham_house: bool,
+    member: str | None,
+    ics: bool,
+    template_dirs: tuple[str, ...],
+    output: str | None,
+) -> None:
+    """Export a meeting's minutes. MEETING is an id, a date (YYYY-MM-DD) or `latest`."""
+    from peerkit.minutes import TARGETS, export
+
+    if to.strip().lower() not in (*TARGETS, "markdown"):
+        raise PeerkitError(f"Cannot export minutes to {to!r}: use one of {', '.join(TARGETS)}.")
+    formats = None
+    if os.environ.get("PEERKIT_FORMATS"):
+        from peerkit.formats import load_formats
+
+        formats = load_formats([os.environ["PEERKIT_FORMATS"]])
+    with open_store(db) as store:
+        # An id names one meeting; `latest` and a date need the cohort (the only one, or --cohort).
+        by_id = meeting.strip().isdigit() and not cohort
+        found = store.find_meeting(meeting, None if by_id else store.cohort(cohort).id)
+        done = export(
+            store,
+            found.id,
+            to,
+            output,
+            chatham_house=chatham_house,
+            member=member,
+            ics=ics,
+            formats=formats,
+            template_dirs=template_dirs,
+        )
+    click.echo(f"Wrote {done.path}" + (f" and {done.ics_path}" if done.ics_path else ""))
+
+
 def notebooks_dir() -> Path:
     """The dashboard notebooks: the checkout's, or the copy installed with the package."""
     checkout = Path(__file__).resolve().parents[1] / "notebooks"
