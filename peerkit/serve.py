@@ -17,6 +17,7 @@ SQLAlchemy URL), which every kernel inherits from the Voila server::
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import os
 import signal
@@ -24,6 +25,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -32,7 +34,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import IO
+from typing import IO, Any
 
 __all__ = [
     "CONSOLE_NOTEBOOK",
@@ -259,6 +261,38 @@ def port_in_use(host: str, port: int) -> bool:
     return False
 
 
+# Lines Voila and its kernels print on every page view that tell a facilitator nothing.
+_NOISE = (
+    "is not trusted",
+    "Kernel is running over TCP without encryption",
+    "websocket_ping_timeout",
+)
+
+
+def _forward_output(stream: IO[bytes], sink: IO[str]) -> None:
+    """Copy Voila's output to ``sink`` line by line, without the noise."""
+    for raw in iter(stream.readline, b""):
+        line = raw.decode("utf-8", "replace")
+        if not any(marker in line for marker in _NOISE):
+            sink.write(line)
+            sink.flush()
+    stream.close()
+
+
+_libc: Any = None
+if sys.platform.startswith("linux"):
+    try:
+        _libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:  # pragma: no cover - no libc to talk to
+        _libc = None
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: Voila gets SIGTERM if the process that started it dies, even by SIGKILL."""
+    if _libc is not None:
+        _libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def start_server(
     notebook_dir: str | os.PathLike[str],
     *,
@@ -269,10 +303,13 @@ def start_server(
     preheat: bool = False,
     log_level: str = "WARN",
     log_path: Path | None = None,
+    quiet: bool = False,
 ) -> VoilaServer:
     """Start Voila in its own process group and return at once (see ``wait_ready``).
 
-    Voila's output goes to ``log_path`` when given, else to this process's stdout/stderr.
+    Voila's output goes to ``log_path`` when given, else to this process's stderr (without the
+    lines it repeats on every page view when ``quiet``). On Linux, Voila is stopped if the
+    thread that started it dies.
     """
     notebook_dir = Path(notebook_dir)
     if not notebook_dir.is_dir():
@@ -289,20 +326,26 @@ def start_server(
         log_level=log_level,
     )
     log: IO[bytes] | None = open(log_path, "wb") if log_path is not None else None  # noqa: SIM115
+    pipe = log is None and quiet
     try:
         proc = subprocess.Popen(
             argv,
             env=env,
             cwd=str(notebook_dir),
             stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT if log is not None else None,
+            stdout=subprocess.PIPE if pipe else log,
+            stderr=subprocess.STDOUT if (pipe or log is not None) else None,
             start_new_session=True,  # its own process group: we stop it, not the terminal
+            preexec_fn=_die_with_parent if _libc is not None else None,
         )
     except BaseException:
         if log is not None:
             log.close()
         raise
+    if pipe and proc.stdout is not None:
+        threading.Thread(
+            target=_forward_output, args=(proc.stdout, sys.stderr), daemon=True
+        ).start()
     return VoilaServer(process=proc, host=host, port=port, log_path=log_path, _log=log)
 
 
@@ -337,12 +380,15 @@ def serve(
         port=port,
         extra_env=extra_env,
         preheat=preheat,
+        quiet=True,
     )
 
     def _on_signal(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # Ctrl-C, kill, or the terminal closing: stop Voila and its kernels, then return 0.
+    stop_signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, _on_signal) for sig in stop_signals}
     try:
         try:
             server.wait_ready(timeout=startup_timeout)

@@ -204,5 +204,34 @@ def test_serve_prints_urls_and_stops_cleanly(notebook_dir: Path, sig: signal.Sig
     assert not answers(base + "voila/static/voila.js")
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_voila_does_not_outlive_a_killed_serve(notebook_dir: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SERVE_SCRIPT, str(notebook_dir), str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=notebook_dir,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith("Projector:"):
+                break
+        assert answers(base + "voila/static/voila.js")
+    finally:
+        proc.kill()  # SIGKILL: no chance to clean up
+        proc.communicate()
+    deadline = time.monotonic() + 60
+    while answers(base + "voila/static/voila.js") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not answers(base + "voila/static/voila.js")
+
+
 def test_serve_module_never_fetches_a_notebook_for_health() -> None:
     assert serve_module.HEALTH_PATH == "voila/static/voila.js"

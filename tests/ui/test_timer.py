@@ -197,3 +197,44 @@ def test_every_request_stays_on_loopback(
     assert len(request_log.urls) > 10  # the page really loaded through the guard
     assert request_log.foreign() == []
     assert any(u.startswith("ws://127.0.0.1") for u in request_log.urls)  # the kernel socket
+
+
+def test_time_formats_in_the_browser(page: Any) -> None:
+    """The view's pure helpers, imported as the ES module anywidget loads (no server)."""
+    source = (Path(__file__).parents[2] / "peerkit" / "widgets" / "timer.js").read_text()
+    page.set_content("<!doctype html><title>t</title>")
+    result = page.evaluate(
+        """async (src) => {
+            const url = URL.createObjectURL(new Blob([src], {type: "text/javascript"}));
+            const m = await import(url);
+            return {
+                clock: [0, 59, 60, 3599, 3600, 7200, 360005].map(m.formatClock),
+                spoken: [0, 1, 61, 3600, 3725].map(m.spokenDuration),
+                parts: [2.5, 0.0001, 0, -0.5, -61.2].map((s) => m.clockParts(s)),
+            };
+        }""",
+        source,
+    )
+    assert result["clock"] == [
+        "00:00",
+        "00:59",
+        "01:00",
+        "59:59",
+        "1:00:00",
+        "2:00:00",
+        "100:00:05",
+    ]
+    assert result["spoken"] == [
+        "0 seconds",
+        "1 second",
+        "1 minute 1 second",
+        "1 hour",
+        "1 hour 2 minutes 5 seconds",
+    ]
+    assert result["parts"] == [
+        {"over": False, "secs": 3},
+        {"over": False, "secs": 0},
+        {"over": True, "secs": 0},
+        {"over": True, "secs": 0},
+        {"over": True, "secs": 61},
+    ]
