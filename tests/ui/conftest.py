@@ -9,9 +9,10 @@ Fixtures
                      went to a host other than loopback. Requests elsewhere never leave the
                      machine: Chromium's resolver is told no other host exists.
     serve_notebooks  factory: serve_notebooks([paths...], db_url=..., extra_env=...) copies the
-                     notebooks into a fresh directory, starts peerkit's Voila on a free port and
-                     returns the VoilaServer (stopped at the end of the session)
-
+                     notebooks into a fresh directory (or serve_notebooks(directory=...) serves
+                     a directory as it is), starts peerkit's Voila on a free port and returns
+                     the VoilaServer (.render_url(name), .console_url, .projector_url), stopped
+                     at the end of the session
     axe_violations   ``axe_violations(page, context=None)``: serious and critical axe-core
                      violations ([] when clean)
     assert_accessible ``assert_accessible(page, context=None)``: fails listing each violation
@@ -135,18 +136,24 @@ def serve_notebooks(
     with ExitStack() as stack:
 
         def start(
-            notebooks: Iterable[str | os.PathLike[str]],
+            notebooks: Iterable[str | os.PathLike[str]] = (),
             *,
+            directory: str | os.PathLike[str] | None = None,
             db_url: str | None = None,
             extra_env: dict[str, str] | None = None,
             preheat: bool = False,
         ) -> VoilaServer:
-            directory = tmp_path_factory.mktemp("notebooks")
+            """Serve copies of ``notebooks`` (or ``directory`` itself, uncopied).
+
+            ``db_url`` defaults to a fresh SQLite file in a temporary directory.
+            """
+            scratch = tmp_path_factory.mktemp("notebooks")
             for notebook in notebooks:
-                shutil.copy(notebook, directory / Path(notebook).name)
-            url = db_url or f"sqlite:///{directory / 'peerkit-test.db'}"
+                shutil.copy(notebook, scratch / Path(notebook).name)
+            served = Path(directory) if directory is not None else scratch
+            url = db_url or f"sqlite:///{scratch / 'peerkit-test.db'}"
             return stack.enter_context(
-                running_server(directory, db_url=url, extra_env=extra_env, preheat=preheat)
+                running_server(served, db_url=url, extra_env=extra_env, preheat=preheat)
             )
 
         yield start
