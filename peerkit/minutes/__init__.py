@@ -16,6 +16,7 @@ and the exporters are kept, so a second export in the same process is fast.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,8 @@ def build(
     that member's personal action summary; private rounds, advice, commitments and parking-lot
     items never appear. ``scores=False`` leaves out the follow-through summary.
     """
+    import nbformat
+
     from peerkit.minutes.notebook import to_notebook
 
     minutes = gather(
@@ -70,24 +73,50 @@ def build(
         formats=formats,
         scores=scores,
     )
-    return to_notebook(minutes)
+    return nbformat.from_dict(to_notebook(minutes))
 
 
 def convert(
-    notebook: NotebookNode, to: str = "html", *, template_dirs: Sequence[str | Path] = ()
+    notebook: dict[str, Any] | NotebookNode,
+    to: str = "html",
+    *,
+    template_dirs: Sequence[str | Path] = (),
+    engine: str = "auto",
 ) -> str | bytes:
-    """A minutes notebook as HTML or Markdown text, or PDF bytes."""
+    """A minutes notebook (a NotebookNode or a plain nbformat-4 dict) as HTML or Markdown text,
+    or PDF bytes.
+
+    ``engine`` is ``"nbconvert"`` (peerkit's exporters), ``"lean"`` (the same templates
+    rendered without importing nbconvert; see peerkit.minutes.render) or ``"auto"``: nbconvert
+    when it is already imported (a notebook, the dashboard), else lean. Both give the same bytes;
+    lean falls back to nbconvert for anything it does not handle.
+    """
     to = _target(to)
-    if to == "md":
-        return _exporter("md", template_dirs).from_notebook_node(notebook)[0]
-    html = _exporter("html", template_dirs).from_notebook_node(
-        notebook, resources={"metadata": {"name": notebook.metadata.get("title", "Minutes")}}
-    )[0]
-    if to == "html":
-        return html
+    kind = "md" if to == "md" else "html"
+    dirs = _template_dirs(template_dirs)
+    if engine not in ("auto", "lean", "nbconvert"):
+        raise PeerkitError(f"Unknown engine {engine!r}: use auto, lean or nbconvert.")
+    if engine == "auto":
+        engine = "nbconvert" if "nbconvert" in sys.modules else "lean"
+    text = None
+    if engine == "lean":
+        from peerkit.minutes.render import NeedsNbconvert, render
+
+        try:
+            text = render(dict(notebook), kind, dirs)
+        except NeedsNbconvert:
+            text = None
+    if text is None:
+        import nbformat
+
+        node = nbformat.from_dict(notebook)
+        resources = {"metadata": {"name": node.metadata.get("title", "Minutes")}}
+        text = _exporter(kind, dirs).from_notebook_node(node, resources=resources)[0]
+    if to != "pdf":
+        return text
     from peerkit.minutes.pdf import html_to_pdf
 
-    return html_to_pdf(html, title=notebook.metadata.get("title"))
+    return html_to_pdf(text, title=notebook.get("metadata", {}).get("title"))
 
 
 def render(
@@ -100,14 +129,17 @@ def render(
     formats: dict[str, Format] | None = None,
     template_dirs: Sequence[str | Path] = (),
     scores: bool = True,
+    engine: str = "auto",
 ) -> str | bytes:
     """The minutes of ``meeting_id`` as HTML or Markdown text, or PDF bytes."""
+    from peerkit.minutes.notebook import to_notebook
+
     to = _target(to)
     if to == "pdf":
         from peerkit.minutes.pdf import chromium_path
 
         chromium_path()  # say what is missing before doing any work
-    notebook = build(
+    minutes = gather(
         store,
         meeting_id,
         chatham_house=chatham_house,
@@ -115,7 +147,7 @@ def render(
         formats=formats,
         scores=scores,
     )
-    return convert(notebook, to, template_dirs=template_dirs)
+    return convert(to_notebook(minutes), to, template_dirs=template_dirs, engine=engine)
 
 
 @dataclass(frozen=True)
@@ -140,6 +172,7 @@ def export(
     template_dirs: Sequence[str | Path] = (),
     directory: str | Path = ".",
     scores: bool = True,
+    engine: str = "auto",
 ) -> Exported:
     """Write the minutes of ``meeting_id`` to ``path`` (default: ``directory`` /
     ``minutes-YYYY-MM-DD.<ext>``, with the member's name in member mode).
@@ -169,7 +202,7 @@ def export(
         raise PeerkitError(f"Folder {target.parent} does not exist: create it first.")
     if target.is_dir():
         raise PeerkitError(f"{target} is a folder: give a file name.")
-    result = convert(to_notebook(minutes), to, template_dirs=template_dirs)
+    result = convert(to_notebook(minutes), to, template_dirs=template_dirs, engine=engine)
     data = result.encode("utf-8") if isinstance(result, str) else result
     target.write_bytes(data)
     ics_path = None
@@ -198,15 +231,19 @@ def _target(to: str) -> str:
     return key
 
 
-_EXPORTERS: dict[tuple[str, tuple[str, ...]], Any] = {}
-
-
-def _exporter(kind: str, template_dirs: Sequence[str | Path]) -> Any:
-    """One exporter per kind and template folders, kept for the life of the process."""
+def _template_dirs(template_dirs: Sequence[str | Path]) -> tuple[str, ...]:
     dirs = tuple(str(Path(d).expanduser().resolve()) for d in template_dirs)
     for d in dirs:
         if not Path(d).is_dir():
             raise PeerkitError(f"Template folder {d} does not exist.")
+    return dirs
+
+
+_EXPORTERS: dict[tuple[str, tuple[str, ...]], Any] = {}
+
+
+def _exporter(kind: str, dirs: tuple[str, ...]) -> Any:
+    """One nbconvert exporter per kind and template folders, kept for the life of the process."""
     key = (kind, dirs)
     if key not in _EXPORTERS:
         from peerkit.minutes.exporter import MinutesExporter, MinutesMarkdownExporter

@@ -13,9 +13,10 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from peerkit.meeting import Status, format_plan, replay
+from peerkit.minutes.follow import FollowThrough, follow_through
 from peerkit.model import (
     Advice,
     AdviceKind,
@@ -113,28 +114,6 @@ class RoundItem:
 
 
 @dataclass(frozen=True)
-class ScoreRow:
-    member_id: int
-    name: str
-    reviewed: int
-    done: int
-    rate_text: str
-    gas_t: float | None
-    current_streak: int
-    best_streak: int
-
-
-@dataclass(frozen=True)
-class FollowThrough:
-    """The cohort's follow-through up to and including this meeting (peerkit.scoring)."""
-
-    reviewed_here: int  # reviews counted at this meeting's check-in
-    rate_here: str  # their completion, e.g. "75%" or "nothing due"
-    rows: tuple[ScoreRow, ...]
-    since: dt.date | None  # the first meeting scored
-
-
-@dataclass(frozen=True)
 class Minutes:
     cohort: str
     meeting: Meeting
@@ -167,13 +146,15 @@ def gather(
     member: str | None = None,
     formats: dict[str, Format] | None = None,
     scores: bool = True,
+    scoring: str = "auto",
     now: float | None = None,
 ) -> Minutes:
     """Read everything the minutes of ``meeting_id`` show, private segments left out.
 
     ``member`` (a name or id) makes a personal action summary. ``formats`` are the formats the
     rounds may use (the built-in ones by default). ``scores=False`` leaves the follow-through
-    summary out (and pandas unimported). ``now`` times a round that is still running.
+    summary out; ``scoring`` picks its engine (see peerkit.minutes.follow). ``now`` times a
+    round that is still running.
     """
     meeting = store.meeting(meeting_id)
     cohort = store.cohort(meeting.cohort_id)
@@ -247,10 +228,15 @@ def gather(
 
     follow = None
     if scores:
-        scored_members = set(attendance) or {i for i, m in people.items() if m.status == "active"}
-        if me is not None:
-            scored_members = {me.id}
-        follow = _follow_through(store, meeting, scored_members, private)
+        scored = set(attendance) or {i for i, m in people.items() if m.status == "active"}
+        follow = follow_through(
+            store,
+            meeting,
+            {me.id} if me is not None else scored,
+            private,
+            here_ids={me.id} if me is not None else None,
+            engine=scoring,
+        )
 
     return Minutes(
         cohort=cohort.name,
@@ -426,49 +412,3 @@ def _fold_unknown(events: list[PhaseEvent], now: float) -> tuple[Status, float]:
     if since is not None:
         used += now - since
     return status, used
-
-
-def _follow_through(
-    store: Store, meeting: Meeting, member_ids: set[int], private: set[int]
-) -> FollowThrough:
-    """Scores up to and including ``meeting``, private commitments left out of the record."""
-    import pandas as pd
-
-    from peerkit import scoring
-
-    frames = store.frames(meeting.cohort_id)
-    meetings = frames["meetings"]
-    meetings = meetings[meetings["date"] <= pd.Timestamp(meeting.date)]
-    reviews = frames["reviews"]
-    if private:
-        reviews = reviews[~reviews["commitment_id"].isin(list(private))]
-    board = scoring.scoreboard(reviews, frames["members"], meetings)
-    board = board[board["member_id"].isin(list(member_ids))]
-    summary = scoring.cohort_summary(reviews, frames["members"], meetings)
-    here = summary[summary["meeting_id"] == meeting.id]
-    records: list[dict[Any, Any]] = board.to_dict("records")
-    rows = tuple(
-        ScoreRow(
-            int(r["member_id"]),
-            str(r["name"]),
-            int(r["reviewed"]),
-            int(r["done"]),
-            str(r["rate_text"]),
-            None if pd.isna(r["gas_t"]) else float(r["gas_t"]),
-            int(r["current_streak"]),
-            int(r["best_streak"]),
-        )
-        for r in records
-    )
-    if len(here):
-        first = here.iloc[0]
-        reviewed_here, rate_here = int(first["reviewed"]), str(first["rate_text"])
-    else:
-        reviewed_here, rate_here = 0, scoring.NOTHING_DUE
-    since = meetings["date"].min() if len(meetings) else None
-    return FollowThrough(
-        reviewed_here,
-        rate_here,
-        tuple(sorted(rows, key=lambda r: r.name.casefold())),
-        None if since is None or pd.isna(since) else since.date(),
-    )

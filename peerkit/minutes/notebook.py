@@ -9,7 +9,8 @@ hidden code cells, so the notebook reads the same in JupyterLab, through ``jupyt
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from peerkit.meeting import Status
 from peerkit.minutes.content import (
@@ -30,28 +31,34 @@ from peerkit.minutes.text import (
 )
 from peerkit.model import Outcome
 
-if TYPE_CHECKING:
-    from nbformat import NotebookNode
-
 #: Cell tags: a coach's template can style or drop a section by its tag.
 TAG_PREFIX = "peerkit-"
 GENERATOR = "peerkit minutes"
 
 
-def to_notebook(minutes: Minutes, charts: Sequence[Chart] = ()) -> NotebookNode:
-    """The notebook of ``minutes``; ``charts`` are appended after the sections they follow."""
-    import nbformat
+def to_notebook(minutes: Minutes, charts: Sequence[Chart] = ()) -> dict[str, Any]:
+    """The notebook of ``minutes`` as a plain nbformat-4 dict (``nbformat.from_dict`` makes a
+    NotebookNode of it); ``charts`` go after the section each names in ``after``.
 
-    cells: list[Any] = []
+    Building a dict rather than calling ``nbformat.v4.new_*`` keeps nbformat (and the
+    jsonschema it imports, about 0.15 s) out of a ``peerkit minutes`` run, and gives every cell
+    a stable id, so the same record always makes the same notebook.
+    """
+    cells: list[dict[str, Any]] = []
 
     def add(tag: str, lines: Iterable[str]) -> None:
-        source = "\n".join(lines).strip("\n")
-        cells.append(nbformat.v4.new_markdown_cell(source, metadata={"tags": [TAG_PREFIX + tag]}))
+        cells.append(
+            {
+                "cell_type": "markdown",
+                "id": tag,
+                "metadata": {"tags": [TAG_PREFIX + tag]},
+                "source": "\n".join(lines).strip("\n"),
+            }
+        )
 
     def add_charts(after: str) -> None:
-        for chart in charts:
-            if chart.after == after:
-                cells.append(_chart_cell(nbformat, chart))
+        for i, chart in enumerate(c for c in charts if c.after == after):
+            cells.append(_chart_cell(chart, f"chart-{after}-{i + 1}"))
 
     add("header", _header(minutes))
     if minutes.member is None:
@@ -74,9 +81,8 @@ def to_notebook(minutes: Minutes, charts: Sequence[Chart] = ()) -> NotebookNode:
         add_charts("follow-through")
 
     meeting = minutes.meeting
-    title = _title(minutes)
     metadata = {
-        "title": title,
+        "title": title(minutes),
         "peerkit": {
             "kind": "minutes",
             "cohort": minutes.cohort,
@@ -90,29 +96,37 @@ def to_notebook(minutes: Minutes, charts: Sequence[Chart] = ()) -> NotebookNode:
             "generator": GENERATOR,
         },
     }
-    return nbformat.v4.new_notebook(cells=cells, metadata=metadata)
+    return {"nbformat": 4, "nbformat_minor": 5, "metadata": metadata, "cells": cells}
 
 
+@dataclass(frozen=True)
 class Chart:
-    """A static chart: SVG markup plus a text description (its alt text)."""
+    """A static chart: SVG markup, a text description (its alt text and caption), and the
+    section it follows (a cell id such as ``round-1`` or ``follow-through``)."""
 
-    def __init__(self, svg: str, description: str, after: str) -> None:
-        self.svg, self.description, self.after = svg, description, after
-
-
-def _chart_cell(nbformat: Any, chart: Chart) -> Any:
-    output = nbformat.v4.new_output(
-        "display_data",
-        data={"image/svg+xml": chart.svg, "text/plain": chart.description},
-    )
-    return nbformat.v4.new_code_cell(
-        "",
-        outputs=[output],
-        metadata={"tags": [TAG_PREFIX + "chart"], "jupyter": {"source_hidden": True}},
-    )
+    svg: str
+    description: str
+    after: str
 
 
-def _title(minutes: Minutes) -> str:
+def _chart_cell(chart: Chart, cell_id: str) -> dict[str, Any]:
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": cell_id,
+        "metadata": {"tags": [TAG_PREFIX + "chart"], "jupyter": {"source_hidden": True}},
+        "outputs": [
+            {
+                "output_type": "display_data",
+                "data": {"image/svg+xml": chart.svg, "text/plain": chart.description},
+                "metadata": {},
+            }
+        ],
+        "source": "",
+    }
+
+
+def title(minutes: Minutes) -> str:
     day = short_date(minutes.meeting.date)
     if minutes.member is not None:
         return f"Actions for {minutes.member}: {minutes.cohort}, {day}"
