@@ -4,27 +4,44 @@ from __future__ import annotations
 
 import html
 import os
+from dataclasses import dataclass
 from typing import Any
 
 from peerkit.model import PeerkitError
 
+#: Set by `peerkit serve` in a cohort folder: the folder's peerkit.toml.
+CONFIG_ENV = "PEERKIT_CONFIG"
 
-def _store_and_cohort(store: Any, cohort: Any) -> tuple[Any, Any]:
+
+@dataclass
+class Setup:
+    """Where the dashboard's store, cohort and formats come from, and the cohort's settings."""
+
+    store: Any
+    cohort: Any
+    formats: dict[str, Any]
+    config: Any  # a peerkit.folder.CohortConfig, or None outside a cohort folder
+
+
+def setup(store: Any = None, cohort: Any = None) -> Setup:
+    """Resolve the notebook's parameters: explicit values first, then ``$PEERKIT_DB`` and
+    ``$PEERKIT_COHORT`` (set by `peerkit serve`), then the cohort folder's ``peerkit.toml``."""
+    from peerkit.folder import find_config, load_config
+    from peerkit.formats import load_formats
     from peerkit.store import Store
 
-    db = store or os.environ.get("PEERKIT_DB") or "peerkit.db"
-    the_store = Store(db, create=False)
-    return the_store, the_store.cohort(cohort or os.environ.get("PEERKIT_COHORT") or None)
+    config_path = os.environ.get(CONFIG_ENV)
+    config = load_config(config_path) if config_path else find_config()
+    db = store or os.environ.get("PEERKIT_DB") or (config.store_url if config else None)
+    the_store = Store(db or "peerkit.db", create=False)
+    name = cohort or os.environ.get("PEERKIT_COHORT") or (config.cohort if config else None)
+    the_cohort = the_store.cohort(name or None)
+    folders = [config.formats_dir] if config and config.formats_dir.is_dir() else []
+    return Setup(the_store, the_cohort, load_formats(folders), config)
 
 
-def _formats() -> Any:
-    from peerkit.formats import load_formats
-
-    folder = os.environ.get("PEERKIT_FORMATS")
-    return load_formats([folder] if folder else [])
-
-
-def _problem(exc: Exception) -> Any:
+def problem(exc: Exception) -> Any:
+    """A clear message in place of the dashboard, never a traceback."""
     import ipywidgets as w
 
     return w.HTML(
@@ -34,18 +51,22 @@ def _problem(exc: Exception) -> Any:
 
 
 def console(store: Any = None, cohort: Any = None, meeting: Any = None) -> Any:
-    """The facilitator's console for ``cohort`` in ``store`` (defaults: $PEERKIT_DB, the only
-    cohort, the meeting on screen)."""
+    """The facilitator's console for ``cohort`` in ``store`` (defaults: the cohort folder's
+    settings, then $PEERKIT_DB and the only cohort; the meeting on screen)."""
     try:
         from peerkit.widgets.console import Console
 
-        the_store, the_cohort = _store_and_cohort(store, cohort)
-        meeting_id = None
-        if meeting:
-            meeting_id = the_store.find_meeting(meeting, the_cohort.id).id
-        return Console(the_store, the_cohort, formats=_formats(), meeting_id=meeting_id)
+        s = setup(store, cohort)
+        meeting_id = s.store.find_meeting(meeting, s.cohort.id).id if meeting else None
+        return Console(
+            s.store,
+            s.cohort,
+            formats=s.formats,
+            meeting_id=meeting_id,
+            chime=s.config.chime if s.config else True,
+        )
     except PeerkitError as exc:
-        return _problem(exc)
+        return problem(exc)
 
 
 def projector(store: Any = None, cohort: Any = None) -> Any:
@@ -53,7 +74,9 @@ def projector(store: Any = None, cohort: Any = None) -> Any:
     try:
         from peerkit.widgets.projector import Projector
 
-        the_store, the_cohort = _store_and_cohort(store, cohort)
-        return Projector(the_store, the_cohort, formats=_formats())
+        s = setup(store, cohort)
+        return Projector(
+            s.store, s.cohort, formats=s.formats, chime=s.config.chime if s.config else True
+        )
     except PeerkitError as exc:
-        return _problem(exc)
+        return problem(exc)

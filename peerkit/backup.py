@@ -1,0 +1,145 @@
+"""Backup and restore: the whole store as one versioned, documented JSON file.
+
+The file (format ``peerkit-backup``, version 1) is a JSON object::
+
+    {
+      "format": "peerkit-backup",
+      "version": 1,
+      "schema": "0003",            # the store's Alembic revision when it was written
+      "tables": {
+        "<table>": {"columns": ["id", ...], "rows": [[1, ...], ...]},
+        ...
+      }
+    }
+
+Tables appear in dependency order, rows sorted by their key, dates as ``YYYY-MM-DD``, booleans as
+``true``/``false``, texts as UTF-8. Nothing in it depends on when or where it was written, so
+backup → restore → backup gives a byte-identical file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from peerkit.model import PeerkitError
+from peerkit.store import KNOWN_REVISIONS, Store
+from peerkit.store import schema as t
+
+FORMAT = "peerkit-backup"
+VERSION = 1
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def dump(store: Store) -> dict[str, Any]:
+    """The whole store as a plain, JSON-ready dictionary."""
+    tables: dict[str, Any] = {}
+    with store.engine.connect() as conn:
+        for table in t.metadata.sorted_tables:
+            columns = [c.name for c in table.columns]
+            order = list(table.primary_key.columns)
+            rows = conn.execute(sa.select(table).order_by(*order)).all()
+            tables[table.name] = {
+                "columns": columns,
+                "rows": [[_value(v) for v in row] for row in rows],
+            }
+    return {"format": FORMAT, "version": VERSION, "schema": store.revision(), "tables": tables}
+
+
+def backup(store: Store, path: Path | str) -> dict[str, int]:
+    """Write the store to ``path`` (atomically: a crash leaves the old file or the new one)."""
+    data = dump(store)
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise PeerkitError(f"Folder {path.parent} does not exist: create it first.")
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+    return {name: len(table["rows"]) for name, table in data["tables"].items()}
+
+
+def load(path: Path | str) -> dict[str, Any]:
+    """Read and check a backup file; every problem is one plain message."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PeerkitError(f"No backup file at {path}.") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PeerkitError(f"{path} is not a readable peerkit backup ({exc}).") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise PeerkitError(f"{path} is not a peerkit backup (no 'format: {FORMAT}').")
+    if not isinstance(data.get("version"), int) or data["version"] > VERSION:
+        raise PeerkitError(
+            f"{path} is backup format version {data.get('version')}; this peerkit reads up to "
+            f"{VERSION}. Upgrade peerkit to restore it."
+        )
+    if data.get("schema") not in KNOWN_REVISIONS:
+        raise PeerkitError(
+            f"{path} comes from a store at schema {data.get('schema')}, which this peerkit does "
+            "not know. Upgrade peerkit to restore it."
+        )
+    tables = data.get("tables")
+    known = {table.name: table for table in t.metadata.sorted_tables}
+    if not isinstance(tables, dict) or set(tables) - set(known):
+        raise PeerkitError(f"{path} has tables this peerkit does not know.")
+    for name, table in tables.items():
+        columns = table.get("columns") if isinstance(table, dict) else None
+        if not isinstance(columns, list) or set(columns) - {c.name for c in known[name].columns}:
+            raise PeerkitError(f"{path}: table {name} has columns this peerkit does not know.")
+        if any(len(row) != len(columns) for row in table.get("rows", [])):
+            raise PeerkitError(f"{path}: table {name} has a row of the wrong length.")
+    return data
+
+
+def restore(path: Path | str, store: Store) -> dict[str, int]:
+    """Load a backup into an empty store, keeping every id; all or nothing."""
+    data = load(path)
+    if any(store.counts().values()):
+        raise PeerkitError(
+            f"The store at {store.url} is not empty: restore into a new file, so nothing is "
+            "overwritten."
+        )
+    counts = {}
+    try:
+        with store.engine.begin() as conn:
+            for table in t.metadata.sorted_tables:
+                if table.name not in data["tables"]:
+                    continue
+                entry = data["tables"][table.name]
+                rows = [
+                    {
+                        col: _parse(table, col, value)
+                        for col, value in zip(entry["columns"], row, strict=True)
+                    }
+                    for row in entry["rows"]
+                ]
+                if rows:
+                    conn.execute(sa.insert(table), rows)
+                counts[table.name] = len(rows)
+            if store.engine.dialect.name == "postgresql":
+                for table in t.metadata.sorted_tables:
+                    if "id" in table.c and counts.get(table.name):
+                        conn.exec_driver_sql(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"(SELECT max(id) FROM {table.name}))"
+                        )
+    except sa.exc.IntegrityError as exc:
+        raise PeerkitError(f"The backup is inconsistent and was not restored: {exc.orig}") from None
+    return counts
+
+
+def _parse(table: sa.Table, column: str, value: Any) -> Any:
+    if value is not None and isinstance(table.c[column].type, sa.Date):
+        return dt.date.fromisoformat(value)
+    return value
