@@ -116,6 +116,91 @@ def meetings(db: str, cohort: str | None) -> None:
 
 
 @cli.command()
+@click.argument("folder", type=click.Path())
+@click.option("--cohort", required=True, help="The cohort's name.")
+@click.option("--db", default=None, help="Store URL or file (default: peerkit.db in the folder).")
+def init(folder: str, cohort: str, db: str | None) -> None:
+    """Make a cohort folder: notebooks, peerkit.toml, formats/ and templates/ for overrides."""
+    from peerkit.folder import init_folder
+
+    config = init_folder(folder, cohort, store=db)
+    click.echo(f"Cohort folder {config.folder} for {cohort!r}; store {config.store_url}.")
+    click.echo(f"Next: cd {folder} && peerkit import-roster roster.csv && peerkit serve")
+
+
+@cli.command("import-roster")
+@click.argument("file", type=click.Path())
+@db_option
+@cohort_option
+def import_roster_command(file: str, db: str, cohort: str | None) -> None:
+    """Add and update members from a CSV (name, email, role, joined); reports each row."""
+    from peerkit.roster import import_roster
+
+    db, cohort = _folder_defaults(db, cohort)
+    with open_store(db) as store:
+        report = import_roster(store, store.cohort(cohort).id, file)
+    for line in report.lines():
+        click.echo(line)
+    if report.rejected:
+        sys.exit(2)
+
+
+@cli.command("export-roster")
+@db_option
+@cohort_option
+@click.option("-o", "--output", default=None, help="Write to this file instead of stdout.")
+def export_roster_command(db: str, cohort: str | None, output: str | None) -> None:
+    """Write a cohort's roster as CSV (name, email, role, joined)."""
+    from peerkit.roster import export_roster
+
+    db, cohort = _folder_defaults(db, cohort)
+    with open_store(db) as store:
+        text = export_roster(store, store.cohort(cohort).id, output)
+    if output is None:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@db_option
+@click.option("-o", "--output", required=True, help="The backup file to write (JSON).")
+def backup(db: str, output: str) -> None:
+    """Write the whole store to one versioned JSON file."""
+    from peerkit.backup import backup as write_backup
+
+    db, _ = _folder_defaults(db, None)
+    with open_store(db) as store:
+        counts = write_backup(store, output)
+    click.echo(f"Wrote {output}: " + ", ".join(f"{n} {k}" for k, n in counts.items() if n))
+
+
+@cli.command()
+@click.argument("file", type=click.Path())
+@db_option
+def restore(file: str, db: str) -> None:
+    """Restore a backup into a new, empty store."""
+    from peerkit.backup import load
+    from peerkit.backup import restore as read_backup
+
+    load(file)  # check the file before creating any store
+    with open_store(db, create=True) as store:
+        counts = read_backup(file, store)
+    click.echo(f"Restored {file} into {db}: {sum(counts.values())} rows.")
+
+
+def _folder_defaults(db: str, cohort: str | None) -> tuple[str, str | None]:
+    """Inside a cohort folder, its store and cohort are the defaults."""
+    from peerkit.folder import find_config
+
+    source = click.get_current_context().get_parameter_source("db")
+    config = find_config()
+    if config is None:
+        return db, cohort
+    if source is click.core.ParameterSource.DEFAULT:
+        db = config.store_url
+    return db, cohort or config.cohort
+
+
+@cli.command()
 @db_option
 @cohort_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -127,17 +212,26 @@ def meetings(db: str, cohort: str | None) -> None:
 def serve(
     db: str, cohort: str | None, host: str, port: int, open_browser: bool, preheat: bool
 ) -> None:
-    """Serve the facilitator console and the projector view (Voila) until Ctrl-C."""
+    """Serve the facilitator console and the projector view (Voila) until Ctrl-C.
+
+    Inside a cohort folder (made by `peerkit init`), its notebooks, store, formats and settings
+    are used."""
+    from peerkit.dashboard import CONFIG_ENV
+    from peerkit.folder import find_config
     from peerkit.serve import ServeError
     from peerkit.serve import serve as run_voila
     from peerkit.store import database_url
 
+    config = find_config()
+    db, cohort = _folder_defaults(db, cohort)
     with open_store(db) as store:  # refuse a missing or newer store before starting anything
         store.cohort(cohort)
     env = {"PEERKIT_COHORT": cohort} if cohort else {}
+    if config is not None:
+        env[CONFIG_ENV] = str(config.path)
     try:
         code = run_voila(
-            notebooks_dir(),
+            config.folder if config else notebooks_dir(),
             db_url=database_url(db),
             host=host,
             port=port,
@@ -161,6 +255,9 @@ def serve(
 @click.option("--member", default=None, help="A personal action summary for this member.")
 @click.option("--ics", is_flag=True, help="Also write a calendar file (.ics) beside it.")
 @click.option(
+    "--charts", is_flag=True, help="Add charts to HTML and PDF (slower: altair, vl-convert)."
+)
+@click.option(
     "--template-dir",
     "template_dirs",
     multiple=True,
@@ -176,6 +273,7 @@ def minutes(
     chatham_house: bool,
     member: str | None,
     ics: bool,
+    charts: bool,
     template_dirs: tuple[str, ...],
     output: str | None,
 ) -> None:
@@ -203,6 +301,7 @@ def minutes(
             ics=ics,
             formats=formats,
             template_dirs=template_dirs,
+            charts=charts,
         )
     click.echo(f"Wrote {done.path}" + (f" and {done.ics_path}" if done.ics_path else ""))
 
