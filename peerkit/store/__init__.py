@@ -867,65 +867,51 @@ class Store:
     # -- frames for scoring ---------------------------------------------------------------
 
     def frames(self, cohort_id: int | None = None) -> dict[str, pd.DataFrame]:
-        """The reviews, members and meetings frames that ``peerkit.scoring`` reads."""
-        import pandas as pd
+        """The reviews, members and meetings frames that ``peerkit.scoring`` reads.
 
-        meeting_q = sa.select(
-            t.meetings.c.id.label("meeting_id"), t.meetings.c.cohort_id, t.meetings.c.date
-        )
-        member_q = sa.select(
-            t.members.c.id.label("member_id"),
-            t.members.c.cohort_id,
-            t.members.c.name,
-            t.members.c.status,
-            t.members.c.redacted,
-        )
-        made = t.meetings.alias("made")
-        seen = t.meetings.alias("seen")
-        review_q = (
-            sa.select(
-                t.reviews.c.id.label("review_id"),
-                t.reviews.c.commitment_id,
-                t.commitments.c.owner_id,
-                made.c.cohort_id,
-                t.commitments.c.meeting_id.label("made_meeting_id"),
-                t.commitments.c.target_date.label("original_target"),
-                t.commitments.c.weight,
-                t.commitments.c.levels.is_not(None).label("levels_defined"),
-                t.reviews.c.meeting_id.label("review_meeting_id"),
-                seen.c.date.label("reviewed_on"),
-                t.reviews.c.outcome,
-                t.reviews.c.level,
-                t.reviews.c.new_target_date,
-            )
-            .join(t.commitments, t.commitments.c.id == t.reviews.c.commitment_id)
-            .join(made, made.c.id == t.commitments.c.meeting_id)
-            .join(seen, seen.c.id == t.reviews.c.meeting_id)
-        )
-        if cohort_id is not None:
-            meeting_q = meeting_q.where(t.meetings.c.cohort_id == cohort_id)
-            member_q = member_q.where(t.members.c.cohort_id == cohort_id)
-            review_q = review_q.where(made.c.cohort_id == cohort_id)
+        The columns are those of the contract at the top of :mod:`peerkit.scoring`; ``outcome``
+        is a Categorical of ``scoring.OUTCOME_DTYPE`` and each review's ``target_date`` is the
+        one it judged (the commitment's own, or the date the latest earlier renegotiation set).
+        Reviews come in review id order. With ``cohort_id``, only that cohort's members,
+        meetings and the reviews of commitments made at its meetings. A million reviews load
+        in about a second on SQLite (see ``peerkit.store.frames`` for how).
+        """
+        from peerkit.store.frames import read_frames
+
         with self._connect() as conn:
-            meetings = pd.read_sql(meeting_q, conn)
-            members = pd.read_sql(member_q, conn)
-            reviews = pd.read_sql(review_q, conn)
-        for frame, cols in (
-            (meetings, ["date"]),
-            (reviews, ["original_target", "reviewed_on", "new_target_date"]),
-        ):
-            for col in cols:
-                frame[col] = pd.to_datetime(frame[col])
-        members["redacted"] = members["redacted"].astype(bool)
-        reviews["levels_defined"] = reviews["levels_defined"].astype(bool)
-        reviews["level"] = reviews["level"].astype("Int64")
-        # The target a review judged: the original date, or the one the last renegotiation set.
-        reviews = reviews.sort_values(["commitment_id", "reviewed_on"], kind="stable")
-        previous = reviews.groupby("commitment_id")["new_target_date"].shift()
-        previous = previous.groupby(reviews["commitment_id"]).ffill()
-        reviews["target_date"] = previous.fillna(reviews["original_target"])
-        reviews = reviews.drop(columns="original_target").reset_index(drop=True)
-        return {"reviews": reviews, "members": members, "meetings": meetings}
+            return read_frames(conn, self.is_sqlite, cohort_id)
+
+    def phase_frame(
+        self,
+        meeting_id: int | None = None,
+        cohort_id: int | None = None,
+        *,
+        formats: dict[str, Any] | None = None,
+        include_private: bool = False,
+        now: float | None = None,
+    ) -> pd.DataFrame:
+        """Planned and used seconds of each phase of the rounds that have started.
+
+        One row per phase, in meeting date, round and phase order, with the columns
+        ``charts.phase_timing`` reads (round_id, phase, position, planned_s, used_s) plus
+        meeting_id and format_name. planned_s is the plan in force (after any budget scaling);
+        used_s is the time spent, NaN for a phase never reached. The rounds are those of
+        ``meeting_id``, else of ``cohort_id``, else all. Rounds of formats not in ``formats``
+        (default: the built-in ones) are skipped, as are private rounds unless
+        ``include_private``. A running round counts its time up to ``now`` (default: now).
+        """
+        from peerkit.formats import built_in
+        from peerkit.store.frames import read_phase_frame
+
+        with self._connect() as conn:
+            return read_phase_frame(
+                conn,
+                meeting_id=meeting_id,
+                cohort_id=cohort_id,
+                formats=built_in() if formats is None else formats,
+                include_private=include_private,
+                now=now,
+            )
 
     # -- helpers --------------------------------------------------------------------------
 

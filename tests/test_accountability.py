@@ -1,0 +1,198 @@
+"""Accountability across sessions: the store's scoring frames, the phase timing frame, and the
+accountability notebook a coach opens (run headless as Voila and papermill would run it)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from peerkit import scoring
+from peerkit.model import PeerkitError
+from peerkit.store import Store
+from peerkit.store.frames import read_frames
+
+# --------------------------------------------------------------------------------------------
+# Store.frames
+
+
+def both_paths(store: Store, cohort_id: int | None = None) -> tuple[dict, dict]:
+    """The frames read on SQLite's packed path and on the portable (any database) path."""
+    with store.engine.connect() as conn:
+        packed = read_frames(conn, True, cohort_id, packed=True)
+    with store.engine.connect() as conn:
+        portable = read_frames(conn, True, cohort_id, packed=False)
+    return packed, portable
+
+
+def test_frames_follow_the_scoring_contract(demo_db: Path) -> None:
+    with Store(demo_db, create=False) as store:
+        frames = store.frames()
+    reviews = frames["reviews"]
+    assert tuple(reviews.columns) == scoring.REVIEW_COLUMNS
+    assert reviews["outcome"].dtype == scoring.OUTCOME_DTYPE
+    assert reviews["level"].dtype == "Int64"
+    for column in ("target_date", "reviewed_on", "new_target_date"):
+        assert pd.api.types.is_datetime64_dtype(reviews[column].dtype), column
+    assert reviews["review_id"].is_monotonic_increasing
+    assert set(reviews["outcome"].astype(str)) <= {
+        "done",
+        "partial",
+        "not done",
+        "dropped",
+        "renegotiated",
+    }
+    assert reviews["new_target_date"].notna().eq(reviews["outcome"] == "renegotiated").all()
+    assert tuple(frames["members"].columns) == scoring.MEMBER_COLUMNS
+    assert tuple(frames["meetings"].columns) == scoring.MEETING_COLUMNS
+    assert frames["members"]["redacted"].dtype == bool
+    assert len(frames["members"]) == 12 and len(frames["meetings"]) == 14
+
+
+def test_packed_and_portable_paths_read_the_same_frames(demo_db: Path) -> None:
+    with Store(demo_db, create=False) as store:
+        packed, portable = both_paths(store)
+        board = scoring.scoreboard(**packed)
+    for name in ("reviews", "members", "meetings"):
+        pd.testing.assert_frame_equal(packed[name], portable[name])
+    assert len(board) == 12
+
+
+def test_each_review_judges_the_target_it_had_then(store, cohort) -> None:
+    c, (ana, ben, *_), first = cohort
+    april = store.add_meeting(c.id, "2026-04-07")
+    may = store.add_meeting(c.id, "2026-05-05")
+    june = store.add_meeting(c.id, "2026-06-02")
+    chain = store.add_commitment(ana.id, first.id, "Hire a lead", "2026-04-01", weight=2.5)
+    plain = store.add_commitment(ben.id, first.id, "Call the board", "2026-04-07")
+    store.record_review(chain.id, april.id, "renegotiated", new_target_date="2026-05-01")
+    store.record_review(plain.id, april.id, "partial", level=-1)
+    store.record_review(chain.id, may.id, "renegotiated", new_target_date="2026-06-30")
+    store.record_review(chain.id, june.id, "done", level=2)
+    for frames in both_paths(store, c.id):
+        reviews = frames["reviews"]
+        mine = reviews[reviews["commitment_id"] == chain.id]
+        assert [str(d.date()) for d in mine["target_date"]] == [
+            "2026-04-01",
+            "2026-05-01",
+            "2026-06-30",
+        ]
+        assert [str(d.date()) for d in mine["reviewed_on"]] == [
+            "2026-04-07",
+            "2026-05-05",
+            "2026-06-02",
+        ]
+        assert list(mine["level"]) == [pd.NA, pd.NA, 2]
+        assert list(mine["weight"]) == [2.5, 2.5, 2.5]
+        other = reviews[reviews["commitment_id"] == plain.id].iloc[0]
+        assert other["outcome"] == "partial" and other["level"] == -1
+    board = scoring.scoreboard(**store.frames(c.id)).set_index("name")
+    # Renegotiated late twice (a miss each time), then done on time.
+    assert board.loc["Ana", "reviewed"] == 3 and board.loc["Ana", "renegotiated"] == 2
+    assert board.loc["Ana", "rate_text"] == "33%"
+    assert board.loc["Chloe", "rate_text"] == scoring.NOTHING_DUE
+
+
+def test_frames_of_one_cohort_leave_the_others_out(store, cohort) -> None:
+    c, (ana, *_), first = cohort
+    other = store.add_cohort("Other Circle")
+    eve = store.add_member(other.id, "Eve")
+    theirs = store.add_meeting(other.id, "2026-03-10")
+    later = store.add_meeting(other.id, "2026-04-10")
+    mine_later = store.add_meeting(c.id, "2026-04-07")
+    commitment = store.add_commitment(eve.id, theirs.id, "Ship it", "2026-04-01")
+    store.record_review(commitment.id, later.id, "done")
+    ours = store.add_commitment(ana.id, first.id, "Plan", "2026-04-01")
+    store.record_review(ours.id, mine_later.id, "not done")
+    frames = store.frames(c.id)
+    assert set(frames["members"]["cohort_id"]) == {c.id}
+    assert set(frames["meetings"]["cohort_id"]) == {c.id}
+    assert list(frames["reviews"]["commitment_id"]) == [ours.id]
+    everything = store.frames()
+    assert len(everything["reviews"]) == 2 and len(everything["members"]) == 5
+
+
+def test_an_empty_store_gives_empty_frames_that_score(store) -> None:
+    frames = store.frames()
+    assert len(frames["reviews"]) == 0
+    assert tuple(frames["reviews"].columns) == scoring.REVIEW_COLUMNS
+    assert frames["reviews"]["outcome"].dtype == scoring.OUTCOME_DTYPE
+    assert scoring.scoreboard(**frames).empty
+
+
+def test_ids_too_large_to_pack_take_the_portable_path(store, cohort) -> None:
+    c, (ana, *_), first = cohort
+    second = store.add_meeting(c.id, "2026-04-07")
+    made = store.add_commitment(ana.id, first.id, "Plan", "2026-04-01")
+    store.record_review(made.id, second.id, "done")
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE reviews SET id = 3000000000")
+    with store.engine.connect() as conn, pytest.raises(PeerkitError, match="packed"):
+        read_frames(conn, True, None, packed=True)
+    reviews = store.frames()["reviews"]
+    assert list(reviews["review_id"]) == [3_000_000_000]
+    assert list(reviews["outcome"]) == ["done"]
+
+
+# --------------------------------------------------------------------------------------------
+# Store.phase_frame
+
+
+def play(store, clock, round_id, steps) -> None:
+    """Log phase events at the frozen clock: ("next", 90) waits 90 s, then goes on."""
+    for kind, wait in steps:
+        clock.advance(wait)
+        store.log_phase_event(round_id, kind, clock(), value=60.0 if kind == "extend" else None)
+
+
+def test_phase_frame_has_planned_and_used_seconds_per_phase(store, cohort, clock) -> None:
+    c, (ana, ben, chloe, dev), meeting = cohort
+    troika = store.add_round(meeting.id, ana.id, "troika consulting", position=0)
+    play(
+        store,
+        clock,
+        troika.id,
+        [("start", 0), ("next", 100), ("extend", 30), ("next", 150), ("finish", 200)],
+    )
+    store.add_round(meeting.id, ben.id, "troika consulting", position=1)  # never started
+    odd = store.add_round(meeting.id, chloe.id, "a format nobody knows", position=2)
+    play(store, clock, odd.id, [("start", 0), ("finish", 60)])
+    secret = store.add_round(meeting.id, dev.id, "wise crowds", position=3, private=True)
+    play(store, clock, secret.id, [("start", 0), ("finish", 60)])
+
+    frame = store.phase_frame(meeting.id)
+    assert list(frame.columns[:5]) == ["round_id", "phase", "position", "planned_s", "used_s"]
+    assert set(frame["round_id"]) == {troika.id}
+    assert list(frame["position"]) == [0, 1, 2, 3]
+    assert list(frame["planned_s"]) == [120.0, 120.0, 300.0, 120.0]  # share 2 · clarify 2 · …
+    used = list(frame["used_s"])
+    assert used[:3] == [100.0, 180.0, 200.0]
+    assert math.isnan(used[3])  # finished before the last phase: never reached
+    assert store.phase_frame(cohort_id=c.id).equals(frame)
+    with_private = store.phase_frame(meeting.id, include_private=True)
+    assert set(with_private["round_id"]) == {troika.id, secret.id}
+
+
+def test_a_running_round_counts_up_to_now(store, cohort, clock) -> None:
+    _, (ana, *_), meeting = cohort
+    rnd = store.add_round(meeting.id, ana.id, "troika consulting")
+    play(store, clock, rnd.id, [("start", 0), ("next", 130)])
+    frame = store.phase_frame(meeting.id, now=clock() + 45)
+    assert list(frame["used_s"][:2]) == [130.0, 45.0]
+    assert frame["used_s"][2:].isna().all()
+
+
+def test_phase_frame_of_the_demo_feeds_the_chart(demo_db: Path) -> None:
+    from peerkit import charts
+
+    with Store(demo_db, create=False) as store:
+        last = store.meetings()[-1]
+        frame = store.phase_frame(last.id)
+    assert len(frame) and (frame["used_s"] > 0).all()
+    assert frame["meeting_id"].eq(last.id).all()
+    svg = charts.to_svg(charts.phase_timing(frame, theme="print"))
+    assert svg.startswith("<svg")
+    assert np.isfinite(frame["planned_s"]).all()
