@@ -277,16 +277,27 @@ def minutes(
     template_dirs: tuple[str, ...],
     output: str | None,
 ) -> None:
-    """Export a meeting's minutes. MEETING is an id, a date (YYYY-MM-DD) or `latest`."""
+    """Export a meeting's minutes. MEETING is an id, a date (YYYY-MM-DD) or `latest`.
+
+    Inside a cohort folder, its store, cohort, formats, templates/ overrides and Chatham House
+    setting are used."""
+    from peerkit.folder import find_config
     from peerkit.minutes import TARGETS, export
 
     if to.strip().lower() not in (*TARGETS, "markdown"):
         raise PeerkitError(f"Cannot export minutes to {to!r}: use one of {', '.join(TARGETS)}.")
+    config = find_config()
+    db, cohort = _folder_defaults(db, cohort)
+    format_dirs = [os.environ["PEERKIT_FORMATS"]] if os.environ.get("PEERKIT_FORMATS") else []
+    if config is not None:
+        format_dirs += [str(config.formats_dir)] if config.formats_dir.is_dir() else []
+        template_dirs += (str(config.templates_dir),) if config.templates_dir.is_dir() else ()
+        chatham_house = chatham_house or config.chatham_house
     formats = None
-    if os.environ.get("PEERKIT_FORMATS"):
+    if format_dirs:
         from peerkit.formats import load_formats
 
-        formats = load_formats([os.environ["PEERKIT_FORMATS"]])
+        formats = load_formats(format_dirs)
     with open_store(db) as store:
         # An id names one meeting; `latest` and a date need the cohort (the only one, or --cohort).
         by_id = meeting.strip().isdigit() and not cohort

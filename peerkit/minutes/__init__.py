@@ -54,12 +54,14 @@ def build(
     member: str | None = None,
     formats: dict[str, Format] | None = None,
     scores: bool = True,
+    charts: bool = False,
 ) -> NotebookNode:
     """The minutes notebook of ``meeting_id`` (Markdown cells; nothing to execute).
 
     ``chatham_house`` keeps what was said and drops who said it; ``member`` (a name or id) makes
     that member's personal action summary; private rounds, advice, commitments and parking-lot
-    items never appear. ``scores=False`` leaves out the follow-through summary.
+    items never appear. ``scores=False`` leaves out the follow-through summary; ``charts=True``
+    adds static SVG charts (peerkit.charts: altair and vl-convert, a second or more).
     """
     import nbformat
 
@@ -73,7 +75,7 @@ def build(
         formats=formats,
         scores=scores,
     )
-    return nbformat.from_dict(to_notebook(minutes))
+    return nbformat.from_dict(to_notebook(minutes, _charts(minutes) if charts else ()))
 
 
 def convert(
@@ -87,7 +89,7 @@ def convert(
     or PDF bytes.
 
     ``engine`` is ``"nbconvert"`` (peerkit's exporters), ``"lean"`` (the same templates
-    rendered without importing nbconvert; see peerkit.minutes.render) or ``"auto"``: nbconvert
+    rendered without importing nbconvert; see peerkit.minutes.lean) or ``"auto"``: nbconvert
     when it is already imported (a notebook, the dashboard), else lean. Both give the same bytes;
     lean falls back to nbconvert for anything it does not handle.
     """
@@ -100,7 +102,7 @@ def convert(
         engine = "nbconvert" if "nbconvert" in sys.modules else "lean"
     text = None
     if engine == "lean":
-        from peerkit.minutes.render import NeedsNbconvert, render
+        from peerkit.minutes.lean import NeedsNbconvert, render
 
         try:
             text = render(dict(notebook), kind, dirs)
@@ -129,9 +131,11 @@ def render(
     formats: dict[str, Format] | None = None,
     template_dirs: Sequence[str | Path] = (),
     scores: bool = True,
+    charts: bool = False,
     engine: str = "auto",
 ) -> str | bytes:
-    """The minutes of ``meeting_id`` as HTML or Markdown text, or PDF bytes."""
+    """The minutes of ``meeting_id`` as HTML or Markdown text, or PDF bytes (see :func:`build`
+    for the options, :func:`convert` for ``engine``)."""
     from peerkit.minutes.notebook import to_notebook
 
     to = _target(to)
@@ -147,7 +151,8 @@ def render(
         formats=formats,
         scores=scores,
     )
-    return convert(to_notebook(minutes), to, template_dirs=template_dirs, engine=engine)
+    drawn = _charts(minutes) if charts and to != "md" else ()
+    return convert(to_notebook(minutes, drawn), to, template_dirs=template_dirs, engine=engine)
 
 
 @dataclass(frozen=True)
@@ -172,11 +177,13 @@ def export(
     template_dirs: Sequence[str | Path] = (),
     directory: str | Path = ".",
     scores: bool = True,
+    charts: bool = False,
     engine: str = "auto",
 ) -> Exported:
     """Write the minutes of ``meeting_id`` to ``path`` (default: ``directory`` /
     ``minutes-YYYY-MM-DD.<ext>``, with the member's name in member mode).
 
+    ``charts=True`` adds static charts to HTML and PDF (not to Markdown, which stays text).
     With ``ics=True`` also writes ``<path without extension>.ics``: the next meeting and each
     commitment's target date as all-day events. Returns the paths written. Raises PeerkitError
     (one plain sentence) for an unknown meeting or member, a bad target, a missing folder or a
@@ -202,7 +209,8 @@ def export(
         raise PeerkitError(f"Folder {target.parent} does not exist: create it first.")
     if target.is_dir():
         raise PeerkitError(f"{target} is a folder: give a file name.")
-    result = convert(to_notebook(minutes), to, template_dirs=template_dirs, engine=engine)
+    drawn = _charts(minutes) if charts and to != "md" else ()
+    result = convert(to_notebook(minutes, drawn), to, template_dirs=template_dirs, engine=engine)
     data = result.encode("utf-8") if isinstance(result, str) else result
     target.write_bytes(data)
     ics_path = None
@@ -221,6 +229,12 @@ def default_filename(minutes: Minutes, to: str) -> str:
         slug = re.sub(r"[^a-z0-9]+", "-", minutes.member.casefold()).strip("-")
         name += f"-{slug or 'member'}"
     return name + TARGETS[_target(to)]
+
+
+def _charts(minutes: Minutes) -> list[Any]:
+    from peerkit.minutes.charts import make_charts
+
+    return make_charts(minutes)
 
 
 def _target(to: str) -> str:

@@ -11,7 +11,6 @@ wheel installs them (``share/jupyter/nbconvert/templates``), and take ``template
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader
@@ -21,7 +20,12 @@ from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets import List, Unicode, default, observe
 from traitlets.config import Config
 
-from peerkit.minutes.paths import HTML_TEMPLATE, MARKDOWN_TEMPLATE, template_basedirs
+from peerkit.minutes.paths import (
+    HTML_TEMPLATE,
+    MARKDOWN_TEMPLATE,
+    override_dirs,
+    template_basedirs,
+)
 
 
 def _template_dirs() -> Any:
@@ -31,13 +35,13 @@ def _template_dirs() -> Any:
     ).tag(config=True, affects_environment=True)
 
 
-def _override_loaders(template_dirs: list[str]) -> list[Any]:
-    dirs = [d for d in template_dirs if os.path.isdir(d)]
+def _override_loaders(template_dirs: list[str], template_name: str) -> list[Any]:
+    dirs = override_dirs(template_dirs, template_name)
     return [FileSystemLoader(dirs)] if dirs else []
 
 
 def _with_bytecode_cache(env: Environment) -> Environment:
-    from peerkit.minutes.render import bytecode_cache
+    from peerkit.minutes.lean import bytecode_cache
 
     env.bytecode_cache = bytecode_cache("nbconvert")
     return env
@@ -63,11 +67,16 @@ class MinutesExporter(HTMLExporter):
 
     @default("extra_loaders")
     def _extra_loaders_default(self) -> list[Any]:
-        return _override_loaders(self.template_dirs)
+        return _override_loaders(self.template_dirs, self.template_name)
 
-    @observe("template_dirs")
+    @default("extra_template_paths")
+    def _extra_template_paths_default(self) -> list[str]:
+        # So that an override can name 'peerkit-minutes/minutes.html.j2' from a checkout too.
+        return template_basedirs()
+
+    @observe("template_dirs", "template_name")
     def _template_dirs_changed(self, change: Any) -> None:
-        self.extra_loaders = _override_loaders(self.template_dirs)
+        self.extra_loaders = _override_loaders(self.template_dirs, self.template_name)
 
     @property
     def default_config(self) -> Config:
@@ -123,11 +132,16 @@ class MinutesMarkdownExporter(TemplateExporter):
 
     @default("extra_loaders")
     def _extra_loaders_default(self) -> list[Any]:
-        return _override_loaders(self.template_dirs)
+        return _override_loaders(self.template_dirs, self.template_name)
 
-    @observe("template_dirs")
+    @default("extra_template_paths")
+    def _extra_template_paths_default(self) -> list[str]:
+        # So that an override can name 'peerkit-minutes/minutes.html.j2' from a checkout too.
+        return template_basedirs()
+
+    @observe("template_dirs", "template_name")
     def _template_dirs_changed(self, change: Any) -> None:
-        self.extra_loaders = _override_loaders(self.template_dirs)
+        self.extra_loaders = _override_loaders(self.template_dirs, self.template_name)
 
     def _create_environment(self) -> Environment:
         return _with_bytecode_cache(super()._create_environment())

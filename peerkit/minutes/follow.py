@@ -46,6 +46,7 @@ class ScoreRow:
     name: str
     reviewed: int  # reviews counted
     done: int
+    rate: float | None  # credit ÷ reviewed; None with nothing counted
     rate_text: str  # "83%" or "nothing due"
     gas_t: float | None
     current_streak: int
@@ -183,6 +184,7 @@ def _with_python(
                 names[member_id],
                 tally.reviewed,
                 tally.done,
+                tally.credit / tally.reviewed if tally.reviewed else None,
                 rate_text(tally.credit, tally.reviewed),
                 gas_t(levels, weights),
                 current,
@@ -229,6 +231,7 @@ def _with_scoring(
             str(r["name"]),
             int(r["reviewed"]),
             int(r["done"]),
+            None if pd.isna(r["rate"]) else float(r["rate"]),
             str(r["rate_text"]),
             None if pd.isna(r["gas_t"]) else float(r["gas_t"]),
             int(r["current_streak"]),

@@ -33,7 +33,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from peerkit.minutes.paths import HTML_TEMPLATE, MARKDOWN_TEMPLATE, template_basedirs
+from peerkit.minutes.paths import (
+    HTML_TEMPLATE,
+    MARKDOWN_TEMPLATE,
+    override_dirs,
+    template_basedirs,
+)
 
 
 class NeedsNbconvert(Exception):
@@ -65,8 +70,9 @@ def render(notebook: dict[str, Any], kind: str, template_dirs: Sequence[str] = (
 def environment(template_name: str, template_dirs: tuple[str, ...] = ()) -> jinja2.Environment:
     """The Jinja environment nbconvert would build for ``template_name`` (kept per process)."""
     loaders: list[jinja2.BaseLoader] = []
-    if template_dirs:
-        loaders.append(jinja2.FileSystemLoader(list(template_dirs)))
+    overrides = override_dirs(template_dirs, template_name)
+    if overrides:
+        loaders.append(jinja2.FileSystemLoader(overrides))
     loaders.append(jinja2.FileSystemLoader(template_paths(template_name)))
     env = jinja2.Environment(  # noqa: S701 (nbconvert's templates escape explicitly)
         loader=jinja2.ChoiceLoader(loaders),
@@ -103,6 +109,7 @@ def template_paths(template_name: str) -> list[str]:
     for root in roots:
         base = os.path.join(root, "nbconvert", "templates")
         paths += [root, base, os.path.join(base, "compatibility")]
+    paths += template_basedirs()  # the exporters' extra_template_paths
     paths += [p for p in jupyter_path("nbconvert", "templates") if os.path.exists(p)]
     return paths
 

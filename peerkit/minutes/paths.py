@@ -17,3 +17,15 @@ def template_basedirs() -> list[str]:
     if (CHECKOUT_TEMPLATES / HTML_TEMPLATE / "conf.json").is_file():
         return [str(CHECKOUT_TEMPLATES)]
     return []
+
+
+def override_dirs(template_dirs: list[str] | tuple[str, ...], template_name: str) -> list[str]:
+    """Where a cohort's overrides are looked for, first: in each of ``template_dirs``, its
+    ``<template_name>/`` subfolder (``templates/peerkit-minutes/index.html.j2``), then the folder
+    itself (``templates/index.html.j2``, ``templates/cohort.css``)."""
+    found: list[str] = []
+    for folder in template_dirs:
+        sub = Path(folder) / template_name
+        found += [str(sub)] if sub.is_dir() else []
+        found += [str(folder)] if Path(folder).is_dir() else []
+    return found
