@@ -317,6 +317,28 @@ def minutes(
     click.echo(f"Wrote {done.path}" + (f" and {done.ics_path}" if done.ics_path else ""))
 
 
+@cli.command()
+@db_option
+@cohort_option
+@click.option("--since", default=None, metavar="DATE", help="Count meetings from this date on.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="An aligned table, CSV or JSON.",
+)
+def score(db: str, cohort: str | None, since: str | None, fmt: str) -> None:
+    """Follow-through per member: reviews by outcome, rate, GAS T-score and streaks."""
+    from peerkit.accountability import format_scores, score_rows
+
+    day = _date(since, "--since") if since else None
+    db, cohort = _folder_defaults(db, cohort)
+    with open_store(db) as store:
+        click.echo(format_scores(score_rows(store, store.cohort(cohort).id, day), fmt))
+
+
 def notebooks_dir() -> Path:
     """The dashboard notebooks: the checkout's, or the copy installed with the package."""
     checkout = Path(__file__).resolve().parents[1] / "notebooks"

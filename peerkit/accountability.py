@@ -1,0 +1,567 @@
+"""Follow-through across meetings: the scoreboard (for `peerkit score` and the notebook) and the
+accountability view that ``notebooks/accountability.ipynb`` shows.
+
+The notebook calls one function::
+
+    from peerkit.accountability import scoreboard_view
+    scoreboard_view(store, cohort, since, window)
+
+which returns a widget: choosers for the cohort, the first meeting counted, the rolling window
+and the chart theme; the scoreboard as an HTML table; and the charts (follow-through heatmap,
+trend, cohort distribution, phase time used against planned) as inline SVG rendered offline by
+vl-convert. Any change redraws.
+
+Served by Voila, the choosers paint first and the scores and charts are drawn right after the
+page has shown them (pandas, altair and vl-convert take seconds to import); elsewhere
+(JupyterLab, papermill, nbclient) everything is drawn before the cell returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import json
+import logging
+import os
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from peerkit.model import PeerkitError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from peerkit.store import Store
+
+__all__ = [
+    "SCORE_COLUMNS",
+    "ScoreboardView",
+    "format_scores",
+    "score_rows",
+    "scoreboard_html",
+    "scoreboard_view",
+]
+
+log = logging.getLogger(__name__)
+
+#: The columns of a score row, with their headings (table and HTML) in order.
+SCORE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("name", "Member"),
+    ("status", "Status"),
+    ("reviewed", "Reviewed"),
+    ("done", "Done"),
+    ("partial", "Partial"),
+    ("not_done", "Not done"),
+    ("dropped", "Dropped"),
+    ("renegotiated", "Renegotiated"),
+    ("rate", "Follow-through"),
+    ("gas_t", "GAS T"),
+    ("current_streak", "Streak"),
+    ("best_streak", "Best streak"),
+)
+_TEXT_COLUMNS = {"name", "status"}
+FORMATS = ("table", "csv", "json")
+THEMES = ("projector", "print")
+#: Shown in the table where a member has no GAS T-score (nothing counted).
+NO_SCORE = "-"
+
+
+# --------------------------------------------------------------------------------------------
+# Score rows
+
+
+def parse_day(value: Any, what: str = "The date") -> dt.date | None:
+    """A date from a date, a datetime or 'YYYY-MM-DD' text; None for None or ''."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise PeerkitError(f"{what} {value!r} is not a date: write it as YYYY-MM-DD.") from None
+
+
+def score_rows(
+    store: Store,
+    cohort_id: int,
+    since: dt.date | str | None = None,
+    *,
+    frames: dict[str, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """One row per member of the cohort, ordered by name, with the columns of SCORE_COLUMNS.
+
+    ``rate`` is text ("83%", or "nothing due" for a member with nothing counted, never "0%"),
+    ``gas_t`` the GAS T-score rounded to one decimal (NaN when nothing was counted). Only
+    meetings on or after ``since`` count. ``frames`` are ``store.frames(cohort_id)`` when the
+    caller already has them.
+    """
+    from peerkit import scoring
+
+    day = parse_day(since, "The first meeting date")
+    frames = store.frames(cohort_id) if frames is None else frames
+    board = scoring.scoreboard(frames["reviews"], frames["members"], frames["meetings"], since=day)
+    board = board[board["cohort_id"] == cohort_id]
+    rows = board.assign(rate=board["rate_text"], gas_t=board["gas_t"].round(1))
+    rows = rows[[key for key, _ in SCORE_COLUMNS]]
+    order = sorted(range(len(rows)), key=lambda i: (str(rows["name"].iat[i]).casefold(), i))
+    return rows.iloc[order].reset_index(drop=True)
+
+
+def _cell(value: Any) -> str:
+    """A value as plain one-line text for the table and CSV."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    text = str(value)
+    return "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal (wide East Asian characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * (width - _width(text))
+    return gap + text if right else text + gap
+
+
+def _plain(value: Any) -> Any:
+    """A JSON value: numpy numbers as Python numbers, NaN as null."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def format_scores(rows: pd.DataFrame, fmt: str = "table") -> str:
+    """Score rows as an aligned plain-text table, CSV or JSON (a list of objects)."""
+    keys = [key for key, _ in SCORE_COLUMNS]
+    if fmt == "json":
+        records = [
+            {key: _plain(value) for key, value in zip(keys, row, strict=True)}
+            for row in rows[keys].itertuples(index=False)
+        ]
+        return json.dumps(records, ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        import csv
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(keys)
+        for row in rows[keys].itertuples(index=False):
+            writer.writerow([_cell(v) for v in row])
+        return out.getvalue().rstrip("\n")
+    if fmt != "table":
+        raise PeerkitError(f"Unknown format {fmt!r}: use {', '.join(FORMATS)}.")
+    header = [title for _, title in SCORE_COLUMNS]
+    body = [
+        [_cell(v) or (NO_SCORE if k == "gas_t" else "") for k, v in zip(keys, row, strict=True)]
+        for row in rows[keys].itertuples(index=False)
+    ]
+    widths = [max([_width(h)] + [_width(r[i]) for r in body]) for i, h in enumerate(header)]
+    right = [key not in _TEXT_COLUMNS for key in keys]
+    lines = [
+        "  ".join(_pad(cell, w, r) for cell, w, r in zip(line, widths, right, strict=True))
+        for line in [header, *body]
+    ]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def scoreboard_html(rows: pd.DataFrame, caption: str = "Follow-through by member") -> str:
+    """The score rows as an accessible HTML table; every text from the store is escaped."""
+    head = "".join(
+        f"<th scope='col' class='{'text' if key in _TEXT_COLUMNS else 'num'}'>"
+        f"{html.escape(title)}</th>"
+        for key, title in SCORE_COLUMNS
+    )
+    body = []
+    for record in rows.to_dict("records"):
+        cells = []
+        for key, _ in SCORE_COLUMNS:
+            value = record[key]
+            text = _cell(value) or (NO_SCORE if key == "gas_t" else "")
+            if key == "name":
+                cells.append(f"<th scope='row' class='text'>{html.escape(text)}</th>")
+            else:
+                kind = "text" if key in _TEXT_COLUMNS else "num"
+                cells.append(f"<td class='{kind}'>{html.escape(text)}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    if not body:
+        colspan = len(SCORE_COLUMNS)
+        body.append(f"<tr><td colspan='{colspan}'>This cohort has no members yet.</td></tr>")
+    return (
+        "<table class='peerkit-scoreboard'>"
+        f"<caption>{html.escape(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The notebook's view
+
+_CSS = """
+<style>
+.peerkit-accountability { font-size: 1.05rem; }
+.peerkit-scoreboard { border-collapse: collapse; margin: 0.5em 0 1.5em; }
+.peerkit-scoreboard caption { text-align: left; font-weight: bold; font-size: 1.2em;
+  padding-bottom: 0.4em; }
+.peerkit-scoreboard th, .peerkit-scoreboard td { padding: 0.3em 0.8em;
+  border-bottom: 1px solid rgba(128, 128, 128, 0.5); }
+.peerkit-scoreboard .num { text-align: right; font-variant-numeric: tabular-nums; }
+.peerkit-scoreboard .text { text-align: left; }
+.peerkit-chart { margin: 0 0 1.5em; }
+.peerkit-chart figcaption { font-weight: bold; margin-bottom: 0.3em; }
+.peerkit-chart svg { max-width: 100%; height: auto; }
+</style>
+"""
+
+
+def served_by_voila() -> bool:
+    """True in a kernel that Voila started (it says so in the kernel's environment)."""
+    return os.environ.get("SERVER_SOFTWARE", "").startswith("voila")
+
+
+def _figure(label: str, svg: str) -> str:
+    return (
+        f"<figure class='peerkit-chart' role='group' aria-label='{html.escape(label)}'>"
+        f"<figcaption>{html.escape(label)}</figcaption>{svg}</figure>"
+    )
+
+
+def _note(text: str) -> str:
+    return f"<p class='peerkit-note'>{html.escape(text)}</p>"
+
+
+class ScoreboardView:
+    """The accountability view: choosers, the scoreboard and the charts of one cohort.
+
+    ``widget`` is the ipywidgets box to display. Changing a chooser redraws; ``redraw()`` does
+    it by hand and ``refresh()`` reads the store again first (another window may have recorded
+    reviews). ``draws`` counts the redraws.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        cohort_id: int,
+        *,
+        since: dt.date | None = None,
+        window: int = 3,
+        theme: str | None = None,
+        formats: dict[str, Any] | None = None,
+        defer: bool | None = None,
+    ) -> None:
+        import ipywidgets as w
+
+        if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+            raise PeerkitError(f"The window must be a whole number of meetings, not {window!r}.")
+        theme = theme or ("projector" if served_by_voila() else "print")
+        if theme not in THEMES:
+            raise PeerkitError(f"Unknown chart theme {theme!r}: use {', '.join(THEMES)}.")
+        self.store, self.formats = store, formats
+        self.draws = 0
+        self._frames: dict[int, dict[str, Any]] = {}
+        self._quiet = False
+        cohorts = store.cohorts()
+        self.cohort = w.Dropdown(
+            options=[(c.name, c.id) for c in cohorts],
+            value=cohort_id,
+            description="Cohort",
+            description_allow_html=False,
+            tooltip="The cohort whose follow-through is shown",
+        )
+        self.since = w.DatePicker(
+            value=since,
+            description="Since",
+            tooltip="Count only the meetings on or after this date (empty: every meeting)",
+        )
+        self.window = w.IntSlider(
+            value=window,
+            min=1,
+            max=max(12, window),
+            description="Window",
+            tooltip="Meetings in the rolling follow-through rate of the trend chart",
+            continuous_update=False,
+        )
+        self.meeting = w.Dropdown(
+            description="Timing of",
+            tooltip="The meeting whose phase timing is shown",
+        )
+        self.theme = w.Dropdown(
+            options=[("Projector (dark)", "projector"), ("Print (light)", "print")],
+            value=theme,
+            description="Charts",
+            tooltip="Chart colours: dark for the projector, light for paper",
+        )
+        self.reload = w.Button(
+            description="Reload", tooltip="Read the store again (reviews recorded elsewhere)"
+        )
+        for chooser in (self.cohort, self.since, self.window, self.meeting, self.theme):
+            chooser.style.description_width = "initial"
+        self.status = w.HTML(
+            "<p role='status' aria-live='polite'>Loading the scores…</p>",
+        )
+        self.table = w.HTML()
+        self.charts = w.HTML()
+        self._meeting_options(cohort_id)
+        heading = w.HTML(_CSS + "<h1>Follow-through</h1>")
+        controls = w.HBox(
+            [self.cohort, self.since, self.window, self.meeting, self.theme, self.reload],
+            layout=w.Layout(flex_flow="row wrap", gap="0.5em 1.5em"),
+        )
+        children: list[Any] = [heading, controls, self.status, self.table, self.charts]
+        self._painted: Any = None
+        if defer is None:
+            defer = served_by_voila()
+        if defer:
+            self._painted = _first_paint(self._draw_once)
+            if self._painted is not None:
+                children.append(self._painted)
+        self.widget = w.VBox(children)
+        self.widget.add_class("peerkit-accountability")
+        self.cohort.observe(self._cohort_changed, "value")
+        for chooser in (self.since, self.window, self.meeting, self.theme):
+            chooser.observe(self._changed, "value")
+        self.reload.on_click(lambda _: self.refresh())
+        if self._painted is None:
+            self.redraw()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """Shown as its widget in Jupyter and Voila."""
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # -- choosers ---------------------------------------------------------------------------
+
+    def _meeting_options(self, cohort_id: int) -> None:
+        """Meetings newest first, the latest one with timed rounds chosen."""
+        meetings = list(reversed(self.store.meetings(cohort_id)))
+        timed = self.store.phase_frame(cohort_id=cohort_id, formats=self.formats, now=0)
+        with_timing = set(timed["meeting_id"]) if len(timed) else set()
+        self._quiet = True
+        try:
+            self.meeting.options = [(m.date.isoformat(), m.id) for m in meetings]
+            chosen = next((m.id for m in meetings if m.id in with_timing), None)
+            self.meeting.value = (
+                chosen if chosen is not None else (meetings[0].id if meetings else None)
+            )
+        finally:
+            self._quiet = False
+
+    def _cohort_changed(self, change: dict[str, Any]) -> None:
+        if change["new"] is None:
+            return
+        self._meeting_options(change["new"])
+        self.redraw()
+
+    def _changed(self, _change: dict[str, Any]) -> None:
+        if not self._quiet:
+            self.redraw()
+
+    def _draw_once(self) -> None:
+        if not self.draws:
+            self.redraw()
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read the store again, then redraw."""
+        self._frames.clear()
+        self._meeting_options(self.cohort.value)
+        self.redraw()
+
+    def frames(self, cohort_id: int) -> dict[str, Any]:
+        if cohort_id not in self._frames:
+            self._frames[cohort_id] = self.store.frames(cohort_id)
+        return self._frames[cohort_id]
+
+    def redraw(self) -> None:
+        """Draw the scoreboard and the charts for what the choosers say."""
+        self.draws += 1
+        cohort_id = self.cohort.value
+        if cohort_id is None:
+            self.status.value = _status("This store has no cohort yet.")
+            return
+        try:
+            self._draw(cohort_id)
+        except PeerkitError as exc:
+            self.status.value = _status(f"Cannot show these scores: {exc}", alert=True)
+        except Exception as exc:  # a broken chart must not take the scoreboard down with it
+            log.exception("peerkit: drawing the accountability view failed")
+            self.status.value = _status(f"Something went wrong: {exc}", alert=True)
+
+    def _draw(self, cohort_id: int) -> None:
+        import pandas as pd
+
+        from peerkit import charts, scoring
+
+        since = self.since.value
+        window = int(self.window.value)
+        theme = self.theme.value
+        frames = self.frames(cohort_id)
+        rows = score_rows(self.store, cohort_id, since, frames=frames)
+        meetings = frames["meetings"]
+        if since is not None:
+            meetings = meetings[meetings["date"] >= pd.Timestamp(since)]
+        name = self.cohort.label or ""
+        counted = f"{len(meetings)} meeting{'s' if len(meetings) != 1 else ''}" + (
+            f" since {since.isoformat()}" if since else ""
+        )
+        self.table.value = scoreboard_html(
+            rows, caption=f"{name}: follow-through by member, {counted}"
+        )
+        figures = []
+        args = (frames["reviews"], frames["members"], frames["meetings"])
+        if len(meetings):
+            by_meeting = scoring.completion_by_meeting(*args, since=since)
+            figures.append(
+                _figure(
+                    "Follow-through by member and meeting",
+                    charts.to_svg(charts.follow_through_heatmap(by_meeting, theme=theme)),
+                )
+            )
+            rolling = scoring.completion_rolling(*args, window=window, since=since)
+            figures.append(
+                _figure(
+                    f"Trend: follow-through over the last {window} "
+                    f"meeting{'s' if window != 1 else ''}",
+                    charts.to_svg(charts.trend(rolling, theme=theme)),
+                )
+            )
+            board = scoring.scoreboard(*args, since=since)
+            figures.append(
+                _figure(
+                    "How the cohort is spread",
+                    charts.to_svg(charts.cohort_distribution(board, theme=theme)),
+                )
+            )
+        else:
+            figures.append(_note("No meetings in this window, so no charts yet."))
+        figures.append(self._phase_figure(theme))
+        self.charts.value = "".join(figures)
+        self.status.value = _status(
+            f"Showing {len(rows)} member{'s' if len(rows) != 1 else ''} of {name}, {counted}."
+        )
+
+    def _phase_figure(self, theme: str) -> str:
+        from peerkit import charts
+
+        meeting_id = self.meeting.value
+        if meeting_id is None:
+            return _note("No meetings yet, so no phase timing.")
+        label = f"Phase time used against planned, meeting of {self.meeting.label}"
+        timing = self.store.phase_frame(meeting_id, formats=self.formats)
+        if not len(timing):
+            return _note(f"No timed rounds at the meeting of {self.meeting.label}.")
+        return _figure(label, charts.to_svg(charts.phase_timing(timing, theme=theme)))
+
+
+def _status(text: str, *, alert: bool = False) -> str:
+    role = "alert" if alert else "status"
+    return f"<p role='{role}' aria-live='polite'>{html.escape(text)}</p>"
+
+
+def _first_paint(callback: Callable[[], None], fallback_s: float = 10.0) -> Any:
+    """A hidden widget that calls ``callback`` once the page has drawn it (or after
+    ``fallback_s`` seconds, should no page ever show it). None outside a running event loop."""
+    import asyncio
+
+    import anywidget
+    import ipywidgets as w
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+    class Painted(anywidget.AnyWidget):
+        _esm = (
+            "function render({ model }) { model.send({ painted: true }); }\n"
+            "export default { render };\n"
+        )
+
+    marker = Painted(layout=w.Layout(display="none"))
+    done: list[bool] = []
+
+    def fire() -> None:
+        if not done:
+            done.append(True)
+            callback()
+
+    def on_message(_widget: Any, content: Any, _buffers: Sequence[Any]) -> None:
+        if isinstance(content, dict) and content.get("painted"):
+            loop.call_soon(fire)
+
+    marker.on_msg(on_message)
+    marker._peerkit_fallback = loop.call_later(fallback_s, fire)
+    return marker
+
+
+def _open(store: Any, cohort: Any) -> tuple[Store, int, dict[str, Any]]:
+    """The store, cohort id and formats the notebook's parameters (or the environment, or the
+    cohort folder) point at. With no cohort named, the first one is shown."""
+    from peerkit.dashboard import CONFIG_ENV
+    from peerkit.folder import find_config, load_config
+    from peerkit.formats import load_formats
+    from peerkit.store import Store
+
+    config_path = os.environ.get(CONFIG_ENV)
+    config = load_config(config_path) if config_path else find_config()
+    if isinstance(store, Store):
+        the_store = store
+    else:
+        db = store or os.environ.get("PEERKIT_DB") or (config.store_url if config else None)
+        the_store = Store(db or "peerkit.db", create=False)
+    name = cohort or os.environ.get("PEERKIT_COHORT") or (config.cohort if config else None)
+    if name:
+        cohort_id = the_store.cohort(name).id
+    else:
+        cohorts = the_store.cohorts()
+        if not cohorts:
+            raise PeerkitError("This store has no cohort yet: run `peerkit demo` to make one.")
+        cohort_id = cohorts[0].id
+    folders = [config.formats_dir] if config and config.formats_dir.is_dir() else []
+    return the_store, cohort_id, load_formats(folders)
+
+
+def scoreboard_view(
+    store: Any = None,
+    cohort: Any = None,
+    since: Any = None,
+    window: int = 3,
+    theme: str | None = None,
+) -> Any:
+    """The accountability notebook's view (a :class:`ScoreboardView`, shown as its widget; see
+    the module docstring), or a plain message saying what to fix when the store, cohort or a
+    parameter is wrong.
+
+    ``store``: a path, a database URL or a Store (default: $PEERKIT_DB, the cohort folder,
+    ./peerkit.db); ``cohort``: a name or id (default: the first cohort); ``since``: the first
+    meeting date counted (default: all); ``window``: meetings in the trend's rolling rate;
+    ``theme``: "projector" or "print" (default: projector when served by Voila, else print).
+    """
+    try:
+        the_store, cohort_id, formats = _open(store, cohort)
+        view = ScoreboardView(
+            the_store,
+            cohort_id,
+            since=parse_day(since, "The first meeting date"),
+            window=window,
+            theme=theme,
+            formats=formats,
+        )
+    except PeerkitError as exc:
+        import ipywidgets as w
+
+        return w.HTML(
+            "<div role='alert' class='peerkit-error'><h1>peerkit cannot show these scores</h1>"
+            f"<p>{html.escape(str(exc))}</p></div>"
+        )
+    return view
