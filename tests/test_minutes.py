@@ -92,6 +92,8 @@ def record(store: Store, cohort, clock):
     in_hidden = store.add_commitment(
         ben.id, first.id, "SECRET-ROUND-COMMITMENT", "2026-03-28", round_id=hidden.id
     )
+    queued = store.add_round(first.id, dev.id, HOT_SEAT.name, issue="Time")  # never started
+    store.add_advice(queued.id, "Say no more often", giver_id=ana.id)
     store.add_parking(first.id, "Book the venue <b>early</b>")
     store.add_parking(first.id, "SECRET-PARKING", private=True)
 
@@ -306,6 +308,7 @@ def test_markdown_has_a_heading_per_round_and_lists(record):
         "## Attendance",
         "## Check-in",
         "## Round 1: Ana",  # the private round is not there, nor its number
+        "## Round 2: Dev",
         "## Other commitments",
         "## Parking lot",
         "## Next meeting",
@@ -372,6 +375,10 @@ def test_member_mode_holds_that_members_actions_and_no_one_elses_commitments(rec
     assert "Talk to \\<b\\>HR\\</b\\> first" in ana  # advice Ana received
     assert "Send Ana the" not in ana and "budget" not in ana and "Dev's pricing" not in ana
     assert "## Attendance" not in ana and "## Parking lot" not in ana
+
+    dev = md_of(store, first.id, member="Dev")
+    assert "### Round 2: Dev" in dev and "This round did not start." in dev
+    assert "Say no more often *(Ana)*" in dev and "Call HR" not in dev
 
     ben = md_of(store, first.id, member="Ben")
     assert "You did not present at this meeting." in ben

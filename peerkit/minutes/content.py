@@ -99,7 +99,7 @@ class ReviewItem:
 
 @dataclass(frozen=True)
 class RoundItem:
-    number: int  # 1-based among the rounds in these minutes
+    number: int  # 1-based among the meeting's rounds that are not private
     presenter_id: int
     presenter: str
     issue: str
@@ -190,8 +190,12 @@ def gather(
 
     shown_rounds: list[RoundItem] = []
     in_rounds: set[int] = set()
+    number = 0  # rounds are numbered as in the group's minutes, private ones not counted
     for rnd in rounds:
-        if rnd.private or (me is not None and rnd.presenter_id != me.id):
+        if rnd.private:
+            continue
+        number += 1
+        if me is not None and rnd.presenter_id != me.id:
             continue
         commitments = [item(c) for c in made_here if c.round_id == rnd.id]
         in_rounds.update(c.id for c in commitments)
@@ -199,7 +203,7 @@ def gather(
         shown_rounds.append(
             _round_item(
                 rnd,
-                len(shown_rounds) + 1,
+                number,
                 names,
                 by_name.get(rnd.format_name.casefold()),
                 store.phase_events(rnd.id),

@@ -257,13 +257,15 @@ def _round(rnd: RoundItem, minutes: Minutes) -> list[str]:
             giver = f" *({md(a.giver)})*" if a.giver else ""
             lines.append(f"- {star}{md(a.text)}{giver}")
         lines.append("")
+    if lines[-1]:
+        lines.append("")
     if minutes.member is None:
-        lines += ["", f"{sub} Commitments", ""]
+        lines += [f"{sub} Commitments", ""]
         if not rnd.commitments:
             lines.append("No commitments were made in this round.")
         lines += [_commitment_line(c) for c in rnd.commitments]
     else:
-        lines += ["", f"{sub} Your commitments", ""]
+        lines += [f"{sub} Your commitments", ""]
         if not rnd.commitments:
             lines.append("You made no commitments in this round.")
         lines += [_commitment_line(c, owner=False) for c in rnd.commitments]
