@@ -210,6 +210,7 @@ def scoreboard_html(rows: pd.DataFrame, caption: str = "Follow-through by member
 _CSS = """
 <style>
 .peerkit-accountability { font-size: 1.05rem; }
+.peerkit-controls { gap: 0.5em 1.5em; align-items: center; }
 .peerkit-scoreboard { border-collapse: collapse; margin: 0.5em 0 1.5em; }
 .peerkit-scoreboard caption { text-align: left; font-weight: bold; font-size: 1.2em;
   padding-bottom: 0.4em; }
@@ -312,11 +313,12 @@ class ScoreboardView:
         self.table = w.HTML()
         self.charts = w.HTML()
         self._meeting_options(cohort_id)
-        heading = w.HTML(_CSS + "<h1>Follow-through</h1>")
+        heading = w.HTML(_CSS + "<h2>Follow-through</h2>")
         controls = w.HBox(
             [self.cohort, self.since, self.window, self.meeting, self.theme, self.reload],
-            layout=w.Layout(flex_flow="row wrap", gap="0.5em 1.5em"),
+            layout=w.Layout(flex_flow="row wrap"),
         )
+        controls.add_class("peerkit-controls")
         children: list[Any] = [heading, controls, self.status, self.table, self.charts]
         self._painted: Any = None
         if defer is None:

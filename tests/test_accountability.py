@@ -196,3 +196,210 @@ def test_phase_frame_of_the_demo_feeds_the_chart(demo_db: Path) -> None:
     svg = charts.to_svg(charts.phase_timing(frame, theme="print"))
     assert svg.startswith("<svg")
     assert np.isfinite(frame["planned_s"]).all()
+
+
+# --------------------------------------------------------------------------------------------
+# The accountability notebook and its view
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "accountability.ipynb"
+DEMO_NAMES = (
+    "Priya Raman",
+    "Marcus Webb",
+    "Elena Sokolova",
+    "David Okafor",
+    "Sofia Lindqvist",
+    "James Whitfield",
+    "Aiko Tanaka",
+    "Rafael Mendes",
+    "Hannah Berg",
+    "Omar Haddad",
+    "Claire Dubois",
+    "Tom Keller",
+)
+
+
+def widget_html(nb) -> str:
+    """Every HTML value in the widget state an executed notebook saved."""
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    values = [
+        str(model["state"].get("value", ""))
+        for model in state.get("state", {}).values()
+        if model.get("model_name") == "HTMLModel"
+    ]
+    return "\n".join(values)
+
+
+def backgrounds(text: str) -> set[str]:
+    """The background colour of each SVG chart in some HTML."""
+    import re
+
+    return set(re.findall(r"<svg[^>]*>\s*<rect [^>]*fill=\"(#[0-9a-f]{6})\"", text))
+
+
+def outputs(nb) -> list[dict]:
+    return [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+
+
+def scoreboard_rows(text: str) -> dict[str, str]:
+    """Member name -> the rest of its scoreboard row, from the view's HTML."""
+    import re
+
+    table = text[text.index("<table class='peerkit-scoreboard'>") :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r"<tr><th scope='row' class='text'>(.*?)</th>(.*?)</tr>", table)
+    return dict(rows)
+
+
+def test_the_notebook_is_committed_clean_and_short() -> None:
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", [])
+    for name in ("store = None", "cohort = None", "since = None", "window = 3"):
+        assert name in code[0].source
+    assert len(code) == 2 and len(code[1].source.splitlines()) <= 3
+    assert "peerkit.accountability" in code[1].source
+    for cell in code:
+        assert cell.outputs == [] and cell.execution_count is None
+
+
+@pytest.mark.slow
+def test_the_notebook_runs_headless_on_the_demo_store(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("PEERKIT_DB", str(demo_db))
+    monkeypatch.delenv("PEERKIT_COHORT", raising=False)
+    monkeypatch.delenv("SERVER_SOFTWARE", raising=False)
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(
+        nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    assert not [o for o in outputs(nb) if o.get("output_type") == "error"]
+    shown = outputs(nb)[-1]
+    assert "application/vnd.jupyter.widget-view+json" in shown["data"]
+    text = widget_html(nb)
+    assert "peerkit cannot" not in text
+    assert set(scoreboard_rows(text)) == set(DEMO_NAMES)
+    assert text.count("<svg") >= 4  # heatmap, trend, distribution, phase timing
+    assert "Phase time used against planned" in text
+    assert "cdn" not in text.lower() and "<script" not in text.lower()
+    assert backgrounds(text) == {"#ffffff"}  # outside Voila: the print theme
+
+
+@pytest.mark.slow
+def test_papermill_parameters_choose_store_cohort_and_window(demo_db: Path, tmp_path: Path) -> None:
+    import papermill
+
+    out = tmp_path / "out.ipynb"
+    nb = papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(out),
+        parameters={
+            "store": str(demo_db),
+            "cohort": "Northstar CTO Circle",
+            "since": "2026-06-01",
+            "window": 4,
+        },
+        cwd=str(tmp_path),
+        progress_bar=False,
+        kernel_name="python3",
+    )
+    assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    assert not [o for o in outputs(nb) if o.get("output_type") == "error"]
+    text = widget_html(nb)
+    rows = scoreboard_rows(text)
+    assert set(rows) == set(DEMO_NAMES)
+    # Tom Keller left before June: nothing was due for him since, and it says so.
+    assert "nothing due" in rows["Tom Keller"] and "0%" not in rows["Tom Keller"]
+    assert "since 2026-06-01" in text
+    assert "over the last 4 meetings" in text
+    assert text.count("<svg") >= 4
+
+
+def test_the_view_redraws_when_a_chooser_changes(demo_db: Path) -> None:
+    import datetime as dt
+
+    from peerkit.accountability import ScoreboardView, scoreboard_view
+
+    view = scoreboard_view(str(demo_db), None, None, 3)
+    assert isinstance(view, ScoreboardView)
+    assert view.draws == 1
+    assert "over the last 3 meetings" in view.charts.value
+    assert view.charts.value.count("<svg") == 4
+    assert set(scoreboard_rows(view.table.value)) == set(DEMO_NAMES)
+
+    view.window.value = 5
+    assert view.draws == 2
+    assert "over the last 5 meetings" in view.charts.value
+
+    view.since.value = dt.date(2026, 6, 1)
+    assert view.draws == 3
+    assert "nothing due" in scoreboard_rows(view.table.value)["Tom Keller"]
+    assert "since 2026-06-01" in view.status.value
+
+    assert view.theme.value == "print" and backgrounds(view.charts.value) == {"#ffffff"}
+    view.theme.value = "projector"
+    assert view.draws == 4 and backgrounds(view.charts.value) == {"#111111"}
+
+    first = view.meeting.value
+    view.meeting.value = view.meeting.options[-1][1]  # the oldest meeting
+    assert view.draws == 5 and view.meeting.value != first
+
+
+def test_names_are_text_in_the_table_and_the_charts(store, cohort) -> None:
+    from peerkit.accountability import ScoreboardView
+
+    c, (ana, *_), first = cohort
+    store.update_member(ana.id, name="<img src=x onerror=alert(1)> & Ana")
+    second = store.add_meeting(c.id, "2026-04-07")
+    made = store.add_commitment(ana.id, first.id, "Plan", "2026-04-01")
+    store.record_review(made.id, second.id, "done")
+    view = ScoreboardView(store, c.id)
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; Ana" in view.table.value
+    for html_text in (view.table.value, view.charts.value, view.status.value):
+        assert "<img" not in html_text
+    # Members with nothing due read "nothing due", never 0%.
+    rows = scoreboard_rows(view.table.value)
+    assert all("nothing due" in rows[name] for name in ("Ben", "Chloe", "Dev"))
+
+
+def test_bad_parameters_show_one_plain_message(demo_db: Path, tmp_path: Path) -> None:
+    from peerkit.accountability import scoreboard_view
+
+    missing = scoreboard_view(str(tmp_path / "none.db"))
+    assert "No peerkit store at" in missing.value and "role='alert'" in missing.value
+    assert not (tmp_path / "none.db").exists()
+    assert "not a date" in scoreboard_view(str(demo_db), since="2026-13-01").value
+    assert "No cohort named" in scoreboard_view(str(demo_db), cohort="Nope").value
+    assert "whole number" in scoreboard_view(str(demo_db), window=0).value
+
+
+def test_served_by_voila_the_scores_are_drawn_after_the_first_paint(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from peerkit.accountability import ScoreboardView
+
+    monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5.13")
+
+    async def open_page() -> None:
+        with Store(demo_db, create=False) as store:
+            view = ScoreboardView(store, store.cohort().id)
+            assert view.theme.value == "projector"  # Voila serves peerkit dark
+            assert view.draws == 0 and "Loading" in view.status.value
+            assert view._painted in view.widget.children
+            view._painted._handle_custom_msg({"painted": True}, [])  # the browser drew it
+            await asyncio.sleep(0.05)
+            assert view.draws == 1 and view.charts.value.count("<svg") == 4
+            assert backgrounds(view.charts.value) == {"#111111"}
+            view._painted._handle_custom_msg({"painted": True}, [])  # a second tab
+            await asyncio.sleep(0.05)
+            assert view.draws == 1
+
+    asyncio.run(open_page())
