@@ -174,7 +174,10 @@ def gather(
     made_here = [c for c in store.commitments(meeting_id=meeting.id) if _shown(c, private_rounds)]
     if me is not None:
         made_here = [c for c in made_here if c.owner_id == me.id]
-    target_now = _targets_after(store, meeting, dates)
+    # Every review up to this meeting, fetched meeting by meeting: reviews are held at the
+    # cohort's own meetings, and this stays fast in a store that holds many cohorts.
+    reviews = held_up_to(store, meeting)
+    target_now = _targets_after(reviews, dates)
 
     def item(c: Commitment) -> CommitmentItem:
         return CommitmentItem(
@@ -225,7 +228,7 @@ def gather(
 
     still_open: tuple[CommitmentItem, ...] = ()
     if me is not None:
-        still_open = _still_open(store, meeting, me, dates, private, item)
+        still_open = _still_open(store, meeting, me, reviews, dates, private, item)
 
     later = [m for m in meetings if m.date > meeting.date]
     next_meeting = meeting.next_date or (later[0].date if later else None)
@@ -239,6 +242,7 @@ def gather(
             {me.id} if me is not None else scored,
             private,
             here_ids={me.id} if me is not None else None,
+            reviews=reviews,
             engine=scoring,
         )
 
@@ -272,14 +276,20 @@ def _private_commitments(store: Store, cohort_id: int) -> set[int]:
     return {c.id for c in store.commitments(cohort_id=cohort_id) if not _shown(c, private_rounds)}
 
 
-def _targets_after(store: Store, meeting: Meeting, dates: dict[int, dt.date]) -> dict[int, dt.date]:
-    """Each commitment's target date as renegotiated up to and including ``meeting``."""
+def held_up_to(store: Store, meeting: Meeting) -> list[Review]:
+    """The reviews held at the cohort's meetings up to and including ``meeting``."""
+    return [
+        r
+        for m in store.meetings(meeting.cohort_id)
+        if m.date <= meeting.date
+        for r in store.reviews(meeting_id=m.id)
+    ]
+
+
+def _targets_after(reviews: list[Review], dates: dict[int, dt.date]) -> dict[int, dt.date]:
+    """Each commitment's target date as renegotiated by ``reviews``."""
     targets: dict[int, dt.date] = {}
-    reviews = sorted(
-        (r for r in store.reviews() if dates.get(r.meeting_id, dt.date.max) <= meeting.date),
-        key=lambda r: (dates[r.meeting_id], r.id),
-    )
-    for r in reviews:
+    for r in sorted(reviews, key=lambda r: (dates[r.meeting_id], r.id)):
         if r.new_target_date is not None:
             targets[r.commitment_id] = r.new_target_date
     return targets
@@ -313,17 +323,14 @@ def _still_open(
     store: Store,
     meeting: Meeting,
     me: Member,
+    reviews: list[Review],
     dates: dict[int, dt.date],
     private: set[int],
     item: _ItemFn,
 ) -> tuple[CommitmentItem, ...]:
     """The member's commitments made before ``meeting`` and still open after it."""
     closed = {Outcome.DONE, Outcome.PARTIAL, Outcome.NOT_DONE, Outcome.DROPPED}
-    ended = {
-        r.commitment_id
-        for r in store.reviews()
-        if r.outcome in closed and dates.get(r.meeting_id, dt.date.max) <= meeting.date
-    }
+    ended = {r.commitment_id for r in reviews if r.outcome in closed}
     result = [
         item(c)
         for c in store.commitments(owner_id=me.id)

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from peerkit.model import OUTCOME_LEVEL, Meeting, Outcome
+from peerkit.model import OUTCOME_LEVEL, Meeting, Outcome, Review
 
 if TYPE_CHECKING:
     from peerkit.store import Store
@@ -70,12 +70,14 @@ def follow_through(
     private: set[int],
     *,
     here_ids: Iterable[int] | None = None,
+    reviews: list[Review] | None = None,
     engine: str = "auto",
 ) -> FollowThrough:
     """Scores of ``member_ids`` over the cohort's meetings up to and including ``meeting``, and
     the completion at its check-in of ``here_ids`` (everyone when None).
 
-    Reviews of the commitments in ``private`` are left out of the record. ``engine`` is
+    Reviews of the commitments in ``private`` are left out of the record. ``reviews`` are the
+    reviews held up to ``meeting``, when the caller has them already. ``engine`` is
     ``"scoring"`` (peerkit.scoring), ``"python"`` or ``"auto"`` (scoring when pandas is loaded).
     """
     if engine == "auto":
@@ -84,7 +86,11 @@ def follow_through(
     here = None if here_ids is None else set(here_ids)
     if engine == "scoring":
         return _with_scoring(store, meeting, ids, here, private)
-    return _with_python(store, meeting, ids, here, private)
+    if reviews is None:
+        from peerkit.minutes.content import held_up_to
+
+        reviews = held_up_to(store, meeting)
+    return _with_python(store, meeting, ids, here, private, reviews)
 
 
 def rate_text(credit: float, reviewed: int) -> str:
@@ -128,6 +134,7 @@ def _with_python(
     member_ids: set[int],
     here_ids: set[int] | None,
     private: set[int],
+    held: list[Review],
 ) -> FollowThrough:
     meetings = [m for m in store.meetings(meeting.cohort_id) if m.date <= meeting.date]
     order = {m.id: i for i, m in enumerate(sorted(meetings, key=lambda m: (m.date, m.id)))}
@@ -138,8 +145,10 @@ def _with_python(
 
     # Each review judges the target in force when it was held: the commitment's own date, or
     # the one the latest earlier renegotiation set.
-    reviews = [r for r in store.reviews() if r.commitment_id in commitments]
-    reviews.sort(key=lambda r: (all_dates.get(r.meeting_id, dt.date.max), r.id))
+    reviews = sorted(
+        (r for r in held if r.commitment_id in commitments),
+        key=lambda r: (all_dates.get(r.meeting_id, dt.date.max), r.id),
+    )
     target = {cid: c.target_date for cid, c in commitments.items()}
 
     totals: dict[int, _Tally] = {}
