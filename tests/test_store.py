@@ -243,3 +243,15 @@ def test_frames_give_each_review_the_target_it_judged(store, cohort):
     reviews = store.frames(c.id)["reviews"]
     assert [str(d.date()) for d in reviews["target_date"]] == ["2026-04-01", "2026-05-01"]
     assert list(reviews["outcome"]) == ["renegotiated", "done"]
+
+
+def test_ground_rules_acceptance_is_recorded_per_meeting(store, cohort):
+    _, (ana, ben, *_), meeting = cohort
+    assert store.ground_rules(meeting.id) is None
+    store.accept_ground_rules(meeting.id, "What is said here stays here.", [ben.id, ana.id], at=5)
+    record = store.ground_rules(meeting.id)
+    assert record is not None
+    assert record.text == "What is said here stays here."
+    assert record.present == (ana.id, ben.id) and record.accepted_at == 5
+    store.purge_meeting(meeting.id)
+    assert store.counts()["ground_rules"] == 0

@@ -42,8 +42,8 @@ if TYPE_CHECKING:
 
 #: The newest schema this peerkit knows; a store at a revision not in KNOWN_REVISIONS was written
 #: by a newer peerkit and is refused untouched.
-HEAD = "0003"
-KNOWN_REVISIONS = ("0001", "0002", "0003")
+HEAD = "0004"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
 DEFAULT_DB = "peerkit.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -440,6 +440,12 @@ class Store:
             conn.execute(sa.delete(t.rounds).where(t.rounds.c.meeting_id == meeting_id))
             conn.execute(sa.delete(t.parking).where(t.parking.c.meeting_id == meeting_id))
             conn.execute(sa.delete(t.attendance).where(t.attendance.c.meeting_id == meeting_id))
+            conn.execute(sa.delete(t.ground_rules).where(t.ground_rules.c.meeting_id == meeting_id))
+            conn.execute(
+                sa.update(t.screens)
+                .where(t.screens.c.meeting_id == meeting_id)
+                .values(meeting_id=None, round_id=None)
+            )
             conn.execute(sa.delete(t.meetings).where(t.meetings.c.id == meeting_id))
         self._checkpoint()
 
@@ -791,6 +797,38 @@ class Store:
     def delete_parking(self, item_id: int) -> None:
         self._write(sa.delete(t.parking).where(t.parking.c.id == item_id), "The parking-lot item")
 
+    # -- ground rules ---------------------------------------------------------------------
+
+    def accept_ground_rules(
+        self, meeting_id: int, text: str, present: Iterable[int], at: float | None = None
+    ) -> GroundRules:
+        """Record that the group accepted ``text`` at this meeting, with who was there."""
+        text = check_text(text, "The ground rules")
+        self.meeting(meeting_id)
+        record = GroundRules(
+            meeting_id, text, time.time() if at is None else float(at), tuple(sorted(present))
+        )
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(t.ground_rules).where(t.ground_rules.c.meeting_id == meeting_id))
+            conn.execute(
+                sa.insert(t.ground_rules).values(
+                    meeting_id=meeting_id,
+                    text=record.text,
+                    accepted_at=record.accepted_at,
+                    present=json.dumps(list(record.present)),
+                )
+            )
+        return record
+
+    def ground_rules(self, meeting_id: int) -> GroundRules | None:
+        rows = self._rows(
+            sa.select(t.ground_rules).where(t.ground_rules.c.meeting_id == meeting_id)
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return GroundRules(r.meeting_id, r.text, r.accepted_at, tuple(json.loads(r.present)))
+
     # -- what the screens show, and following another window ------------------------------
 
     def set_screen(
@@ -939,6 +977,16 @@ class Store:
 
 
 @dataclass(frozen=True)
+class GroundRules:
+    """The ground rules as accepted at one meeting."""
+
+    meeting_id: int
+    text: str
+    accepted_at: float
+    present: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Screen:
     """What a cohort's console and projector show."""
 
@@ -1032,4 +1080,4 @@ def _review(r: Any) -> Review:
     )
 
 
-__all__ = ["DEFAULT_DB", "HEAD", "Screen", "Store", "database_url"]
+__all__ = ["DEFAULT_DB", "HEAD", "GroundRules", "Screen", "Store", "database_url"]

@@ -141,3 +141,12 @@ screens = Table(
     Column("round_id", Integer, ForeignKey("rounds.id", ondelete="SET NULL")),
     Column("chatham_house", Boolean, nullable=False, default=False),
 )
+
+ground_rules = Table(
+    "ground_rules",
+    metadata,
+    Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("accepted_at", Float, nullable=False),
+    Column("present", Text, nullable=False),
+)
