@@ -210,7 +210,7 @@ def scoreboard_html(rows: pd.DataFrame, caption: str = "Follow-through by member
 _CSS = """
 <style>
 .peerkit-accountability { font-size: 1.05rem; }
-.peerkit-controls { gap: 0.5em 1.5em; align-items: center; }
+.peerkit-accountability .peerkit-choosers { gap: 0.5em 1.5em; align-items: center; }
 .peerkit-scoreboard { border-collapse: collapse; margin: 0.5em 0 1.5em; }
 .peerkit-scoreboard caption { text-align: left; font-weight: bold; font-size: 1.2em;
   padding-bottom: 0.4em; }
@@ -218,9 +218,9 @@ _CSS = """
   border-bottom: 1px solid rgba(128, 128, 128, 0.5); }
 .peerkit-scoreboard .num { text-align: right; font-variant-numeric: tabular-nums; }
 .peerkit-scoreboard .text { text-align: left; }
-.peerkit-chart { margin: 0 0 1.5em; }
-.peerkit-chart figcaption { font-weight: bold; margin-bottom: 0.3em; }
-.peerkit-chart svg { max-width: 100%; height: auto; }
+.peerkit-accountability .peerkit-chart { margin: 0 0 1.5em; }
+.peerkit-accountability .peerkit-chart figcaption { font-weight: bold; margin-bottom: 0.3em; }
+.peerkit-accountability .peerkit-chart svg { max-width: 100%; height: auto; }
 </style>
 """
 
@@ -271,6 +271,7 @@ class ScoreboardView:
         self.draws = 0
         self._frames: dict[int, dict[str, Any]] = {}
         self._quiet = False
+        self._pick_timed = True
         cohorts = store.cohorts()
         self.cohort = w.Dropdown(
             options=[(c.name, c.id) for c in cohorts],
@@ -318,7 +319,7 @@ class ScoreboardView:
             [self.cohort, self.since, self.window, self.meeting, self.theme, self.reload],
             layout=w.Layout(flex_flow="row wrap"),
         )
-        controls.add_class("peerkit-controls")
+        controls.add_class("peerkit-choosers")
         children: list[Any] = [heading, controls, self.status, self.table, self.charts]
         self._painted: Any = None
         if defer is None:
@@ -343,19 +344,28 @@ class ScoreboardView:
     # -- choosers ---------------------------------------------------------------------------
 
     def _meeting_options(self, cohort_id: int) -> None:
-        """Meetings newest first, the latest one with timed rounds chosen."""
+        """The cohort's meetings, newest first; the first draw then picks the latest one with
+        timed rounds (finding those needs pandas, which waits until after the first paint)."""
         meetings = list(reversed(self.store.meetings(cohort_id)))
-        timed = self.store.phase_frame(cohort_id=cohort_id, formats=self.formats, now=0)
-        with_timing = set(timed["meeting_id"]) if len(timed) else set()
         self._quiet = True
         try:
             self.meeting.options = [(m.date.isoformat(), m.id) for m in meetings]
-            chosen = next((m.id for m in meetings if m.id in with_timing), None)
-            self.meeting.value = (
-                chosen if chosen is not None else (meetings[0].id if meetings else None)
-            )
+            self.meeting.value = meetings[0].id if meetings else None
         finally:
             self._quiet = False
+        self._pick_timed = True
+
+    def _choose_timed_meeting(self, cohort_id: int) -> None:
+        self._pick_timed = False
+        timed = self.store.phase_frame(cohort_id=cohort_id, formats=self.formats, now=0)
+        with_timing = set(timed["meeting_id"])
+        chosen = next((v for _, v in self.meeting.options if v in with_timing), None)
+        if chosen is not None and chosen != self.meeting.value:
+            self._quiet = True
+            try:
+                self.meeting.value = chosen
+            finally:
+                self._quiet = False
 
     def _cohort_changed(self, change: dict[str, Any]) -> None:
         if change["new"] is None:
@@ -408,6 +418,8 @@ class ScoreboardView:
         window = int(self.window.value)
         theme = self.theme.value
         frames = self.frames(cohort_id)
+        if self._pick_timed:
+            self._choose_timed_meeting(cohort_id)
         rows = score_rows(self.store, cohort_id, since, frames=frames)
         meetings = frames["meetings"]
         if since is not None:
