@@ -147,7 +147,7 @@ Files here take precedence over peerkit's built-in minutes templates (see docs/c
 To change one block of the minutes, create `peerkit-minutes/index.html.j2` here that extends
 the built-in template and overrides the block, for example:
 
-    {%- extends "peerkit-minutes/base.html.j2" -%}
+    {%- extends "peerkit-minutes/minutes.html.j2" -%}
     {%- block closing -%}
     <p>Thank you all. Our next retreat is in June.</p>
     {%- endblock closing -%}
