@@ -125,3 +125,42 @@ def test_every_notebook_in_a_new_folder_runs_with_injected_parameters(folder, tm
         shown = " ".join(str(o.get("data", {})) for o in outputs)
         assert "cannot open this meeting" not in shown, notebook.name
         assert "application/vnd.jupyter.widget-view+json" in shown or "svg" in shown
+
+
+def test_a_custom_minutes_block_and_format_from_the_folder(tmp_path, demo_db):
+    import shutil
+
+    store_copy = tmp_path / "demo.db"
+    shutil.copyfile(demo_db, store_copy)
+    folder = tmp_path / "northstar"
+    made = run("init", str(folder), "--cohort", "Northstar CTO Circle", "--db", str(store_copy))
+    assert made.exit_code == 0, made.output
+    (folder / "templates" / "peerkit-minutes").mkdir()
+    (folder / "templates" / "peerkit-minutes" / "index.html.j2").write_text(
+        "{%- extends 'peerkit-minutes/minutes.html.j2' -%}\n"
+        "{%- block closing -%}<section class='closing'>Call Sam on 555-0100.</section>"
+        "{%- endblock closing -%}\n",
+        encoding="utf-8",
+    )
+    (folder / "templates" / "cohort.css").write_text(".closing { color: #0b5394; }\n")
+    result = run("minutes", "latest", "--to", "html", "-o", str(tmp_path / "m.html"), cwd=folder)
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "m.html").read_text(encoding="utf-8")
+    assert "<section class='closing'>Call Sam on 555-0100.</section>" in page
+    assert ".closing { color: #0b5394; }" in page
+
+    (folder / "formats" / "fishbowl.yaml").write_text(
+        "name: Fishbowl\nphases:\n  - {name: Issue, minutes: 4}\n"
+        "  - {name: The bowl, minutes: 15, flags: [advice, presenter-away]}\n",
+        encoding="utf-8",
+    )
+    from peerkit.dashboard import console
+
+    os.environ.pop("PEERKIT_DB", None)
+    old = Path.cwd()
+    os.chdir(folder)
+    try:
+        panel = console()
+    finally:
+        os.chdir(old)
+    assert "Fishbowl" in panel.queue_format.options
