@@ -285,13 +285,14 @@ class ScoreboardView:
             description="Since",
             tooltip="Count only the meetings on or after this date (empty: every meeting)",
         )
-        self.window = w.IntSlider(
+        # A dropdown, not a slider: ipywidgets' slider handle has no accessible name.
+        self.window = w.Dropdown(
+            options=[
+                (f"{n} meeting{'s' if n != 1 else ''}", n) for n in range(1, max(12, window) + 1)
+            ],
             value=window,
-            min=1,
-            max=max(12, window),
             description="Window",
             tooltip="Meetings in the rolling follow-through rate of the trend chart",
-            continuous_update=False,
         )
         self.meeting = w.Dropdown(
             description="Timing of",
@@ -482,7 +483,7 @@ def _status(text: str, *, alert: bool = False) -> str:
     return f"<p role='{role}' aria-live='polite'>{html.escape(text)}</p>"
 
 
-def _first_paint(callback: Callable[[], None], fallback_s: float = 10.0) -> Any:
+def _first_paint(callback: Callable[[], None], fallback_s: float = 30.0) -> Any:
     """A hidden widget that calls ``callback`` once the page has drawn it (or after
     ``fallback_s`` seconds, should no page ever show it). None outside a running event loop."""
     import asyncio
