@@ -1,10 +1,16 @@
 // peerkit entry box: Enter submits, Shift+Enter adds a line; the text stays until saved.
 // User text is only ever a textarea's value: never markup.
 
-let counter = 0;
+// anywidget may evaluate this module once per widget, so a module-level counter would start
+// again at 1 for each box: every box would get the same id and each <label for> would name the
+// first box on the page. The count lives on the page instead.
+function nextId() {
+  globalThis.peerkitEntryCount = (globalThis.peerkitEntryCount || 0) + 1;
+  return `peerkit-entry-${globalThis.peerkitEntryCount}`;
+}
 
 function render({ model, el }) {
-  const id = `peerkit-entry-${++counter}`;
+  const id = nextId();
   const wrap = document.createElement("div");
   wrap.className = "peerkit-entry";
   const label = document.createElement("label");
