@@ -129,11 +129,24 @@ def last_presented(store: Store, cohort_id: int, before: dt.date) -> dict[int, d
     return last
 
 
-def suggested_queue(store: Store, meeting: Meeting) -> list[tuple[Member, dt.date | None]]:
-    """Present members not yet queued, who presented least recently first (never: first of all)."""
+def suggested_queue(
+    store: Store,
+    meeting: Meeting,
+    *,
+    last: dict[int, dt.date] | None = None,
+    present: list[Member] | None = None,
+) -> list[tuple[Member, dt.date | None]]:
+    """Present members not yet queued, who presented least recently first (never: first of all).
+
+    ``last`` (from :func:`last_presented`) and ``present`` (from :func:`present_members`) save
+    reading them again when the caller has them.
+    """
     queued = {r.presenter_id for r in store.rounds(meeting.id)}
-    last = last_presented(store, meeting.cohort_id, meeting.date)
-    candidates = [m for m in present_members(store, meeting) if m.id not in queued]
+    if last is None:
+        last = last_presented(store, meeting.cohort_id, meeting.date)
+    if present is None:
+        present = present_members(store, meeting)
+    candidates = [m for m in present if m.id not in queued]
     candidates.sort(key=lambda m: (last.get(m.id, dt.date.min), m.name))
     return [(m, last.get(m.id)) for m in candidates]
 

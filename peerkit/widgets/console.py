@@ -30,6 +30,8 @@ ROUND_BUTTONS = (
     ("Finish round", "finish", "flag-checkered"),
 )
 KIND_LABELS = [(k.value.capitalize(), k.value) for k in AdviceKind]
+#: The console's tabs, in order (see ``_layout``).
+CHECKIN_TAB, HOT_SEAT_TAB, ATTENDANCE_TAB = 0, 1, 2
 #: The "given by" choice for anonymous advice (a dropdown's None means "nothing chosen").
 ANONYMOUS = 0
 
@@ -68,6 +70,8 @@ class Console(w.VBox):
         self._attendance: dict[int, w.ToggleButtons] = {}
         self._advice_key: tuple[Any, ...] | None = None
         self._building = False
+        self._presented: tuple[int, dict[int, dt.date]] | None = None
+        self._unseen = store.watcher()
 
         self.title = w.HTML(f"<h1 class='peerkit-title'>{_h(cohort.name)} · console</h1>")
         self.meeting_pick = w.Dropdown(description="Meeting", options=[])
@@ -132,8 +136,24 @@ class Console(w.VBox):
         super().__init__(children=self._layout())
         self.add_class("peerkit-console")
         self._load_meetings(meeting_id)
+        self._open_live_round()
         self.refresh()
-        self._follower = follow(store, self.refresh)
+        self.tabs.observe(self._on_tab, "selected_index")
+        self._follower = follow(store, self._follow)
+
+    def _open_live_round(self) -> None:
+        """A round under way (a reload, a restarted kernel): open on its tab, not on check-in."""
+        rnd = live.current_round(self.store, self.cohort.id)
+        if rnd is None or rnd.meeting_id != self.meeting_id:
+            return
+        if live.round_status(self.store, rnd, self.formats) in (Status.RUNNING, Status.PAUSED):
+            self.tabs.selected_index = HOT_SEAT_TAB
+
+    def _on_tab(self, change: dict[str, Any]) -> None:
+        # The check-in (hundreds of widgets on a busy meeting) and the attendance toggles are
+        # drawn only while they show: a console opened mid-round starts faster.
+        if change["new"] in (CHECKIN_TAB, ATTENDANCE_TAB):
+            self._act(lambda: None)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -446,8 +466,16 @@ class Console(w.VBox):
 
     # -- redraw from the store --------------------------------------------------------------
 
+    def _follow(self) -> None:
+        """The follower saw a commit: redraw, unless it was this console's own, already drawn
+        (a second redraw would only hold up the next click)."""
+        if self._unseen():
+            self.refresh()
+
     def refresh(self) -> None:
         """Redraw every panel from what the store holds now."""
+        # Everything committed until now is read below; _unseen() reports only later commits.
+        self._unseen()
         self._building = True
         try:
             self._draw()
@@ -466,13 +494,27 @@ class Console(w.VBox):
             return
         meeting = self.store.meeting(self.meeting_id)
         members = {m.id: m for m in self.store.members(self.cohort.id)}
-        present = live.present_members(self.store, meeting)
-        self._draw_attendance(meeting.id)
-        self.checkin.show(meeting.id)
         rounds = self.store.rounds(meeting.id)
         statuses = {r.id: live.round_status(self.store, r, self.formats) for r in rounds}
+        round_id = screen.round_id if screen.round_id in statuses else None
+        if round_id is None and rounds:
+            round_id = next((r.id for r in rounds if statuses[r.id] is not Status.FINISHED), None)
+        # The countdown and its buttons first: what the facilitator just clicked shows at once.
+        self._draw_round(round_id, members)
+        self.round_pick.options = [
+            (f"{i + 1}. {members[r.presenter_id].name} · {r.format_name}", r.id)
+            for i, r in enumerate(rounds)
+        ]
+        self.round_pick.value = round_id
         self.queue_table.value = self._queue_html(rounds, statuses, members)
-        suggestions = live.suggested_queue(self.store, meeting)
+        present = live.present_members(self.store, meeting)
+        if self.tabs.selected_index == ATTENDANCE_TAB:
+            self._draw_attendance(meeting.id)
+        if self.tabs.selected_index == CHECKIN_TAB:
+            self.checkin.show(meeting.id)
+        suggestions = live.suggested_queue(
+            self.store, meeting, last=self._last_presented(meeting), present=present
+        )
         _choose(
             self.queue_presenter,
             [
@@ -480,17 +522,8 @@ class Console(w.VBox):
                 for m, last in suggestions
             ],
         )
-        self.round_pick.options = [
-            (f"{i + 1}. {members[r.presenter_id].name} · {r.format_name}", r.id)
-            for i, r in enumerate(rounds)
-        ]
-        round_id = screen.round_id if screen.round_id in statuses else None
-        if round_id is None and rounds:
-            round_id = next((r.id for r in rounds if statuses[r.id] is not Status.FINISHED), None)
-        self.round_pick.value = round_id
         people = [(m.name, m.id) for m in present]
         _choose(self.giver, [("Anonymous", ANONYMOUS), *people])
-        self._draw_round(round_id, members)
         presenter = self.store.round(round_id).presenter_id if round_id else None
         if round_id != self._owner_round:  # a new round: its presenter commits first
             self.owner.value = None
@@ -511,6 +544,16 @@ class Console(w.VBox):
             f"<div class='peerkit-budget' role='status'><strong>Meeting budget</strong> "
             f"{mark} {_h(budget.message)}</div>"
         )
+
+    def _last_presented(self, meeting: Any) -> dict[int, dt.date]:
+        """Who presented when, before this meeting: read once per meeting (earlier meetings do
+        not change while this one runs), not on every redraw."""
+        if self._presented is None or self._presented[0] != meeting.id:
+            self._presented = (
+                meeting.id,
+                live.last_presented(self.store, self.cohort.id, meeting.date),
+            )
+        return self._presented[1]
 
     def _draw_attendance(self, meeting_id: int) -> None:
         marks = self.store.attendance(meeting_id)
