@@ -8,6 +8,8 @@ Fixtures
     page             a fresh page (1600x900) in its own context; the test fails if any request
                      went to a host other than loopback. Requests elsewhere never leave the
                      machine: Chromium's resolver is told no other host exists.
+    new_page         factory: new_page(width, height) makes more such pages (a projector
+                     beside a console), under the same guard
     serve_notebooks  factory: serve_notebooks([paths...], db_url=..., extra_env=...) copies the
                      notebooks into a fresh directory (or serve_notebooks(directory=...) serves
                      a directory as it is), starts peerkit's Voila on a free port and returns
@@ -110,22 +112,37 @@ def request_log() -> RequestLog:
 
 
 @pytest.fixture
-def page(browser: Any, request_log: RequestLog) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1600, "height": 900})
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    context.on("request", lambda req: request_log.record(req.url))
-    new_page = context.new_page()
-    new_page.on("websocket", lambda ws: request_log.record(ws.url))
+def new_page(browser: Any, request_log: RequestLog) -> Iterator[Callable[..., Any]]:
+    """Factory: ``new_page(width=1600, height=900)``, a fresh page in its own context, its
+    requests recorded in ``request_log``; the test fails if any went to a host other than
+    loopback."""
+    contexts: list[Any] = []
+
+    def make(width: int = 1600, height: int = 900) -> Any:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        context.on("request", lambda req: request_log.record(req.url))
+        made = context.new_page()
+        made.on("websocket", lambda ws: request_log.record(ws.url))
+        return made
+
     try:
-        yield new_page
+        yield make
     finally:
-        context.close()
+        for context in contexts:
+            context.close()
     foreign = request_log.foreign()
     if foreign:
         pytest.fail(
             f"{len(foreign)} request(s) left the machine (only loopback is allowed): "
             + ", ".join(sorted(set(foreign))[:10])
         )
+
+
+@pytest.fixture
+def page(new_page: Callable[..., Any]) -> Any:
+    return new_page()
 
 
 @pytest.fixture(scope="session")
