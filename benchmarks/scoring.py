@@ -93,6 +93,9 @@ def generate(
     c_made = np.repeat(cell_meeting, per_cell)  # meeting index within the cohort
     n_commit = len(c_member)
     c_cohort = member_cohort[c_member] - 1
+    # Commitment ids in the order a real store gets them: meeting by meeting.
+    order = np.lexsort((c_member, c_cohort, meeting_day[c_cohort, c_made]))
+    c_member, c_made, c_cohort = c_member[order], c_made[order], c_cohort[order]
     ahead = np.where(rng.random(n_commit) < 0.2, 2, 1)
     due_at = np.minimum(c_made + ahead, meetings - 1)
     c_target = meeting_day[c_cohort, due_at] - rng.integers(0, 7, size=n_commit)
