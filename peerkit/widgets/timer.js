@@ -238,11 +238,16 @@ function render({ model, el }) {
     const paused = !running && !!get("paused");
     const phaseName = get("phase") || "";
     const rem = secondsLeft();
-    const { over, secs } = clockParts(rem);
-    const warnAt = Math.max(0, get("warn_seconds") || 0);
+    const parts = clockParts(rem);
     const state = running ? "running" : paused ? "paused" : "ready";
+    // A clock stopped at zero that is neither running nor paused (no phase, a finished round)
+    // is not in overtime and has nothing left to warn about.
+    const idle = state === "ready" && rem >= 0 && parts.secs === 0;
+    const over = parts.over && !idle;
+    const secs = parts.secs;
+    const warnAt = Math.max(0, get("warn_seconds") || 0);
     // Shown seconds, so the band turns as the display goes from 01:00 to 00:59.
-    const band = over ? "over" : secs < warnAt ? "warn" : "normal";
+    const band = over ? "over" : secs < warnAt && !idle ? "warn" : "normal";
 
     // A new phase (or presenter) re-arms the chime; crossing zero plays it once.
     const phaseKey = `${get("presenter")}\u0000${phaseName}`;
@@ -271,7 +276,7 @@ function render({ model, el }) {
     let cueText = "";
     if (band === "over") cueText = paused ? "Paused \u00b7 Overtime" : "Overtime";
     else if (paused) cueText = "Paused";
-    else if (state === "ready") cueText = phaseName ? "Ready" : "";
+    else if (state === "ready") cueText = phaseName && !idle ? "Ready" : "";
     else if (band === "warn") cueText = `Less than ${spokenDuration(warnAt)} left`;
     if (cue.textContent !== cueText) cue.textContent = cueText;
 
@@ -299,7 +304,8 @@ function render({ model, el }) {
       } else if (paused) {
         label = `${subject}: paused, ${spokenDuration(secs)} left`;
       } else if (state === "ready") {
-        label = phaseName ? `${subject}: ready, ${spokenDuration(secs)}` : "Timer: no phase running";
+        if (!phaseName) label = "Timer: no phase running";
+        else label = idle ? subject : `${subject}: ready, ${spokenDuration(secs)}`;
       } else {
         label = `${subject}: ${spokenDuration(secs)} left`;
       }
