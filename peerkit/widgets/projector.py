@@ -11,10 +11,17 @@ import ipywidgets as w
 from peerkit import live
 from peerkit.formats import load_formats
 from peerkit.meeting import Status
-from peerkit.model import Cohort, Format
+from peerkit.model import Advice, Cohort, Format
 from peerkit.store import Store
 from peerkit.widgets.follow import follow
 from peerkit.widgets.timer import Timer
+
+#: At most this many of the newest pieces of advice are on the room's screen (it never
+#: scrolls), and only as many as fill about ADVICE_LINES lines of ADVICE_LINE_CHARS characters:
+#: what the advice panel holds at 16:9. (On a narrower screen the oldest give way at the top.)
+SHOWN_ADVICE = 8
+ADVICE_LINES = 17
+ADVICE_LINE_CHARS = 38
 
 
 class Projector(w.VBox):
@@ -32,8 +39,11 @@ class Projector(w.VBox):
         self.store, self.cohort, self.clock = store, cohort, clock
         self.formats = formats if formats is not None else load_formats()
         self.heading = w.HTML()
+        self.heading.add_class("peerkit-projector-heading")
         self.timer = Timer(size="projector", chime=chime)
+        self.timer.add_class("peerkit-projector-timer")
         self.advice = w.HTML()
+        self.advice.add_class("peerkit-projector-advice")
         super().__init__(children=[self.heading, self.timer, self.advice])
         self.add_class("peerkit-projector")
         self.refresh()
@@ -44,8 +54,9 @@ class Projector(w.VBox):
         rnd = live.current_round(self.store, self.cohort.id)
         if rnd is None:
             self.heading.value = (
-                f"<h1 class='peerkit-presenter'>{html.escape(self.cohort.name)}</h1>"
-                "<p class='peerkit-format'>Waiting for the first round…</p>"
+                f"<div class='peerkit-head'><h1 class='peerkit-presenter'>"
+                f"{html.escape(self.cohort.name)}</h1></div>"
+                "<p class='peerkit-issue'>Waiting for the first round…</p>"
             )
             self.timer.clear()
             self.advice.value = ""
@@ -53,8 +64,9 @@ class Projector(w.VBox):
         view = live.round_view(self.store, rnd, self.formats, self.clock())
         issue = f"<p class='peerkit-issue'>{html.escape(rnd.issue)}</p>" if rnd.issue else ""
         self.heading.value = (
-            f"<h1 class='peerkit-presenter'>On the hot seat: {html.escape(view.presenter)}</h1>"
-            f"<p class='peerkit-format'>{html.escape(view.format.name)}</p>{issue}"
+            "<div class='peerkit-head'><h1 class='peerkit-presenter'>On the hot seat: "
+            f"{html.escape(view.presenter)}</h1>"
+            f"<p class='peerkit-format'>{html.escape(view.format.name)}</p></div>{issue}"
         )
         self.timer.show(
             view.remaining,
@@ -85,10 +97,30 @@ class Projector(w.VBox):
         if not items:
             return "<p class='peerkit-note'>No advice yet.</p>"
         names = {m.id: m.name for m in self.store.members(self.cohort.id)}
+        shown = _newest_that_fit([(a, live.giver_name(a, names, False)) for a in items])
         rows = "".join(
-            f"<li>{'★ ' if a.starred else ''}<span class='peerkit-kind'>"
-            f"{html.escape(a.kind.value)}</span> {html.escape(a.text)} "
-            f"<em>— {html.escape(live.giver_name(a, names, False))}</em></li>"
-            for a in items[-8:]
+            f"<li{' class=peerkit-starred' if a.starred else ''}>"
+            f"{'<span class=peerkit-star>★ starred</span> ' if a.starred else ''}"
+            f"<span class='peerkit-kind'>{html.escape(a.kind.value)}</span> "
+            f"{html.escape(a.text)} <em>— {html.escape(giver)}</em></li>"
+            for a, giver in shown
         )
-        return f"<h2>Advice</h2><ol class='peerkit-advice-list'>{rows}</ol>"
+        first = len(items) - len(shown) + 1  # the numbers the console shows
+        return (
+            f"<h2>Advice ({len(items)})</h2>"
+            f"<ol class='peerkit-advice-list' start='{first}'>{rows}</ol>"
+        )
+
+
+def _newest_that_fit(items: list[tuple[Advice, str]]) -> list[tuple[Advice, str]]:
+    """The newest (advice, giver) pairs that fill the panel, oldest first; always the newest."""
+    shown: list[tuple[Advice, str]] = []
+    lines = 0.0
+    for advice, giver in reversed(items):
+        length = len(advice.text) + len(giver) + len(advice.kind.value) + 12
+        need = -(-length // ADVICE_LINE_CHARS) + 0.5  # and the gap between items
+        if shown and (len(shown) >= SHOWN_ADVICE or lines + need > ADVICE_LINES):
+            break
+        shown.append((advice, giver))
+        lines += need
+    return shown[::-1]

@@ -269,6 +269,9 @@ function render({ model, el }) {
     const text = (over && (running || paused || rem < 0) ? "+" : "") + formatClock(secs);
     if (clock.textContent !== text) clock.textContent = text;
     root.dataset.length = text.length > 6 ? "long" : "short";
+    if (root.style.getPropertyValue("--pk-chars") !== String(text.length)) {
+      root.style.setProperty("--pk-chars", String(text.length)); // the projector sizes digits by it
+    }
     root.dataset.state = state;
     root.dataset.band = band;
     root.dataset.size = get("size") === "projector" ? "projector" : "console";
