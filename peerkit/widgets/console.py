@@ -76,7 +76,11 @@ class Console(w.VBox):
         self.title = w.HTML(f"<h1 class='peerkit-title'>{_h(cohort.name)} · console</h1>")
         self.meeting_pick = w.Dropdown(description="Meeting", options=[])
         self.today_button = _button("Open today's meeting", icon="calendar")
-        self.chatham = w.Checkbox(description="Chatham House mode (no names on screen)")
+        self.chatham = w.Checkbox(
+            description="Chatham House mode (no names on screen)",
+            indent=False,
+            layout=w.Layout(width="auto"),
+        )
         self.budget = w.HTML()
         self.fit_button = _button("Fit agenda to time", icon="compress")
         self.status = w.HTML()
@@ -86,13 +90,21 @@ class Console(w.VBox):
         self.checkin = CheckIn(store)
 
         self.queue_table = w.HTML()
-        self.queue_presenter = w.Dropdown(description="Presenter", options=[])
+        self.queue_presenter = w.Dropdown(
+            description="Presenter", options=[], layout=w.Layout(width="34rem")
+        )
         self.queue_format = w.Dropdown(
             description="Format", options=list(self.formats), value=next(iter(self.formats))
         )
-        self.queue_issue = w.Text(description="Issue", placeholder="The problem, in a sentence")
+        self.queue_issue = w.Text(
+            description="Issue",
+            placeholder="The problem, in a sentence",
+            layout=w.Layout(width="34rem"),
+        )
         self.queue_button = _button("Add to queue", icon="user-plus")
-        self.round_pick = w.Dropdown(description="On screen", options=[])
+        self.round_pick = w.Dropdown(
+            description="On screen", options=[], layout=w.Layout(width="34rem")
+        )
 
         self.timer = Timer(size="console", chime=chime)
         self.round_buttons = {key: _button(text, icon=icon) for text, key, icon in ROUND_BUTTONS}
@@ -101,7 +113,13 @@ class Console(w.VBox):
         self.phase_table = w.HTML()
 
         self.giver = w.Dropdown(description="Given by", options=[])
-        self.kind = w.ToggleButtons(description="Kind", options=KIND_LABELS, value="suggestion")
+        self.kind = w.ToggleButtons(
+            description="Kind",
+            options=KIND_LABELS,
+            value="suggestion",
+            style={"button_width": "auto"},
+            layout=w.Layout(width="auto"),
+        )
         self.advice_entry = EntryBox(label="Advice", placeholder="Type the advice; Enter saves")
         self.advice_button = _button("Add advice", "primary", "plus")
         self.edit_button = _button("Edit last advice", icon="pencil")
@@ -182,12 +200,9 @@ class Console(w.VBox):
                 self.commit_list,
             ]
         )
+        # During a round what is used most comes first: the countdown, its buttons, capture.
         hot_seat = w.VBox(
             [
-                w.HTML("<h2>Hot-seat queue</h2>"),
-                self.queue_table,
-                w.HBox([self.queue_presenter, self.queue_format]),
-                w.HBox([self.queue_issue, self.queue_button]),
                 w.HTML("<h2>Round</h2>"),
                 self.round_pick,
                 self.timer,
@@ -195,8 +210,13 @@ class Console(w.VBox):
                 self.phase_table,
                 advice,
                 commitments,
+                w.HTML("<h2>Hot-seat queue</h2>"),
+                self.queue_table,
+                w.HBox([self.queue_presenter, self.queue_format]),
+                w.HBox([self.queue_issue, self.queue_button]),
             ]
         )
+        hot_seat.add_class("peerkit-hot-seat")
         parking = w.VBox(
             [
                 self.parking_entry,
@@ -594,7 +614,8 @@ class Console(w.VBox):
             for i, r in enumerate(rounds)
         )
         return (
-            "<table class='peerkit-table'><caption>Hot-seat queue</caption><thead><tr>"
+            "<table class='peerkit-table'><caption class='peerkit-visually-hidden'>"
+            "Hot-seat queue</caption><thead><tr>"
             "<th scope='col'>#</th><th scope='col'>Presenter</th><th scope='col'>Format</th>"
             "<th scope='col'>Issue</th><th scope='col'>Status</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>"
@@ -605,6 +626,7 @@ class Console(w.VBox):
             value=item.starred,
             description="★ Starred" if item.starred else "☆ Star",
             tooltip=f"Star advice {item.id}",
+            layout=w.Layout(width="8.5rem", flex="0 0 auto"),
         )
         star.observe(lambda change, aid=item.id: self._star(aid, change["new"]), "value")
         text = w.HTML(
