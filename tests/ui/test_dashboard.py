@@ -1,0 +1,335 @@
+"""The live dashboard, end to end: peerkit's Voila server on a fresh copy of the demo store, the
+console and the projector in headless Chromium.
+
+- a whole troika round driven from the console (Start, then Next phase through every phase),
+  the countdown ticking in the browser;
+- advice and a commitment typed into their boxes and saved with Enter, still there after a
+  reload; the kernel killed with SIGKILL mid-round, and after the page's own reload the round
+  is where it was (same phase, the countdown still running, a plausible time left);
+- the projector following the console's clicks through the store;
+- axe-core: no serious or critical violation on any tab of the console nor on the projector;
+- the ``page`` / ``new_page`` fixtures fail any test whose pages asked a host but loopback.
+
+One server for the module. No test asserts a wall-clock limit: waits are generous, only the
+outcome is checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import signal
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from peerkit import live
+from peerkit.formats import get_format
+from peerkit.meeting import RoundClock
+from peerkit.serve import VoilaServer
+from peerkit.store import Store
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+CLOCK = "[role=timer]"
+PHASE = ".peerkit-timer__phase"
+TROIKA = ("Share", "Clarify", "Consult", "Client reflects")
+LOAD_MS = 90_000  # a cold kernel on a busy 2-core machine
+
+
+@pytest.fixture(scope="module")
+def db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh copy of the demo store (SQLite's backup: the copy is consistent)."""
+    copy = tmp_path_factory.mktemp("dashboard") / "demo.db"
+    source, target = sqlite3.connect(demo_db), sqlite3.connect(copy)
+    with target:
+        source.backup(target)
+    source.close()
+    target.close()
+    return copy
+
+
+@pytest.fixture(scope="module")
+def server(serve_notebooks: Callable[..., VoilaServer], db: Path) -> VoilaServer:
+    return serve_notebooks(
+        [NOTEBOOKS / "facilitator.ipynb", NOTEBOOKS / "projector.ipynb"],
+        db_url=f"sqlite:///{db}",
+    )
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def open_page(page: Any, url: str, ready: str) -> None:
+    page.goto(url)
+    page.locator(ready).first.wait_for(state="visible", timeout=LOAD_MS)
+
+
+def open_console(page: Any, server: VoilaServer) -> None:
+    open_page(page, server.console_url, "[role=tab]")
+
+
+def open_hot_seat(page: Any) -> None:
+    page.get_by_role("tab", name="Hot seat").click()
+    page.locator(CLOCK).wait_for(state="visible")
+
+
+def button(page: Any, name: str) -> Any:
+    return page.get_by_role("button", name=name, exact=True)
+
+
+def click_when_enabled(page: Any, name: str) -> None:
+    target = button(page, name)
+    page.wait_for_function("el => !el.disabled", arg=target.element_handle())
+    target.click()
+
+
+def wait_phase(page: Any, name: str) -> None:
+    page.wait_for_function(
+        "([sel, name]) => document.querySelector(sel)?.textContent === name", arg=[PHASE, name]
+    )
+
+
+def shown(page: Any) -> str:
+    return str(page.locator(CLOCK).text_content())
+
+
+def seconds_shown(text: str) -> int:
+    """'04:12' -> 252, '1:00:05' -> 3605, '+00:07' -> -7."""
+    sign = -1 if text.startswith("+") else 1
+    total = 0
+    for part in text.lstrip("+").split(":"):
+        total = total * 60 + int(part)
+    return sign * total
+
+
+def wait_tick(page: Any) -> str:
+    """The countdown's next change (it ticks in the browser)."""
+    before = shown(page)
+    page.wait_for_function(
+        "([sel, prev]) => document.querySelector(sel).textContent !== prev", arg=[CLOCK, before]
+    )
+    return shown(page)
+
+
+def kernel_pid(page: Any) -> int:
+    """The pid of the page's kernel: the process whose command line names its connection file
+    (Voila's standalone server has no /api/kernels)."""
+    kernel_id = page.evaluate(
+        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+    )
+    marker = f"kernel-{kernel_id}.json".encode()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if marker in Path(f"/proc/{entry}/cmdline").read_bytes():
+                    return int(entry)
+            except OSError:
+                continue
+    raise AssertionError(f"no process for kernel {kernel_id}")
+
+
+def type_and_enter(page: Any, label: str, text: str) -> None:
+    box = page.get_by_label(label, exact=True)
+    box.fill(text)
+    box.press("Enter")
+    page.get_by_text(text).first.wait_for()
+    page.wait_for_function("el => el.value === ''", arg=box.element_handle())  # saved: cleared
+
+
+def advice_row(page: Any, text: str) -> Any:
+    return page.locator(".peerkit-advice").filter(has_text=text)
+
+
+def commitment_item(page: Any, text: str) -> Any:
+    return page.get_by_role("listitem").filter(has_text=text)
+
+
+def stored(db: Path) -> tuple[list[str], list[str]]:
+    """The advice and commitment texts of today's meeting, as the store has them."""
+    with Store(db, create=False) as store:
+        cohort = store.cohort(None)
+        meeting = live.meeting_for_today(store, cohort.id, dt.date.today())
+        advice = [a.text for r in store.rounds(meeting.id) for a in store.advice(r.id)]
+        return advice, [c.text for c in store.commitments(meeting_id=meeting.id)]
+
+
+def round_on_screen(
+    db: Path, format_name: str, nexts: int = 0, advice: tuple[str, ...] = ()
+) -> None:
+    """Queue a round in today's meeting, put it on screen, start it and move ``nexts`` phases on
+    (as a second console would: the screens follow the store)."""
+    with Store(db, create=False) as store:
+        cohort = store.cohort(None)
+        meeting = live.meeting_for_today(store, cohort.id, dt.date.today())
+        store.set_screen(cohort.id, meeting_id=meeting.id)
+        queued = {r.presenter_id for r in store.rounds(meeting.id)}
+        presenter = next(
+            m for m in store.members(cohort.id, include_left=False) if m.id not in queued
+        )
+        rnd = store.add_round(meeting.id, presenter.id, format_name, issue="Hiring plan")
+        store.set_screen(cohort.id, round_id=rnd.id)
+        clock = RoundClock(store, rnd.id, get_format(format_name))
+        clock.start()
+        for _ in range(nexts):
+            clock.next()
+        for text in advice:
+            store.add_advice(rnd.id, text, kind="suggestion")
+        if advice:
+            store.edit_advice(store.advice(rnd.id)[0].id, starred=True)
+
+
+# -- tests ----------------------------------------------------------------------------------
+
+
+def test_a_whole_round_survives_reloads_and_a_killed_kernel(
+    page: Any, server: VoilaServer, db: Path
+) -> None:
+    open_console(page, server)
+    button(page, "Open today's meeting").click()
+    page.get_by_text(f"{dt.date.today().isoformat()} ·").first.wait_for(state="attached")
+    open_hot_seat(page)
+
+    # Queue a troika round for the first suggested presenter and start it.
+    page.get_by_label("Format", exact=True).select_option(label="troika consulting")
+    page.get_by_label("Issue", exact=True).fill("Two senior managers are in open conflict")
+    button(page, "Add to queue").click()
+    page.get_by_role("cell", name="Two senior managers are in open conflict").wait_for()
+    click_when_enabled(page, "Start")
+    wait_phase(page, "Share")
+    presenter = str(page.locator(".peerkit-timer__presenter").text_content())
+    assert presenter.startswith("On the hot seat: ")
+    queued = page.get_by_role("row").filter(has_text="Two senior managers")
+    assert presenter.removeprefix("On the hot seat: ") in str(queued.text_content())
+
+    # The countdown ticks in the browser: 02:00 planned, and it goes down.
+    first = wait_tick(page)
+    later = wait_tick(page)
+    assert 0 < seconds_shown(later) < seconds_shown(first) <= 120
+    assert "Share:" in str(page.locator(CLOCK).get_attribute("aria-label"))
+
+    click_when_enabled(page, "Next phase")
+    wait_phase(page, "Clarify")
+    click_when_enabled(page, "Next phase")
+    wait_phase(page, "Consult")
+
+    # Advice in the consult phase: typed, Enter saves it, the box empties.
+    advice = "Name the conflict in the open, with both of them in the room"
+    type_and_enter(page, "Advice", advice)
+    advice_row(page, advice).wait_for()
+    assert advice in stored(db)[0]
+
+    # A reload runs the notebook afresh: the round, its phase and the advice are read back.
+    page.reload()
+    page.locator(CLOCK).wait_for(state="visible", timeout=LOAD_MS)  # opens on the live round
+    wait_phase(page, "Consult")
+    assert advice_row(page, advice).is_visible()
+
+    # Kill the kernel: the page notices, reloads itself, and the round is where it was.
+    before = seconds_shown(wait_tick(page))
+    killed_at = time.monotonic()
+    with page.expect_navigation(timeout=LOAD_MS):
+        os.kill(kernel_pid(page), signal.SIGKILL)
+    page.locator(CLOCK).wait_for(state="visible", timeout=LOAD_MS)
+    wait_phase(page, "Consult")
+    after = seconds_shown(wait_tick(page))
+    elapsed = time.monotonic() - killed_at
+    assert before - elapsed - 3 <= after < before, (before, after, elapsed)
+    assert seconds_shown(wait_tick(page)) < after  # still running
+    assert advice_row(page, advice).is_visible()
+    assert not button(page, "Pause").is_disabled()
+
+    # The client reflects: the presenter's commitment, saved with Enter.
+    click_when_enabled(page, "Next phase")
+    wait_phase(page, "Client reflects")
+    commitment = "Hold a joint one-to-one with both managers within two weeks"
+    type_and_enter(page, "Commitment", commitment)
+    commitment_item(page, commitment).wait_for()
+    assert stored(db) == ([advice], [commitment])  # each where it belongs, once
+
+    page.reload()
+    page.locator(CLOCK).wait_for(state="visible", timeout=LOAD_MS)
+    wait_phase(page, "Client reflects")
+    assert advice_row(page, advice).is_visible()
+    assert commitment_item(page, commitment).is_visible()
+
+    # The last Next phase ends the round.
+    click_when_enabled(page, "Next phase")
+    wait_phase(page, "Round finished")
+    page.get_by_role("cell", name="finished").first.wait_for()
+    assert button(page, "Next phase").is_disabled()
+    assert commitment_item(page, commitment).is_visible()
+    # A finished round's clock stands at zero: not "Overtime", nothing to warn about.
+    assert page.locator(".peerkit-timer").get_attribute("data-band") == "normal"
+    assert page.locator(".peerkit-timer__cue").text_content() == ""
+
+
+def test_the_projector_follows_the_console(
+    page: Any, new_page: Callable[..., Any], server: VoilaServer, db: Path
+) -> None:
+    round_on_screen(db, "troika consulting")
+    open_console(page, server)
+    page.locator(CLOCK).wait_for(state="visible", timeout=LOAD_MS)  # a live round: hot seat
+    wait_phase(page, "Share")
+    projector = new_page(1920, 1080)
+    open_page(projector, server.projector_url, CLOCK)
+    wait_phase(projector, "Share")
+    wait_tick(projector)  # its countdown runs too
+
+    for phase in TROIKA[1:]:
+        label = str(projector.locator(CLOCK).get_attribute("aria-label"))
+        click_when_enabled(page, "Next phase")
+        wait_phase(page, phase)
+        wait_phase(projector, phase)  # through the store, within a fraction of a second
+        assert projector.locator(CLOCK).get_attribute("aria-label") != label
+        assert str(projector.locator(CLOCK).get_attribute("aria-label")).startswith(f"{phase}:")
+        if phase == "Consult":
+            assert projector.get_by_text("advice is hidden").is_visible()  # back turned
+
+    type_and_enter(page, "Advice", "Write down what surprised you")
+    projector.get_by_text("Write down what surprised you").wait_for()  # shown when turned back
+    click_when_enabled(page, "Pause")
+    projector.get_by_text("Paused", exact=True).wait_for()
+
+
+def test_no_serious_accessibility_violations_on_any_console_tab(
+    page: Any,
+    server: VoilaServer,
+    db: Path,
+    axe_violations: Callable[..., list[dict[str, Any]]],
+    request_log: Any,
+) -> None:
+    round_on_screen(db, "mastermind hot seat", nexts=2, advice=("Hire in two waves",))
+    open_console(page, server)
+    page.locator(CLOCK).wait_for(state="visible", timeout=LOAD_MS)
+    advice_row(page, "Hire in two waves").wait_for()
+    found = {}
+    for tab in ("Hot seat", "Check-in", "Attendance", "Parking lot & close"):
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(500)  # check-in and attendance are drawn when they show
+        found[tab] = [
+            f"{v['impact']}: {v['id']} at {[n.get('target') for n in v['nodes']][:3]}"
+            for v in axe_violations(page)
+        ]
+    assert not any(found.values()), found
+    assert any(u.startswith("ws://127.0.0.1") for u in request_log.urls)  # the kernel socket
+
+
+def test_the_projector_has_no_serious_accessibility_violations(
+    page: Any, server: VoilaServer, db: Path, assert_accessible: Callable[..., None]
+) -> None:
+    round_on_screen(db, "mastermind hot seat", nexts=2, advice=("Promote two leads first",))
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_page(page, server.projector_url, CLOCK)
+    page.get_by_text("Promote two leads first").wait_for()
+    assert re.search(r"Advice: \d+ minutes? ", str(page.locator(CLOCK).get_attribute("aria-label")))
+    # One screen, no scrolling: the countdown and the advice beside it both in view.
+    assert page.evaluate("document.scrollingElement.scrollHeight <= innerHeight")
+    for element in (page.locator(CLOCK), page.get_by_text("Promote two leads first")):
+        box = element.bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 1080
+    assert_accessible(page)
