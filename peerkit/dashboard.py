@@ -64,6 +64,7 @@ def console(store: Any = None, cohort: Any = None, meeting: Any = None) -> Any:
             formats=s.formats,
             meeting_id=meeting_id,
             chime=s.config.chime if s.config else True,
+            config=s.config,
         )
     except PeerkitError as exc:
         return problem(exc)

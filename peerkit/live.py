@@ -170,7 +170,9 @@ def commitment_warning(store: Store, cohort_id: int, owner: Member) -> str:
     return ""
 
 
-def meeting_for_today(store: Store, cohort_id: int, today: dt.date) -> Meeting:
+def meeting_for_today(
+    store: Store, cohort_id: int, today: dt.date, *, planned_minutes: int | None = None
+) -> Meeting:
     """Today's meeting, created with the usual place and length when there is none yet."""
     meetings = store.meetings(cohort_id)
     for meeting in meetings:
@@ -181,7 +183,7 @@ def meeting_for_today(store: Store, cohort_id: int, today: dt.date) -> Meeting:
         cohort_id,
         today,
         place=previous.place if previous else "",
-        planned_minutes=previous.planned_minutes if previous else 180,
+        planned_minutes=planned_minutes or (previous.planned_minutes if previous else 180),
     )
 
 

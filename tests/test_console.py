@@ -194,3 +194,40 @@ def test_status_of_a_round_is_read_from_the_store(console, store):
     queue_and_start(console)
     rnd = store.round(console.round_id)
     assert live.round_status(store, rnd, console.formats) is Status.RUNNING
+
+
+def test_the_group_accepts_the_ground_rules_at_the_start(console, store, cohort):
+    _, people, meeting = cohort
+    assert "What is said here stays here" in console.rules_text.value
+    console.rules_button.click()
+    accepted = store.ground_rules(meeting.id)
+    assert accepted is not None and len(accepted.present) == len(people)
+    console.tabs.selected_index = 0
+    assert "Accepted at" in console.rules_status.value
+
+
+def test_a_private_segment_is_queued_as_private(console, store):
+    console.queue_private.value = True
+    queue_and_start(console, "Ben", issue="Personal update")
+    [rnd] = store.rounds(console.meeting_id)
+    assert rnd.private
+    assert console.queue_private.value is False  # the next round is not private by accident
+
+
+def test_export_minutes_writes_the_file_and_offers_a_download(console, store, tmp_path):
+    import os
+
+    queue_and_start(console)
+    console.advice_entry.submit("Name the <b>risk</b>")
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        console.export_to.value = "md"
+        console.export_button.click()
+    finally:
+        os.chdir(old)
+    written = list((tmp_path / "minutes").glob("minutes-*.md"))
+    assert len(written) == 1
+    assert "Name the" in written[0].read_text(encoding="utf-8")
+    assert "Download minutes-2026-03-03.md" in console.export_result.value
+    assert "data:text/markdown;base64," in console.export_result.value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
 import time
@@ -11,6 +12,7 @@ from typing import Any
 import ipywidgets as w
 
 from peerkit import live
+from peerkit.folder import DEFAULT_GROUND_RULES, CohortConfig
 from peerkit.formats import load_formats
 from peerkit.meeting import RoundClock, Status, meeting_budget
 from peerkit.model import AdviceKind, Attendance, Cohort, Format, PeerkitError
@@ -60,8 +62,10 @@ class Console(w.VBox):
         today: dt.date | None = None,
         meeting_id: int | None = None,
         chime: bool = True,
+        config: CohortConfig | None = None,
     ) -> None:
         self.store, self.cohort, self.clock = store, cohort, clock
+        self.config = config
         self.formats = formats if formats is not None else load_formats()
         self.today = today or dt.date.today()
         self._editing: int | None = None
@@ -88,18 +92,32 @@ class Console(w.VBox):
 
         self.attendance_box = w.VBox()
         self.checkin = CheckIn(store)
+        rules = config.ground_rules if config else DEFAULT_GROUND_RULES
+        self.rules_text = w.HTML(
+            f"<div class='peerkit-rules'><h2>Ground rules</h2><p>{_h(rules)}</p></div>"
+        )
+        self.rules_button = _button("The group accepts the ground rules", "success", "handshake-o")
+        self.rules_status = w.HTML()
 
         self.queue_table = w.HTML()
         self.queue_presenter = w.Dropdown(
             description="Presenter", options=[], layout=w.Layout(width="34rem")
         )
+        default_format = config.default_format if config else ""
         self.queue_format = w.Dropdown(
-            description="Format", options=list(self.formats), value=next(iter(self.formats))
+            description="Format",
+            options=list(self.formats),
+            value=default_format if default_format in self.formats else next(iter(self.formats)),
         )
         self.queue_issue = w.Text(
             description="Issue",
             placeholder="The problem, in a sentence",
             layout=w.Layout(width="34rem"),
+        )
+        self.queue_private = w.Checkbox(
+            description="Private segment: shown to no one, never in the minutes",
+            indent=False,
+            layout=w.Layout(width="auto"),
         )
         self.queue_button = _button("Add to queue", icon="user-plus")
         self.round_pick = w.Dropdown(
@@ -149,6 +167,19 @@ class Console(w.VBox):
         self.parking_list = w.HTML()
         self.next_date = w.DatePicker(description="Next meeting")
         self.next_button = _button("Save next meeting date", icon="calendar")
+        self.export_to = w.Dropdown(
+            description="Minutes as",
+            options=[("HTML", "html"), ("Markdown", "md"), ("PDF", "pdf")],
+            value="html",
+        )
+        self.export_chatham = w.Checkbox(
+            description="Chatham House (no attributions)",
+            value=bool(config and config.chatham_house),
+            indent=False,
+            layout=w.Layout(width="auto"),
+        )
+        self.export_button = _button("Export minutes", "primary", "download")
+        self.export_result = w.HTML()
 
         self._wire()
         super().__init__(children=self._layout())
@@ -214,6 +245,7 @@ class Console(w.VBox):
                 self.queue_table,
                 w.HBox([self.queue_presenter, self.queue_format]),
                 w.HBox([self.queue_issue, self.queue_button]),
+                self.queue_private,
             ]
         )
         hot_seat.add_class("peerkit-hot-seat")
@@ -223,10 +255,16 @@ class Console(w.VBox):
                 self.parking_button,
                 self.parking_list,
                 w.HBox([self.next_date, self.next_button]),
+                w.HTML("<h2>Minutes</h2>"),
+                w.HBox([self.export_to, self.export_chatham, self.export_button]),
+                self.export_result,
             ]
         )
+        checkin = w.VBox(
+            [self.rules_text, w.HBox([self.rules_button, self.rules_status]), self.checkin]
+        )
         self.tabs = w.Tab(
-            children=[self.checkin, hot_seat, self.attendance_box, parking],
+            children=[checkin, hot_seat, self.attendance_box, parking],
             titles=("Check-in", "Hot seat", "Attendance", "Parking lot & close"),
         )
         header = w.VBox(
@@ -259,6 +297,8 @@ class Console(w.VBox):
         self.parking_entry.on_submit(self._then_redraw(self._save_parking))
         self.parking_button.on_click(lambda _: self._act(self.parking_entry.submit))
         self.next_button.on_click(lambda _: self._act(self._save_next_date))
+        self.rules_button.on_click(lambda _: self._act(self._accept_rules))
+        self.export_button.on_click(lambda _: self._act(self._export))
 
     # -- the one way every click goes: store first, then redraw ---------------------------
 
@@ -316,8 +356,18 @@ class Console(w.VBox):
             self.store.set_screen(self.cohort.id, meeting_id=self.meeting_id, round_id=0)
 
     def _open_today(self) -> None:
-        meeting = live.meeting_for_today(self.store, self.cohort.id, self.today)
-        self.store.set_screen(self.cohort.id, meeting_id=meeting.id, round_id=0)
+        meeting = live.meeting_for_today(
+            self.store,
+            self.cohort.id,
+            self.today,
+            planned_minutes=self.config.meeting_minutes if self.config else None,
+        )
+        self.store.set_screen(
+            self.cohort.id,
+            meeting_id=meeting.id,
+            round_id=0,
+            chatham_house=self.config.chatham_house if self.config else None,
+        )
         self._load_meetings(meeting.id)
         self._say(f"Today's meeting ({meeting.date.isoformat()}) is open.")
 
@@ -357,8 +407,10 @@ class Console(w.VBox):
             self.queue_presenter.value,
             self.queue_format.value,
             issue=self.queue_issue.value,
+            private=self.queue_private.value,
         )
         self.queue_issue.value = ""
+        self.queue_private.value = False
         if self.store.screen(self.cohort.id).round_id is None:
             self.store.set_screen(self.cohort.id, round_id=rnd.id)
 
@@ -479,6 +531,44 @@ class Console(w.VBox):
         self.store.update_meeting(self.meeting_id, next_date=self.next_date.value)
         self._say(f"Next meeting: {self.next_date.value.isoformat()}.")
 
+    def _accept_rules(self) -> None:
+        if self.meeting_id is None:
+            raise PeerkitError("Open a meeting first.")
+        meeting = self.store.meeting(self.meeting_id)
+        present = [m.id for m in live.present_members(self.store, meeting)]
+        rules = self.config.ground_rules if self.config else DEFAULT_GROUND_RULES
+        self.store.accept_ground_rules(meeting.id, rules, present, at=self.clock())
+
+    def _export(self) -> None:
+        from pathlib import Path
+
+        from peerkit.minutes import export
+
+        if self.meeting_id is None:
+            raise PeerkitError("Open a meeting first.")
+        folder = (self.config.folder if self.config else Path.cwd()) / "minutes"
+        folder.mkdir(exist_ok=True)
+        templates = []
+        if self.config and self.config.templates_dir.is_dir():
+            templates.append(self.config.templates_dir)
+        done = export(
+            self.store,
+            self.meeting_id,
+            self.export_to.value,
+            directory=folder,
+            chatham_house=self.export_chatham.value,
+            formats=self.formats,
+            template_dirs=templates,
+        )
+        kinds = {"html": "text/html", "md": "text/markdown", "pdf": "application/pdf"}
+        data = base64.b64encode(Path(done.path).read_bytes()).decode("ascii")
+        name = Path(done.path).name
+        self.export_result.value = (
+            f"<p role='status'>✔ Saved <code>{_h(done.path)}</code> · "
+            f"<a download='{_h(name)}' href='data:{kinds[self.export_to.value]};base64,{data}'>"
+            f"Download {_h(name)}</a></p>"
+        )
+
     def _set_attendance(self, member_id: int, status: str) -> None:
         meeting_id = self.meeting_id
         if not self._building and meeting_id is not None and status:
@@ -532,6 +622,7 @@ class Console(w.VBox):
             self._draw_attendance(meeting.id)
         if self.tabs.selected_index == CHECKIN_TAB:
             self.checkin.show(meeting.id)
+            self._draw_rules(meeting.id)
         suggestions = live.suggested_queue(
             self.store, meeting, last=self._last_presented(meeting), present=present
         )
@@ -563,6 +654,16 @@ class Console(w.VBox):
         self.budget.value = (
             f"<div class='peerkit-budget' role='status'><strong>Meeting budget</strong> "
             f"{mark} {_h(budget.message)}</div>"
+        )
+
+    def _draw_rules(self, meeting_id: int) -> None:
+        accepted = self.store.ground_rules(meeting_id)
+        if accepted is None:
+            self.rules_status.value = "<span role='status'>Not yet accepted at this meeting.</span>"
+            return
+        when = dt.datetime.fromtimestamp(accepted.accepted_at).strftime("%H:%M")
+        self.rules_status.value = (
+            f"<span role='status'>✔ Accepted at {when} with {len(accepted.present)} present.</span>"
         )
 
     def _last_presented(self, meeting: Any) -> dict[int, dt.date]:
