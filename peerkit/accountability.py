@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from peerkit.model import PeerkitError
+from peerkit.model import PeerkitError, parse_day
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,20 +70,6 @@ NO_SCORE = "-"
 
 # --------------------------------------------------------------------------------------------
 # Score rows
-
-
-def parse_day(value: Any, what: str = "The date") -> dt.date | None:
-    """A date from a date, a datetime or 'YYYY-MM-DD' text; None for None or ''."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise PeerkitError(f"{what} {value!r} is not a date: write it as YYYY-MM-DD.") from None
 
 
 def score_rows(

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from peerkit.model import PeerkitError
+from peerkit.model import PeerkitError, parse_day
 
 DB_HELP = "The store: a SQLite file path or a database URL (default: $PEERKIT_DB or ./peerkit.db)."
 
@@ -351,10 +351,9 @@ def notebooks_dir() -> Path:
 
 
 def _date(text: str, what: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise PeerkitError(f"{what} {text!r} is not a date: write it as YYYY-MM-DD.") from None
+    day = parse_day(text, what)
+    assert day is not None  # callers pass non-empty text
+    return day
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from peerkit.formats import get_format
 from peerkit.meeting import RoundState, Status, format_plan, replay
@@ -66,6 +67,19 @@ class RoundView:
         if self.status is Status.FINISHED:
             return 0.0
         return self.state.remaining(self.now)
+
+    @property
+    def timer_args(self) -> dict[str, Any]:
+        """What a :class:`peerkit.widgets.timer.Timer` shows for this round: ``timer.show(**…)``."""
+        return {
+            "remaining_s": self.remaining,
+            "running": self.status is Status.RUNNING,
+            "paused": self.status is Status.PAUSED,
+            "phase": self.phase_name,
+            "instruction": self.instruction,
+            "next_phase": self.next_phase,
+            "presenter": self.presenter,
+        }
 
     @property
     def shows_advice(self) -> bool:

@@ -190,6 +190,38 @@ class Format:
         return sum(p.minutes for p in self.phases)
 
 
+#: The columns of the reviews frame that the store builds and ``peerkit.scoring`` reads.
+REVIEW_COLUMNS = (
+    "review_id",
+    "commitment_id",
+    "owner_id",
+    "cohort_id",
+    "made_meeting_id",
+    "target_date",
+    "weight",
+    "levels_defined",
+    "review_meeting_id",
+    "reviewed_on",
+    "outcome",
+    "level",
+    "new_target_date",
+)
+
+
+def parse_day(value: object, what: str = "The date") -> dt.date | None:
+    """A date from a date, a datetime or 'YYYY-MM-DD' text; None for None or ''."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise PeerkitError(f"{what} {value!r} is not a date: write it as YYYY-MM-DD.") from None
+
+
 def check_text(value: str, what: str, *, limit: int = MAX_TEXT, allow_empty: bool = False) -> str:
     """Return ``value`` stripped, or raise a PeerkitError saying what is wrong with it."""
     if not isinstance(value, str):

@@ -72,7 +72,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from peerkit.model import GAS_LEVELS, OUTCOME_LEVEL, Outcome, PeerkitError
+from peerkit.model import GAS_LEVELS, OUTCOME_LEVEL, REVIEW_COLUMNS, Outcome, PeerkitError
 
 __all__ = [
     "NOTHING_DUE",
@@ -95,21 +95,6 @@ DEFAULT_RHO = 0.3
 #: ``pd.Categorical.from_codes(codes, dtype=OUTCOME_DTYPE)`` with codes in Outcome order.
 OUTCOME_DTYPE = pd.CategoricalDtype([o.value for o in Outcome])
 
-REVIEW_COLUMNS = (
-    "review_id",
-    "commitment_id",
-    "owner_id",
-    "cohort_id",
-    "made_meeting_id",
-    "target_date",
-    "weight",
-    "levels_defined",
-    "review_meeting_id",
-    "reviewed_on",
-    "outcome",
-    "level",
-    "new_target_date",
-)
 MEMBER_COLUMNS = ("member_id", "cohort_id", "name", "status", "redacted")
 MEETING_COLUMNS = ("meeting_id", "cohort_id", "date")
 

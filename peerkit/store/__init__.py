@@ -34,6 +34,7 @@ from peerkit.model import (
     Review,
     Round,
     check_text,
+    parse_day,
 )
 from peerkit.store import schema as t
 
@@ -68,17 +69,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _day(value: dt.date | str | None, what: str) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise PeerkitError(f"{what} {value!r} is not a date: write it as YYYY-MM-DD.") from None
+_day = parse_day
 
 
 def _required_day(value: dt.date | str | None, what: str) -> dt.date:

@@ -38,23 +38,6 @@ _ID_LIMIT = 1 << 31  # ids that fit the packed path
 _DAY_BIAS = 1 << 23  # new target day + bias > 0, so 0 can mean "no new target date"
 _CHUNK_IDS = 1 << 22  # reviews per packed query: stays far below SQLite's 1e9-byte text limit
 
-#: The columns of the reviews frame, in order.
-REVIEW_COLUMNS = (
-    "review_id",
-    "commitment_id",
-    "owner_id",
-    "cohort_id",
-    "made_meeting_id",
-    "target_date",
-    "weight",
-    "levels_defined",
-    "review_meeting_id",
-    "reviewed_on",
-    "outcome",
-    "level",
-    "new_target_date",
-)
-
 
 def _outcome_case(column: str) -> str:
     whens = " ".join(f"WHEN '{text}' THEN {code}" for text, code in OUTCOME_CODES.items())

@@ -748,15 +748,7 @@ class Console(w.VBox):
                 button.disabled = True
             return
         view = live.round_view(self.store, self.store.round(round_id), self.formats, self.clock())
-        self.timer.show(
-            view.remaining,
-            view.status is Status.RUNNING,
-            paused=view.status is Status.PAUSED,
-            phase=view.phase_name,
-            instruction=view.instruction,
-            next_phase=view.next_phase,
-            presenter=view.presenter,
-        )
+        self.timer.show(**view.timer_args)
         enabled = {
             Status.READY: {"start"},
             Status.RUNNING: {"pause", "extend", "previous", "next", "finish"},

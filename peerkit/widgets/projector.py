@@ -68,15 +68,7 @@ class Projector(w.VBox):
             f"{html.escape(view.presenter)}</h1>"
             f"<p class='peerkit-format'>{html.escape(view.format.name)}</p></div>{issue}"
         )
-        self.timer.show(
-            view.remaining,
-            view.status is Status.RUNNING,
-            paused=view.status is Status.PAUSED,
-            phase=view.phase_name,
-            instruction=view.instruction,
-            next_phase=view.next_phase,
-            presenter=view.presenter,
-        )
+        self.timer.show(**view.timer_args)
         self.advice.value = self._advice_html(view, screen.chatham_house)
 
     def _advice_html(self, view: live.RoundView, chatham_house: bool) -> str:
