@@ -61,21 +61,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from peerkit import browser  # noqa: E402
 from peerkit.serve import VoilaServer, running_server  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-# As tests/ui/conftest.py: headless, offline, and no name but loopback resolves.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-]
+CHROMIUM = browser.CHROMIUM
+CHROMIUM_ARGS = browser.CHROMIUM_ARGS
 
 TTI_RATIO = 1.3
 MEMORY_MIB = 200.0

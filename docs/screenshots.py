@@ -26,21 +26,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from peerkit import browser  # noqa: E402
 from peerkit.serve import running_server  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-    "--hide-scrollbars",
-]
+CHROMIUM = browser.CHROMIUM
+CHROMIUM_ARGS = browser.CHROMIUM_ARGS + ["--hide-scrollbars"]
 CONSOLE_SIZE = (1280, 1600)
 PROJECTOR_SIZE = (1920, 1080)
 PRESENTER = "Priya Raman"

@@ -11,28 +11,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from peerkit.browser import CHROMIUM_ARGS, INSTALL_HINT
+from peerkit.browser import chromium_path as installed_chromium
 from peerkit.model import PeerkitError
-
-#: Where Debian and Ubuntu put Chromium; PEERKIT_CHROMIUM overrides it.
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def chromium_path() -> str:
     """The Chromium to print with, or a PeerkitError saying how to install it."""
-    path = os.environ.get("PEERKIT_CHROMIUM") or CHROMIUM
+    path = str(installed_chromium())
     if not os.access(path, os.X_OK):
         raise PeerkitError(
-            f"PDF export needs Chromium at {path}: install it with `apt-get install chromium` "
+            f"PDF export needs Chromium at {path}: install it with `{INSTALL_HINT}` "
             "(or set PEERKIT_CHROMIUM to its path), or export --to html and print that."
         )
     return path

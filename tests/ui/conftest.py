@@ -36,22 +36,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from peerkit import browser
 from peerkit.serve import VoilaServer, running_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Belt and braces: no name but loopback resolves, so nothing can leave the machine even if
-    # a page tries (the request is still recorded, and the test still fails).
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-]
+CHROMIUM = browser.CHROMIUM
+CHROMIUM_ARGS = browser.CHROMIUM_ARGS
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 LOCAL_SCHEMES = frozenset({"data", "blob", "about", "javascript"})
 SERIOUS = frozenset({"serious", "critical"})
