@@ -47,23 +47,15 @@ def _with_bytecode_cache(env: Environment) -> Environment:
     return env
 
 
-class MinutesExporter(HTMLExporter):
-    """Minutes as one self-contained HTML file (no script, no request, print and phone CSS)."""
+class _CohortTemplates(TemplateExporter):
+    """What both minutes exporters share: peerkit's template folders, a cohort's overrides
+    first, and compiled templates kept in a bytecode cache."""
 
-    export_from_notebook = "peerkit minutes (HTML)"
     template_dirs = _template_dirs()
-
-    @default("template_name")
-    def _template_name_default(self) -> str:
-        return HTML_TEMPLATE
 
     @default("extra_template_basedirs")
     def _extra_template_basedirs_default(self) -> list[str]:
         return template_basedirs()
-
-    @default("exclude_anchor_links")
-    def _exclude_anchor_links_default(self) -> bool:
-        return True
 
     @default("extra_loaders")
     def _extra_loaders_default(self) -> list[Any]:
@@ -78,15 +70,29 @@ class MinutesExporter(HTMLExporter):
     def _template_dirs_changed(self, change: Any) -> None:
         self.extra_loaders = _override_loaders(self.template_dirs, self.template_name)
 
+    def _create_environment(self) -> Environment:
+        return _with_bytecode_cache(super()._create_environment())
+
+
+class MinutesExporter(_CohortTemplates, HTMLExporter):
+    """Minutes as one self-contained HTML file (no script, no request, print and phone CSS)."""
+
+    export_from_notebook = "peerkit minutes (HTML)"
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return HTML_TEMPLATE
+
+    @default("exclude_anchor_links")
+    def _exclude_anchor_links_default(self) -> bool:
+        return True
+
     @property
     def default_config(self) -> Config:
         config: Config = super().default_config
         # No code is shown, so no syntax-highlighting stylesheet is needed.
         config.merge(Config({"CSSHTMLHeaderPreprocessor": {"enabled": False}}))
         return config
-
-    def _create_environment(self) -> Environment:
-        return _with_bytecode_cache(super()._create_environment())
 
     def from_notebook_node(  # type: ignore[override]
         self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
@@ -111,12 +117,11 @@ class MinutesExporter(HTMLExporter):
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
-class MinutesMarkdownExporter(TemplateExporter):
+class MinutesMarkdownExporter(_CohortTemplates):
     """Minutes as Markdown that pastes cleanly into chat tools and wikis (no images)."""
 
     export_from_notebook = "peerkit minutes (Markdown)"
     output_mimetype = "text/markdown"
-    template_dirs = _template_dirs()
 
     @default("file_extension")
     def _file_extension_default(self) -> str:
@@ -125,26 +130,6 @@ class MinutesMarkdownExporter(TemplateExporter):
     @default("template_name")
     def _template_name_default(self) -> str:
         return MARKDOWN_TEMPLATE
-
-    @default("extra_template_basedirs")
-    def _extra_template_basedirs_default(self) -> list[str]:
-        return template_basedirs()
-
-    @default("extra_loaders")
-    def _extra_loaders_default(self) -> list[Any]:
-        return _override_loaders(self.template_dirs, self.template_name)
-
-    @default("extra_template_paths")
-    def _extra_template_paths_default(self) -> list[str]:
-        # So that an override can name 'peerkit-minutes/minutes.html.j2' from a checkout too.
-        return template_basedirs()
-
-    @observe("template_dirs", "template_name")
-    def _template_dirs_changed(self, change: Any) -> None:
-        self.extra_loaders = _override_loaders(self.template_dirs, self.template_name)
-
-    def _create_environment(self) -> Environment:
-        return _with_bytecode_cache(super()._create_environment())
 
     @property
     def default_config(self) -> Config:
