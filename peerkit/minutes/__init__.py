@@ -136,23 +136,9 @@ def render(
 ) -> str | bytes:
     """The minutes of ``meeting_id`` as HTML or Markdown text, or PDF bytes (see :func:`build`
     for the options, :func:`convert` for ``engine``)."""
-    from peerkit.minutes.notebook import to_notebook
-
     to = _target(to)
-    if to == "pdf":
-        from peerkit.minutes.pdf import chromium_path
-
-        chromium_path()  # say what is missing before doing any work
-    minutes = gather(
-        store,
-        meeting_id,
-        chatham_house=chatham_house,
-        member=member,
-        formats=formats,
-        scores=scores,
-    )
-    drawn = _charts(minutes) if charts and to != "md" else ()
-    return convert(to_notebook(minutes, drawn), to, template_dirs=template_dirs, engine=engine)
+    minutes = _gather_for(store, meeting_id, to, chatham_house, member, formats, scores)
+    return _output(minutes, to, charts, template_dirs, engine)
 
 
 @dataclass(frozen=True)
@@ -189,28 +175,14 @@ def export(
     (one plain sentence) for an unknown meeting or member, a bad target, a missing folder or a
     missing Chromium (for PDF), before anything is written.
     """
-    from peerkit.minutes.notebook import to_notebook
-
     to = _target(to)
-    if to == "pdf":
-        from peerkit.minutes.pdf import chromium_path
-
-        chromium_path()
-    minutes = gather(
-        store,
-        meeting_id,
-        chatham_house=chatham_house,
-        member=member,
-        formats=formats,
-        scores=scores,
-    )
+    minutes = _gather_for(store, meeting_id, to, chatham_house, member, formats, scores)
     target = Path(directory) / default_filename(minutes, to) if path is None else Path(path)
     if not target.parent.is_dir():
         raise PeerkitError(f"Folder {target.parent} does not exist: create it first.")
     if target.is_dir():
         raise PeerkitError(f"{target} is a folder: give a file name.")
-    drawn = _charts(minutes) if charts and to != "md" else ()
-    result = convert(to_notebook(minutes, drawn), to, template_dirs=template_dirs, engine=engine)
+    result = _output(minutes, to, charts, template_dirs, engine)
     data = result.encode("utf-8") if isinstance(result, str) else result
     target.write_bytes(data)
     ics_path = None
@@ -229,6 +201,44 @@ def default_filename(minutes: Minutes, to: str) -> str:
         slug = re.sub(r"[^a-z0-9]+", "-", minutes.member.casefold()).strip("-")
         name += f"-{slug or 'member'}"
     return name + TARGETS[_target(to)]
+
+
+def _gather_for(
+    store: Store,
+    meeting_id: int,
+    to: str,
+    chatham_house: bool,
+    member: str | None,
+    formats: dict[str, Format] | None,
+    scores: bool,
+) -> Minutes:
+    """The minutes' content, after checking that the target can be written at all."""
+    if to == "pdf":
+        from peerkit.minutes.pdf import chromium_path
+
+        chromium_path()  # say what is missing before doing any work
+    return gather(
+        store,
+        meeting_id,
+        chatham_house=chatham_house,
+        member=member,
+        formats=formats,
+        scores=scores,
+    )
+
+
+def _output(
+    minutes: Minutes,
+    to: str,
+    charts: bool,
+    template_dirs: Sequence[str | Path],
+    engine: str,
+) -> str | bytes:
+    """The minutes converted to ``to`` (charts only where they can show: not in Markdown)."""
+    from peerkit.minutes.notebook import to_notebook
+
+    drawn = _charts(minutes) if charts and to != "md" else ()
+    return convert(to_notebook(minutes, drawn), to, template_dirs=template_dirs, engine=engine)
 
 
 def _charts(minutes: Minutes) -> list[Any]:
