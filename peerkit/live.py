@@ -201,9 +201,8 @@ def meeting_for_today(
     )
 
 
-def giver_name(advice: Advice, names: dict[int, str], chatham_house: bool) -> str:
-    if chatham_house:
-        return "A member"
+def giver_name(advice: Advice, names: dict[int, str]) -> str:
+    """Who gave the advice, or "Anonymous"."""
     return names.get(advice.giver_id, "Anonymous") if advice.giver_id else "Anonymous"
 
 

@@ -69,11 +69,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-_day = parse_day
-
-
 def _required_day(value: dt.date | str | None, what: str) -> dt.date:
-    day = _day(value, what)
+    day = parse_day(value, what)
     if day is None:
         raise PeerkitError(f"{what} is missing: write it as YYYY-MM-DD.")
     return day
@@ -220,7 +217,7 @@ class Store:
             "name": name,
             "email": email or None,
             "role": role or None,
-            "joined": _day(joined, "The joining date"),
+            "joined": parse_day(joined, "The joining date"),
             "status": MemberStatus.ACTIVE.value,
             "redacted": False,
         }
@@ -235,7 +232,7 @@ class Store:
         if "name" in changes:
             changes["name"] = check_text(changes["name"], "The member's name", limit=MAX_NAME)
         if "joined" in changes:
-            changes["joined"] = _day(changes["joined"], "The joining date")
+            changes["joined"] = parse_day(changes["joined"], "The joining date")
         self.member(member_id)
         self._write(
             sa.update(t.members).where(t.members.c.id == member_id).values(**changes), "Member"
@@ -263,7 +260,7 @@ class Store:
         raise PeerkitError(f"No member named {name!r} in this cohort.")
 
     def member_leaves(self, member_id: int, on: dt.date | str | None = None) -> Member:
-        day = _day(on, "The leaving date") or dt.date.today()
+        day = parse_day(on, "The leaving date") or dt.date.today()
         self.member(member_id)
         self._write(
             sa.update(t.members)
@@ -337,7 +334,7 @@ class Store:
             "date": day,
             "place": place,
             "planned_minutes": int(planned_minutes),
-            "next_date": _day(next_date, "The next meeting date"),
+            "next_date": parse_day(next_date, "The next meeting date"),
         }
         result = self._write(sa.insert(t.meetings).values(**values), "The meeting")
         return self.meeting(result.inserted_primary_key[0])
@@ -349,7 +346,7 @@ class Store:
             raise PeerkitError(f"Cannot change {', '.join(sorted(unknown))} of a meeting.")
         for key in ("next_date", "date"):
             if key in changes:
-                changes[key] = _day(changes[key], "The date")
+                changes[key] = parse_day(changes[key], "The date")
         self.meeting(meeting_id)
         self._write(
             sa.update(t.meetings).where(t.meetings.c.id == meeting_id).values(**changes),
@@ -701,7 +698,7 @@ class Store:
             raise PeerkitError("A commitment cannot be reviewed before the meeting that made it.")
         if level is not None and int(level) not in (-2, -1, 0, 1, 2):
             raise PeerkitError(f"GAS level {level} is out of range: use −2, −1, 0, +1 or +2.")
-        new_day = _day(new_target_date, "The new target date")
+        new_day = parse_day(new_target_date, "The new target date")
         if outcome is Outcome.RENEGOTIATED:
             if new_day is None:
                 raise PeerkitError("A renegotiated commitment needs the new target date it sets.")

@@ -732,7 +732,7 @@ class Console(w.VBox):
         star.observe(lambda change, aid=item.id: self._star(aid, change["new"]), "value")
         text = w.HTML(
             f"<div class='peerkit-advice'><span class='peerkit-kind'>{_h(item.kind.value)}"
-            f"</span> {_h(item.text)} <em>— {_h(live.giver_name(item, names, False))}</em>"
+            f"</span> {_h(item.text)} <em>— {_h(live.giver_name(item, names))}</em>"
             "</div>"
         )
         return w.HBox([star, text])

@@ -89,7 +89,7 @@ class Projector(w.VBox):
         if not items:
             return "<p class='peerkit-note'>No advice yet.</p>"
         names = {m.id: m.name for m in self.store.members(self.cohort.id)}
-        shown = _newest_that_fit([(a, live.giver_name(a, names, False)) for a in items])
+        shown = _newest_that_fit([(a, live.giver_name(a, names)) for a in items])
         rows = "".join(
             f"<li{' class=peerkit-starred' if a.starred else ''}>"
             f"{'<span class=peerkit-star>★ starred</span> ' if a.starred else ''}"
