@@ -20,8 +20,10 @@ OUTCOME_BUTTONS = (
     (Outcome.DROPPED, "Dropped", ""),
     (Outcome.RENEGOTIATED, "Renegotiated", ""),
 )
-LEVELS = [("GAS level: from the outcome", None)] + [
-    (f"GAS level {x:+d}" if x else "GAS level 0 (expected)", x) for x in (-2, -1, 0, 1, 2)
+#: The level dropdown's "no level given" choice (a dropdown's None shows as an empty box).
+FROM_OUTCOME = ""
+LEVELS: list[tuple[str, int | str]] = [("From the outcome", FROM_OUTCOME)] + [
+    (f"{x:+d}" if x else "0 (expected)", x) for x in (-2, -1, 0, 1, 2)
 ]
 
 
@@ -127,7 +129,7 @@ class CheckIn(w.VBox):
                 item.commitment.id,
                 self.meeting_id,
                 outcome,
-                level=row.level.value,
+                level=None if row.level.value == FROM_OUTCOME else row.level.value,
                 note=row.note.value,
                 new_target_date=row.new_date.value if outcome is Outcome.RENEGOTIATED else None,
             )
@@ -157,7 +159,7 @@ class _Row:
             )
             button.on_click(lambda _, o=outcome: panel.record(self.item, o, self))
             self.buttons.append(button)
-        self.level = w.Dropdown(options=LEVELS, value=None, description="Level")
+        self.level = w.Dropdown(options=LEVELS, value=FROM_OUTCOME, description="GAS level")
         self.note = w.Text(description="Note", placeholder="optional")
         default_new = next_date or (item.target + dt.timedelta(days=28))
         self.new_date = w.DatePicker(description="New date", value=default_new)

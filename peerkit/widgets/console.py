@@ -97,6 +97,7 @@ class Console(w.VBox):
             f"<div class='peerkit-rules'><h2>Ground rules</h2><p>{_h(rules)}</p></div>"
         )
         self.rules_button = _button("The group accepts the ground rules", "success", "handshake-o")
+        self.rules_button.layout.width = "auto"
         self.rules_status = w.HTML()
 
         self.queue_table = w.HTML()
