@@ -107,7 +107,7 @@ def restore(path: Path | str, store: Store) -> dict[str, int]:
     data = load(path)
     if any(store.counts().values()):
         raise PeerkitError(
-            f"The store at {store.url} is not empty: restore into a new file, so nothing is "
+            f"The store at {store.where} is not empty: restore into a new file, so nothing is "
             "overwritten."
         )
     counts = {}
@@ -124,6 +124,8 @@ def restore(path: Path | str, store: Store) -> dict[str, int]:
                     }
                     for row in entry["rows"]
                 ]
+                if table.name == "phase_log" and "seq" not in entry["columns"]:
+                    _number_phase_changes(rows)  # a backup from before schema 0005
                 if rows:
                     conn.execute(sa.insert(table), rows)
                 counts[table.name] = len(rows)
@@ -137,6 +139,14 @@ def restore(path: Path | str, store: Store) -> dict[str, int]:
     except sa.exc.IntegrityError as exc:
         raise PeerkitError(f"The backup is inconsistent and was not restored: {exc.orig}") from None
     return counts
+
+
+def _number_phase_changes(rows: list[dict[str, Any]]) -> None:
+    """Give each phase change its place in its round's log, in id order."""
+    seen: dict[int, int] = {}
+    for row in sorted(rows, key=lambda r: r["id"]):
+        row["seq"] = seen.get(row["round_id"], 0)
+        seen[row["round_id"]] = row["seq"] + 1
 
 
 def _parse(table: sa.Table, column: str, value: Any) -> Any:

@@ -161,7 +161,9 @@ class RoundClock:
         self.refresh()
 
     def refresh(self) -> RoundState:
-        self.state = replay(format_plan(self.format), self.store.phase_events(self.round_id))
+        events = self.store.phase_events(self.round_id)
+        self.state = replay(format_plan(self.format), events)
+        self._seen = len(events)
         return self.state
 
     def _do(
@@ -171,7 +173,9 @@ class RoundClock:
         at = self.clock()
         event = PhaseEvent(self.round_id, kind, at, value, tuple(plan) if plan else None)
         new_state = apply(self.state, event)  # refuse before writing anything
-        self.store.log_phase_event(self.round_id, kind, at, value=value, plan=plan)
+        # seq: refused if another window wrote a change since the refresh above.
+        self.store.log_phase_event(self.round_id, kind, at, value=value, plan=plan, seq=self._seen)
+        self._seen += 1
         self.state = new_state
         return new_state
 

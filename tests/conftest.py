@@ -1,11 +1,17 @@
-"""Shared fixtures: a fresh store on a real SQLite file, a frozen clock, the demo cohort."""
+"""Shared fixtures: a fresh store on a real SQLite file and on a real PostgreSQL server, a frozen
+clock, the demo cohort."""
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
+import itertools
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pgcluster import Cluster, find_bin_dir
 
 from peerkit.store import Store
 
@@ -35,9 +41,62 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "peerkit.db"
 
 
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+TEMPLATE = "peerkit_template"
+_numbers = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A PostgreSQL server of the tests' own on loopback, with a migrated template database.
+
+    Outside CI, with no PostgreSQL installed, the tests that need it are skipped and say why;
+    in CI (``CI`` set, as `.ci/run` does) that is an error instead.
+    """
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        reason = (
+            "no PostgreSQL server binaries (initdb, pg_ctl) on this machine: "
+            "`apt-get install postgresql`, or run `bash .ci/run`, which does"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs PostgreSQL: {reason}")
+        pytest.skip(reason)
+    cluster = Cluster(bin_dir).start()
+    try:
+        url = cluster.create_database(TEMPLATE)
+        Store(url).close()  # migrations run once; each test copies the template
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
 @pytest.fixture
-def store(db_path: Path):
-    with Store(db_path) as s:
+def pg_url(pg_cluster: Cluster) -> str:
+    """A new, migrated, empty PostgreSQL database for one test."""
+    return pg_cluster.create_database(f"test_{next(_numbers)}", template=TEMPLATE)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test of a store runs on SQLite and on PostgreSQL, except those that ask for the
+    SQLite file itself (``db_path``): they check what only a file can show."""
+    if "db_url" in metafunc.fixturenames:
+        own = inspect.signature(metafunc.function).parameters
+        backends = BACKENDS[:1] if "db_path" in own else BACKENDS
+        metafunc.parametrize("db_url", backends, indirect=True)
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a test's store lives: a SQLite file, or a PostgreSQL database."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return str(tmp_path / "peerkit.db")
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def store(db_url: str):
+    with Store(db_url) as s:
         yield s
 
 

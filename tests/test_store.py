@@ -180,13 +180,12 @@ def test_kill_9_mid_burst_loses_nothing_that_was_returned(store, cohort, db_path
     assert set(returned) <= stored
 
 
-def test_a_store_from_the_first_schema_is_migrated_on_open(db_path):
+def test_a_store_from_the_first_schema_is_migrated_on_open(db_url, request):
+    if db_url.startswith("postgresql"):  # an empty database, not the migrated template
+        request.getfixturevalue("pg_cluster").create_database(db_url.rsplit("/", 1)[1])
     # Build a store as peerkit's first schema (0001) made it, with data in it.
-    old = Store.__new__(Store)
-    old.url = f"sqlite:///{db_path}"
-    old.is_sqlite = True
-    old.engine = sa.create_engine(old.url)
-    old.upgrade("0001")
+    old = Store(db_url, schema="0001")
+    assert old.revision() == "0001"
     with old.engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO cohorts (id, name) VALUES (1, 'Old Circle')")
         conn.exec_driver_sql("INSERT INTO members (id, cohort_id, name) VALUES (1, 1, 'Ana')")
@@ -197,15 +196,30 @@ def test_a_store_from_the_first_schema_is_migrated_on_open(db_path):
             "INSERT INTO commitments (id, owner_id, meeting_id, text, target_date) "
             "VALUES (1, 1, 1, 'Old promise', '2025-02-01')"
         )
-    old.engine.dispose()
-    assert old.revision() == "0001"
+        conn.exec_driver_sql(
+            "INSERT INTO rounds (id, meeting_id, presenter_id, format_name, issue, position) "
+            "VALUES (1, 1, 1, 'troika consulting', '', 0)"
+        )
+        for kind in ("start", "next", "pause"):
+            conn.exec_driver_sql(
+                f"INSERT INTO phase_log (round_id, kind, at) VALUES (1, '{kind}', 0)"
+            )
+    old.close()
 
-    store = Store(db_path)
+    store = Store(db_url)
     assert store.revision() == HEAD
     [commitment] = store.commitments()
     assert commitment.text == "Old promise" and commitment.private is False
     assert commitment.levels is None
     assert store.cohort("Old Circle").id == 1
+    # The phase changes got their places in the round's log, in the order they were made.
+    assert [e.kind.value for e in store.phase_events(1)] == ["start", "next", "pause"]
+    store.log_phase_event(1, "resume", 1.0)
+    assert store.phase_events(1)[-1].kind.value == "resume"
+    # Deleting the round still takes its log with it (the migration kept the cascade).
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM rounds WHERE id = 1")
+    assert store.counts()["phase_log"] == 0
 
 
 def test_a_store_written_by_a_newer_peerkit_is_refused_untouched(store, db_path):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from peerkit.model import (
     MAX_NAME,
@@ -43,18 +44,37 @@ if TYPE_CHECKING:
 
 #: The newest schema this peerkit knows; a store at a revision not in KNOWN_REVISIONS was written
 #: by a newer peerkit and is refused untouched.
-HEAD = "0004"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
+HEAD = "0005"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 DEFAULT_DB = "peerkit.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: How long a read or write waits for a database server that went away to come back (a
+#: restart takes a second or two); once the store knows the server is down, it does not wait.
+RECONNECT_WAIT = 5.0
+#: How long the console keeps saying that the connection came back.
+RECONNECTED_NOTE = 60.0
 
 
 def database_url(db: str | Path) -> str:
-    """Turn a ``--db`` value (a file path or any SQLAlchemy URL) into a URL."""
+    """Turn a ``--db`` value (a file path or any SQLAlchemy URL) into a URL.
+
+    ``postgresql://`` and ``postgres://`` mean PostgreSQL through psycopg 3.
+    """
     text = str(db)
+    for prefix in ("postgresql://", "postgres://"):
+        if text.startswith(prefix):
+            return "postgresql+psycopg://" + text[len(prefix) :]
     if "://" in text:
         return text
     return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def shown_url(url: str) -> str:
+    """The URL as it may be shown on a screen: without its password."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -79,27 +99,54 @@ def _required_day(value: dt.date | str | None, what: str) -> dt.date:
 class Store:
     """A peerkit store: a SQLite file by default, any SQLAlchemy URL otherwise.
 
-    Opening applies pending migrations. ``create=False`` refuses to make a new SQLite file.
+    Opening applies pending migrations (up to ``schema``: tests build older stores with it).
+    ``create=False`` refuses to make a new SQLite file. ``allowed_cohorts`` names the only
+    cohorts this store opens (a facilitator's config; see docs/deploy.md for what it protects).
     """
 
-    def __init__(self, db: str | Path = DEFAULT_DB, *, create: bool = True) -> None:
+    def __init__(
+        self,
+        db: str | Path = DEFAULT_DB,
+        *,
+        create: bool = True,
+        allowed_cohorts: Iterable[str] | None = None,
+        schema: str = HEAD,
+    ) -> None:
         self.url = database_url(db)
         self.is_sqlite = self.url.startswith("sqlite")
+        self.where = shown_url(self.url)
+        #: Names of the cohorts this store may open (None: all); see :meth:`cohort`.
+        self.allowed_cohorts = None if allowed_cohorts is None else frozenset(allowed_cohorts)
+        #: When the database server stopped answering (None while it answers), and when it
+        #: last came back after an outage (for the console's note).
+        self.offline_since: float | None = None
+        self.reconnected_at: float | None = None
+        options: dict[str, Any] = {}
         if self.is_sqlite:
             path = Path(self.url.split("///", 1)[1])
+            self.where = str(path)
             if not create and not path.exists():
                 raise PeerkitError(
                     f"No peerkit store at {path}: run `peerkit demo --db {path}` to make one."
                 )
             if not path.parent.is_dir():
                 raise PeerkitError(f"Folder {path.parent} does not exist: create it first.")
+        else:
+            # A pooled connection is checked before use, so one the server dropped (a restart)
+            # is replaced instead of failing the next click.
+            options = {"pool_pre_ping": True}
+            if self.url.startswith("postgresql"):
+                options["connect_args"] = {"connect_timeout": 3, "application_name": "peerkit"}
         try:
-            self.engine: Engine = sa.create_engine(self.url)
-        except (sa.exc.ArgumentError, ImportError) as exc:
-            raise PeerkitError(f"Cannot use database URL {self.url!r}: {exc}") from None
+            self.engine: Engine = sa.create_engine(self.url, **options)
+        except sa.exc.ArgumentError as exc:
+            raise PeerkitError(f"Cannot use database URL {self.where!r}: {exc}") from None
+        except ImportError as exc:
+            hint = " (install peerkit[postgres])" if "psycopg" in str(exc) else ""
+            raise PeerkitError(f"Cannot use database URL {self.where!r}: {exc}{hint}.") from None
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._migrate()
+        self._migrate(schema)
 
     # -- schema ---------------------------------------------------------------------------
 
@@ -110,9 +157,9 @@ class Store:
                 return None
             return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
-    def _migrate(self) -> None:
+    def _migrate(self, schema: str) -> None:
         current = self.revision()
-        if current == HEAD:
+        if current == schema:
             return  # the common case: no need to import alembic at all
         if current is not None and current not in KNOWN_REVISIONS:
             raise PeerkitError(
@@ -124,10 +171,10 @@ class Store:
                 tables = sa.inspect(conn).get_table_names()
             if tables:
                 raise PeerkitError(
-                    f"{self.url} holds tables that are not a peerkit store ({', '.join(tables[:3])}"
-                    "…): point --db at a new file."
+                    f"{self.where} holds tables that are not a peerkit store "
+                    f"({', '.join(tables[:3])}…): point --db at a new file or database."
                 )
-        self.upgrade(HEAD)
+        self.upgrade(schema)
 
     def upgrade(self, revision: str = HEAD) -> None:
         """Apply migrations up to ``revision`` (tests use it to build an older store)."""
@@ -136,29 +183,129 @@ class Store:
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, revision)
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                # A batch migration copies a table and drops the old one; with foreign keys on,
+                # that drop would cascade to the rows that point at it (a round's advice and
+                # phase log). The pragma only takes effect outside a transaction.
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                conn.commit()
+            with conn.begin():
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+                if self.is_sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise PeerkitError("The migration left rows pointing nowhere; not applied.")
+            if self.is_sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
     def _connect(self) -> Connection:
-        try:
-            return self.engine.connect()
-        except OperationalError as exc:
-            raise PeerkitError(f"Cannot open the store at {self.url}: {exc.orig}") from None
+        """A connection; a database server that went away gets RECONNECT_WAIT seconds to come
+        back (unless it is already known to be down, so a click during an outage fails fast)."""
+        wait = 0.0 if self.is_sqlite or self.offline_since is not None else RECONNECT_WAIT
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                conn = self.engine.connect()
+            except DBAPIError as exc:
+                if self.is_sqlite:
+                    raise PeerkitError(self._failure("Opening the store", exc)) from None
+                self.went_offline()
+                if time.monotonic() < deadline:
+                    time.sleep(0.2)
+                    continue
+                raise PeerkitError(self._unreachable("Nothing was read or saved")) from None
+            self.came_online()
+            return conn
+
+    @contextlib.contextmanager
+    def _begin(self, what: str) -> Iterator[Connection]:
+        """One transaction, committed before the block's caller goes on; any failure is one
+        plain PeerkitError, and a failed transaction leaves nothing half-written."""
+        with self._connect() as conn:
+            transaction = conn.begin()
+            try:
+                yield conn
+            except IntegrityError as exc:
+                if "phase_log" in str(exc.orig) or "uq_phase_log_round_seq" in str(exc.orig):
+                    raise _Conflict(what) from None
+                raise PeerkitError(f"{what}: {_integrity_message(exc)}") from None
+            except DBAPIError as exc:
+                raise PeerkitError(self._failure(what, exc)) from None
+            try:
+                transaction.commit()
+            except DBAPIError as exc:
+                if exc.connection_invalidated:
+                    self.went_offline()
+                    raise PeerkitError(
+                        f"{what} may not have been saved: the connection to the database broke "
+                        "just as it was being saved. Check the screen before saving it again."
+                    ) from None
+                raise PeerkitError(self._failure(what, exc)) from None
 
     def _write(self, statement: Any, what: str) -> Any:
         """Run one write in its own transaction, committed before returning."""
-        try:
-            with self.engine.begin() as conn:
-                return conn.execute(statement)
-        except IntegrityError as exc:
-            raise PeerkitError(f"{what}: {_integrity_message(exc)}") from None
-        except OperationalError as exc:
-            raise PeerkitError(f"{what} was not saved: {exc.orig}") from None
+        with self._begin(what) as conn:
+            return conn.execute(statement)
 
     def _rows(self, statement: Any) -> Sequence[sa.Row[Any]]:
         with self._connect() as conn:
-            return conn.execute(statement).all()
+            try:
+                return conn.execute(statement).all()
+            except DBAPIError as exc:
+                raise PeerkitError(self._failure("Reading the store", exc, saving=False)) from None
+
+    def _failure(self, what: str, exc: DBAPIError, *, saving: bool = True) -> str:
+        """A database error as one sentence a facilitator can act on."""
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        low = reason.lower()
+        done = f"{what} was not saved" if saving else f"{what} failed"
+        if "readonly" in low or "read-only" in low:
+            return (
+                f"{done}: the store {self.where} is read-only (the file, its folder or its "
+                "disk). Nothing was changed; make it writable, then try again."
+            )
+        if "full" in low or "no space" in low:
+            return (
+                f"{done}: the disk holding {self.where} is full. Nothing was half-written; "
+                "free some space, then try again."
+            )
+        if "locked" in low:
+            return f"{done}: another program held {self.where} for more than 10 s; try again."
+        if exc.connection_invalidated or (not self.is_sqlite and _is_connection_error(exc)):
+            self.went_offline()
+            return self._unreachable(done)
+        return f"{done}: {reason}"
+
+    def _unreachable(self, done: str) -> str:
+        return (
+            f"{done}: the database at {self.where} is not answering. What you typed stays "
+            "where it is; save it again once the console says the database is back."
+        )
+
+    def went_offline(self) -> None:
+        if self.offline_since is None:
+            self.offline_since = time.time()
+
+    def came_online(self) -> None:
+        if self.offline_since is not None:
+            self.offline_since = None
+            self.reconnected_at = time.time()
+
+    def connection_note(self, now: float | None = None) -> tuple[str, bool]:
+        """What the console says about the database connection: (text, is_a_problem)."""
+        now = time.time() if now is None else now
+        if self.offline_since is not None:
+            since = time.strftime("%H:%M:%S", time.localtime(self.offline_since))
+            return (
+                f"The database is not answering (since {since}). Anything you type stays in "
+                "its box until it is back; peerkit keeps trying.",
+                True,
+            )
+        if self.reconnected_at is not None and now - self.reconnected_at < RECONNECTED_NOTE:
+            at = time.strftime("%H:%M:%S", time.localtime(self.reconnected_at))
+            return (f"Reconnected to the database at {at}. Everything saved is there.", False)
+        return ("", False)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -284,7 +431,7 @@ class Store:
             text = pattern.sub(alias, text)
             return first_pattern.sub(alias, text) if first_pattern else text
 
-        with self.engine.begin() as conn:
+        with self._begin("The redaction") as conn:
             conn.execute(
                 sa.update(t.members)
                 .where(t.members.c.id == member_id)
@@ -387,7 +534,7 @@ class Store:
         meeting, member = self.meeting(meeting_id), self.member(member_id)
         if member.cohort_id != meeting.cohort_id:
             raise PeerkitError(f"{member.name} is not a member of this meeting's cohort.")
-        with self.engine.begin() as conn:
+        with self._begin("The attendance") as conn:
             conn.execute(
                 sa.delete(t.attendance).where(
                     (t.attendance.c.meeting_id == meeting_id)
@@ -411,7 +558,7 @@ class Store:
     def purge_meeting(self, meeting_id: int) -> None:
         """Delete a meeting and everything said in it, for good (text overwritten on disk)."""
         self.meeting(meeting_id)
-        with self.engine.begin() as conn:
+        with self._begin("The purge") as conn:
             made_here = sa.select(t.commitments.c.id).where(
                 t.commitments.c.meeting_id == meeting_id
             )
@@ -513,7 +660,14 @@ class Store:
         *,
         value: float | None = None,
         plan: Sequence[float] | None = None,
+        seq: int | None = None,
     ) -> PhaseEvent:
+        """Append a phase change to the round's log.
+
+        ``seq`` is the number of changes the caller saw in the log: when another window wrote
+        one in the meantime, this one is refused (two "Next" clicks at once move the round on
+        once). Without ``seq`` the change goes at the end, whatever came before.
+        """
         kind = PhaseEventKind(kind)
         values = {
             "round_id": round_id,
@@ -522,14 +676,31 @@ class Store:
             "value": value,
             "plan": json.dumps([float(s) for s in plan]) if plan is not None else None,
         }
-        self._write(sa.insert(t.phase_log).values(**values), "The phase change")
-        return PhaseEvent(round_id, kind, float(at), value, tuple(plan) if plan else None)
+        log = t.phase_log.c
+        for _attempt in range(20):
+            try:
+                with self._begin("The phase change") as conn:
+                    place = seq
+                    if place is None:
+                        last = sa.select(sa.func.max(log.seq)).where(log.round_id == round_id)
+                        found = conn.execute(last).scalar()
+                        place = 0 if found is None else found + 1
+                    conn.execute(sa.insert(t.phase_log).values(**values, seq=place))
+                return PhaseEvent(round_id, kind, float(at), value, tuple(plan) if plan else None)
+            except _Conflict:
+                if seq is not None:
+                    raise PeerkitError(
+                        "Another window changed this round at the same moment, so this click "
+                        "was not applied. The screen now shows where the round is; click "
+                        "again if it is still needed."
+                    ) from None
+        raise PeerkitError("The phase change was not saved: the round's log kept changing.")
 
     def phase_events(self, round_id: int) -> list[PhaseEvent]:
         query = (
             sa.select(t.phase_log)
             .where(t.phase_log.c.round_id == round_id)
-            .order_by(t.phase_log.c.id)
+            .order_by(t.phase_log.c.seq)
         )
         return [
             PhaseEvent(
@@ -714,7 +885,7 @@ class Store:
             "note": check_text(note, "The note", allow_empty=True),
             "new_target_date": new_day,
         }
-        with self.engine.begin() as conn:
+        with self._begin("The review") as conn:
             conn.execute(
                 sa.delete(t.reviews).where(
                     (t.reviews.c.commitment_id == commitment_id)
@@ -796,7 +967,7 @@ class Store:
         record = GroundRules(
             meeting_id, text, time.time() if at is None else float(at), tuple(sorted(present))
         )
-        with self.engine.begin() as conn:
+        with self._begin("The ground rules") as conn:
             conn.execute(sa.delete(t.ground_rules).where(t.ground_rules.c.meeting_id == meeting_id))
             conn.execute(
                 sa.insert(t.ground_rules).values(
@@ -835,7 +1006,7 @@ class Store:
             current.round_id if round_id is None else (round_id or None),
             current.chatham_house if chatham_house is None else bool(chatham_house),
         )
-        with self.engine.begin() as conn:
+        with self._begin("What the screens show") as conn:
             conn.execute(sa.delete(t.screens).where(t.screens.c.cohort_id == cohort_id))
             conn.execute(
                 sa.insert(t.screens).values(
@@ -854,41 +1025,16 @@ class Store:
         r = rows[0]
         return Screen(cohort_id, r.meeting_id, r.round_id, bool(r.chatham_house))
 
-    def watcher(self) -> Callable[[], bool]:
+    def watcher(self, cohort_id: int | None = None) -> Callable[[], bool]:
         """A function that says whether anything was committed since it last looked.
 
-        On SQLite it polls ``PRAGMA data_version`` on its own long-lived connection (cheap: no
-        table is read); elsewhere it compares the newest row ids of the tables that change
-        during a meeting.
+        On SQLite it polls ``PRAGMA data_version``; on PostgreSQL it listens for the notices
+        the store's triggers send for ``cohort_id`` (all cohorts when None). Either costs well
+        under a millisecond a look. See :mod:`peerkit.store.watch`.
         """
-        if self.is_sqlite:
-            import sqlite3
+        from peerkit.store.watch import watcher
 
-            raw = sqlite3.connect(self.url.split("///", 1)[1], check_same_thread=False)
-            probe = "PRAGMA data_version"
-        else:
-            raw = None
-            probe = ""
-        last: list[Any] = [None]
-
-        def look() -> Any:
-            if raw is not None:
-                return raw.execute(probe).fetchone()[0]
-            with self.engine.connect() as conn:
-                return tuple(
-                    conn.execute(
-                        sa.select(*[sa.func.max(table.c[key]) for table, key in _WATCHED])
-                    ).one()
-                )
-
-        def changed() -> bool:
-            value = look()
-            moved = last[0] is not None and value != last[0]
-            last[0] = value
-            return moved
-
-        changed()
-        return changed
+        return watcher(self, cohort_id)
 
     # -- frames for scoring ---------------------------------------------------------------
 
@@ -960,8 +1106,12 @@ class Store:
         """Insert many rows in one transaction (demo and benchmark generators)."""
         rows = list(rows)
         if rows:
-            with self.engine.begin() as conn:
+            with self._begin(f"The {table} rows") as conn:
                 conn.execute(sa.insert(t.metadata.tables[table]), rows)
+
+
+class _Conflict(PeerkitError):
+    """Another connection wrote the same step of a round's log first."""
 
 
 @dataclass(frozen=True)
@@ -984,15 +1134,16 @@ class Screen:
     chatham_house: bool = False
 
 
-_WATCHED = ((t.phase_log, "id"), (t.advice, "id"), (t.commitments, "id"), (t.reviews, "id"))
-
-
 def _enum(kind: Any, value: Any, what: str) -> Any:
     try:
         return kind(value)
     except ValueError:
         choices = ", ".join(k.value for k in kind)
         raise PeerkitError(f"Unknown {what} {value!r}: use one of {choices}.") from None
+
+
+def _is_connection_error(exc: DBAPIError) -> bool:
+    return isinstance(exc, sa.exc.OperationalError)
 
 
 def _integrity_message(exc: IntegrityError) -> str:

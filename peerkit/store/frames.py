@@ -408,7 +408,7 @@ def read_phase_frame(
         log_q = (
             sa.select(t.phase_log)
             .where(t.phase_log.c.round_id.in_(list(known)))
-            .order_by(t.phase_log.c.id)
+            .order_by(t.phase_log.c.round_id, t.phase_log.c.seq)
         )
         import json
 

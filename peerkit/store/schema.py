@@ -80,6 +80,9 @@ phase_log = Table(
     Column("at", Float, nullable=False),
     Column("value", Float),
     Column("plan", Text),  # JSON list of planned seconds per phase
+    # Its place in the round's log: two windows cannot both write the same step.
+    Column("seq", Integer, nullable=False),
+    UniqueConstraint("round_id", "seq", name="uq_phase_log_round_seq"),
 )
 
 advice = Table(

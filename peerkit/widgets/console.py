@@ -75,7 +75,7 @@ class Console(w.VBox):
         self._advice_key: tuple[Any, ...] | None = None
         self._building = False
         self._presented: tuple[int, dict[int, dt.date]] | None = None
-        self._unseen = store.watcher()
+        self._unseen = store.watcher(cohort.id)
 
         self.title = w.HTML(f"<h1 class='peerkit-title'>{_h(cohort.name)} · console</h1>")
         self.meeting_pick = w.Dropdown(description="Meeting", options=[])
@@ -89,6 +89,7 @@ class Console(w.VBox):
         self.fit_button = _button("Fit agenda to time", icon="compress")
         self.status = w.HTML()
         self.status.add_class("peerkit-status")
+        self.link = w.HTML()  # what the console says about the database connection
 
         self.attendance_box = w.VBox()
         self.checkin = CheckIn(store)
@@ -189,7 +190,7 @@ class Console(w.VBox):
         self._open_live_round()
         self.refresh()
         self.tabs.observe(self._on_tab, "selected_index")
-        self._follower = follow(store, self._follow)
+        self._follower = follow(store, self.refresh, changed=self._unseen, on_status=self._link)
 
     def _open_live_round(self) -> None:
         """A round under way (a reload, a restarted kernel): open on its tab, not on check-in."""
@@ -273,6 +274,7 @@ class Console(w.VBox):
                 self.title,
                 w.HBox([self.meeting_pick, self.today_button, self.chatham]),
                 w.HBox([self.budget, self.fit_button]),
+                self.link,
                 self.status,
             ]
         )
@@ -313,7 +315,10 @@ class Console(w.VBox):
             self._say(
                 f"Something went wrong ({type(exc).__name__}: {exc}); nothing was lost.", True
             )
-        self.refresh()
+        try:
+            self.refresh()
+        except PeerkitError as exc:  # the store went away: say so, keep what is on screen
+            self._say(str(exc), error=True)
 
     def _then_redraw(self, save: Callable[[str], None]) -> Callable[[str], None]:
         """An entry box's saver that redraws after saving; errors stay beside the box."""
@@ -577,11 +582,14 @@ class Console(w.VBox):
 
     # -- redraw from the store --------------------------------------------------------------
 
-    def _follow(self) -> None:
-        """The follower saw a commit: redraw, unless it was this console's own, already drawn
-        (a second redraw would only hold up the next click)."""
-        if self._unseen():
-            self.refresh()
+    def _link(self, message: str, problem: bool) -> None:
+        """Say that the database went away, or came back (the follower calls this)."""
+        if not message:
+            self.link.value = ""
+        elif problem:
+            self.link.value = f"<div role='alert' class='peerkit-error'>⚠ {_h(message)}</div>"
+        else:
+            self.link.value = f"<div role='status' class='peerkit-note'>✓ {_h(message)}</div>"
 
     def refresh(self) -> None:
         """Redraw every panel from what the store holds now."""

@@ -14,8 +14,20 @@ log = logging.getLogger(__name__)
 INTERVAL = 0.2
 
 
-def follow(store: Store, redraw: Callable[[], Any], interval: float = INTERVAL) -> Any:
+def follow(
+    store: Store,
+    redraw: Callable[[], Any],
+    *,
+    cohort_id: int | None = None,
+    changed: Callable[[], bool] | None = None,
+    on_status: Callable[[str, bool], Any] | None = None,
+    interval: float = INTERVAL,
+) -> Any:
     """Call ``redraw`` whenever something is committed to ``store`` by another connection.
+
+    ``changed`` says whether anything was committed since it last looked (default: a new
+    ``store.watcher(cohort_id)``). ``on_status(text, is_problem)`` hears what to say about the
+    database connection whenever that changes (it went away; it came back).
 
     Runs as an asyncio task on the kernel's event loop (Voila keeps it running after the
     notebook has executed). Returns the task, or None outside a running loop (plain scripts,
@@ -30,15 +42,21 @@ def follow(store: Store, redraw: Callable[[], Any], interval: float = INTERVAL) 
             return None
         if not loop.is_running():
             return None
-    changed = store.watcher()
+    look = changed or store.watcher(cohort_id)
 
     async def watch() -> None:
+        shown: tuple[str, bool] | None = None
         while True:
             await asyncio.sleep(interval)
             try:
-                if changed():
+                if look():
                     redraw()
             except Exception:  # a screen must keep following whatever one redraw did
                 log.exception("peerkit: redraw after a store change failed")
+            if on_status is not None:
+                note = store.connection_note()
+                if note != shown:
+                    shown = note
+                    on_status(*note)
 
     return loop.create_task(watch())

@@ -47,7 +47,7 @@ class Projector(w.VBox):
         super().__init__(children=[self.heading, self.timer, self.advice])
         self.add_class("peerkit-projector")
         self.refresh()
-        self._follower = follow(store, self.refresh)
+        self._follower = follow(store, self.refresh, cohort_id=cohort.id)
 
     def refresh(self) -> None:
         screen = self.store.screen(self.cohort.id)
