@@ -30,6 +30,7 @@ class RoundView:
     format: Format
     state: RoundState
     now: float
+    seen: int = 0  # how many phase changes the state folds (a click sends it back: RoundClock)
 
     @property
     def status(self) -> Status:
@@ -111,9 +112,10 @@ class RoundView:
 
 def round_view(store: Store, rnd: Round, formats: dict[str, Format], now: float) -> RoundView:
     fmt = formats.get(rnd.format_name) or get_format(rnd.format_name, formats)
-    state = replay(format_plan(fmt), store.phase_events(rnd.id))
+    events = store.phase_events(rnd.id)
+    state = replay(format_plan(fmt), events)
     presenter = store.member(rnd.presenter_id).name
-    return RoundView(rnd, presenter, fmt, state, now)
+    return RoundView(rnd, presenter, fmt, state, now, seen=len(events))
 
 
 def round_status(store: Store, rnd: Round, formats: dict[str, Format]) -> Status:

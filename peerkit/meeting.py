@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from peerkit.model import Format, PeerkitError, PhaseEvent, PhaseEventKind
+from peerkit.model import ANOTHER_WINDOW, Format, PeerkitError, PhaseEvent, PhaseEventKind
 
 if TYPE_CHECKING:
     from peerkit.store import Store
@@ -156,26 +156,40 @@ class RoundClock:
     second window or a crashed kernel all recover the same way.
     """
 
-    def __init__(self, store: Store, round_id: int, fmt: Format, clock: Clock = time.time) -> None:
+    def __init__(
+        self,
+        store: Store,
+        round_id: int,
+        fmt: Format,
+        clock: Clock = time.time,
+        *,
+        expected: int | None = None,
+    ) -> None:
         self.store, self.round_id, self.format, self.clock = store, round_id, fmt, clock
+        #: How many phase changes the clicking window had on screen: a command is refused
+        #: when the log has moved on since (another window's click got there first).
+        self.expected = expected
         self.refresh()
 
     def refresh(self) -> RoundState:
         events = self.store.phase_events(self.round_id)
         self.state = replay(format_plan(self.format), events)
-        self._seen = len(events)
+        self.seen = len(events)
         return self.state
 
     def _do(
         self, kind: PhaseEventKind, value: float | None = None, plan: Sequence[float] | None = None
     ) -> RoundState:
         self.refresh()  # another window may have moved the round on
+        if self.expected is not None and self.seen != self.expected:
+            raise PeerkitError(ANOTHER_WINDOW)
         at = self.clock()
         event = PhaseEvent(self.round_id, kind, at, value, tuple(plan) if plan else None)
         new_state = apply(self.state, event)  # refuse before writing anything
         # seq: refused if another window wrote a change since the refresh above.
-        self.store.log_phase_event(self.round_id, kind, at, value=value, plan=plan, seq=self._seen)
-        self._seen += 1
+        self.store.log_phase_event(self.round_id, kind, at, value=value, plan=plan, seq=self.seen)
+        self.seen += 1
+        self.expected = None if self.expected is None else self.seen
         self.state = new_state
         return new_state
 

@@ -12,6 +12,11 @@ MAX_TEXT = 4000
 MAX_NAME = 120
 #: Open commitments per member above which the console warns (a member who commits to eight
 #: things does none).
+#: What a window hears when another window's click on the same round got there first.
+ANOTHER_WINDOW = (
+    "Another window changed this round at the same moment, so this click was not applied. "
+    "The screen now shows where the round is; click again if it is still needed."
+)
 COMMITMENT_CAP = 3
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from peerkit.model import (
+    ANOTHER_WINDOW,
     MAX_NAME,
     Advice,
     AdviceKind,
@@ -689,11 +690,7 @@ class Store:
                 return PhaseEvent(round_id, kind, float(at), value, tuple(plan) if plan else None)
             except _Conflict:
                 if seq is not None:
-                    raise PeerkitError(
-                        "Another window changed this round at the same moment, so this click "
-                        "was not applied. The screen now shows where the round is; click "
-                        "again if it is still needed."
-                    ) from None
+                    raise PeerkitError(ANOTHER_WINDOW) from None
         raise PeerkitError("The phase change was not saved: the round's log kept changing.")
 
     def phase_events(self, round_id: int) -> list[PhaseEvent]:

@@ -70,6 +70,7 @@ class Console(w.VBox):
         self.today = today or dt.date.today()
         self._editing: int | None = None
         self._owner_round: int | None = None
+        self._drawn: tuple[int, int] | None = None  # (round id, phase changes on screen)
         self._attendance_key: tuple[Any, ...] | None = None
         self._attendance: dict[int, w.ToggleButtons] = {}
         self._advice_key: tuple[Any, ...] | None = None
@@ -428,17 +429,20 @@ class Console(w.VBox):
     def round_id(self) -> int | None:
         return self.round_pick.value
 
-    def _clock_for(self, round_id: int) -> RoundClock:
+    def _clock_for(self, round_id: int, expected: int | None = None) -> RoundClock:
         rnd = self.store.round(round_id)
         fmt = self.formats.get(rnd.format_name)
         if fmt is None:
             raise PeerkitError(f"The format {rnd.format_name!r} is not loaded here.")
-        return RoundClock(self.store, round_id, fmt, self.clock)
+        return RoundClock(self.store, round_id, fmt, self.clock, expected=expected)
 
     def _round_command(self, key: str) -> None:
         if self.round_id is None:
             raise PeerkitError("Add a round to the queue first.")
-        clock = self._clock_for(self.round_id)
+        # The click means "from what this screen shows": if another window (a scribe's) moved
+        # the round on meanwhile, it is refused and said so, not applied a second time.
+        drawn = self._drawn[1] if self._drawn and self._drawn[0] == self.round_id else None
+        clock = self._clock_for(self.round_id, expected=drawn)
         getattr(clock, key)()
 
     # -- advice -----------------------------------------------------------------------------
@@ -748,6 +752,7 @@ class Console(w.VBox):
 
     def _draw_round(self, round_id: int | None, members: dict) -> None:
         if round_id is None:
+            self._drawn = None
             self.timer.clear()
             self.phase_table.value = ""
             self._advice_key = None
@@ -757,6 +762,7 @@ class Console(w.VBox):
                 button.disabled = True
             return
         view = live.round_view(self.store, self.store.round(round_id), self.formats, self.clock())
+        self._drawn = (round_id, view.seen)
         self.timer.show(**view.timer_args)
         enabled = {
             Status.READY: {"start"},
