@@ -508,18 +508,11 @@ def _first_paint(callback: Callable[[], None], fallback_s: float = 30.0) -> Any:
 def _open(store: Any, cohort: Any) -> tuple[Store, int, dict[str, Any]]:
     """The store, cohort id and formats the notebook's parameters (or the environment, or the
     cohort folder) point at. With no cohort named, the first one is shown."""
-    from peerkit.dashboard import CONFIG_ENV
-    from peerkit.folder import find_config, load_config
+    from peerkit.dashboard import find_settings, open_store
     from peerkit.formats import load_formats
-    from peerkit.store import Store
 
-    config_path = os.environ.get(CONFIG_ENV)
-    config = load_config(config_path) if config_path else find_config()
-    if isinstance(store, Store):
-        the_store = store
-    else:
-        db = store or os.environ.get("PEERKIT_DB") or (config.store_url if config else None)
-        the_store = Store(db or "peerkit.db", create=False)
+    config = find_settings()
+    the_store = open_store(store, config)
     name = cohort or os.environ.get("PEERKIT_COHORT") or (config.cohort if config else None)
     if name:
         cohort_id = the_store.cohort(name).id

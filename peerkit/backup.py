@@ -42,6 +42,11 @@ def _value(value: Any) -> Any:
 
 def dump(store: Store) -> dict[str, Any]:
     """The whole store as a plain, JSON-ready dictionary."""
+    if store.allowed_cohorts is not None:
+        raise PeerkitError(
+            "A backup holds every cohort in the store, and your peerkit settings allow only "
+            "some: ask whoever runs peerkit for your organization to make it."
+        )
     tables: dict[str, Any] = {}
     with store.engine.connect() as conn:
         for table in t.metadata.sorted_tables:

@@ -28,9 +28,10 @@ def cohort_option(func: Any) -> Any:
 
 
 def open_store(db: str, *, create: bool = False) -> Any:
+    from peerkit.folder import allowed_cohorts, find_config
     from peerkit.store import Store
 
-    return Store(db, create=create)
+    return Store(db, create=create, allowed_cohorts=allowed_cohorts(find_config()))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -93,6 +94,7 @@ def formats(files: tuple[str, ...]) -> None:
 @cohort_option
 def members(db: str, cohort: str | None) -> None:
     """List a cohort's members, one line each."""
+    db, cohort = _folder_defaults(db, cohort)
     with open_store(db) as store:
         the_cohort = store.cohort(cohort)
         for m in store.members(the_cohort.id):
@@ -105,6 +107,7 @@ def members(db: str, cohort: str | None) -> None:
 @cohort_option
 def meetings(db: str, cohort: str | None) -> None:
     """List a cohort's meetings, one line each: date, place, rounds, attendance."""
+    db, cohort = _folder_defaults(db, cohort)
     with open_store(db) as store:
         the_cohort = store.cohort(cohort)
         for m in store.meetings(the_cohort.id):
@@ -122,9 +125,11 @@ def meetings(db: str, cohort: str | None) -> None:
 def init(folder: str, cohort: str, db: str | None) -> None:
     """Make a cohort folder: notebooks, peerkit.toml, formats/ and templates/ for overrides."""
     from peerkit.folder import init_folder
+    from peerkit.store import shown_url
 
     config = init_folder(folder, cohort, store=db)
-    click.echo(f"Cohort folder {config.folder} for {cohort!r}; store {config.store_url}.")
+    store = shown_url(config.store_url)
+    click.echo(f"Cohort folder {config.folder} for {cohort!r}; store {store}.")
     click.echo(f"Next: cd {folder} && peerkit import-roster roster.csv && peerkit serve")
 
 

@@ -26,18 +26,34 @@ class Setup:
 def setup(store: Any = None, cohort: Any = None) -> Setup:
     """Resolve the notebook's parameters: explicit values first, then ``$PEERKIT_DB`` and
     ``$PEERKIT_COHORT`` (set by `peerkit serve`), then the cohort folder's ``peerkit.toml``."""
-    from peerkit.folder import find_config, load_config
     from peerkit.formats import load_formats
-    from peerkit.store import Store
 
-    config_path = os.environ.get(CONFIG_ENV)
-    config = load_config(config_path) if config_path else find_config()
-    db = store or os.environ.get("PEERKIT_DB") or (config.store_url if config else None)
-    the_store = Store(db or "peerkit.db", create=False)
+    config = find_settings()
+    the_store = open_store(store, config)
     name = cohort or os.environ.get("PEERKIT_COHORT") or (config.cohort if config else None)
     the_cohort = the_store.cohort(name or None)
     folders = [config.formats_dir] if config and config.formats_dir.is_dir() else []
     return Setup(the_store, the_cohort, load_formats(folders), config)
+
+
+def find_settings() -> Any:
+    """The cohort folder's settings: ``$PEERKIT_CONFIG``, else the folder we are in, else None."""
+    from peerkit.folder import find_config, load_config
+
+    config_path = os.environ.get(CONFIG_ENV)
+    return load_config(config_path) if config_path else find_config()
+
+
+def open_store(store: Any, config: Any) -> Any:
+    """The store a notebook works on: ``store`` (a Store, a path or a URL), else ``$PEERKIT_DB``,
+    else the folder's; limited to the facilitator's allowed cohorts."""
+    from peerkit.folder import allowed_cohorts
+    from peerkit.store import Store
+
+    if isinstance(store, Store):
+        return store
+    db = store or os.environ.get("PEERKIT_DB") or (config.store_url if config else None)
+    return Store(db or "peerkit.db", create=False, allowed_cohorts=allowed_cohorts(config))
 
 
 def problem(exc: Exception) -> Any:

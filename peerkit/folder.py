@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tomllib
 from dataclasses import dataclass, fields
@@ -12,6 +13,9 @@ from typing import Any
 from peerkit.model import PeerkitError
 
 CONFIG_NAME = "peerkit.toml"
+#: Set for a facilitator (e.g. by JupyterHub's spawner): a JSON list of the cohort names they
+#: may open. It overrides the folder's allowed_cohorts.
+ALLOWED_ENV = "PEERKIT_ALLOWED_COHORTS"
 NOTEBOOKS = ("facilitator.ipynb", "projector.ipynb", "accountability.ipynb")
 DEFAULT_GROUND_RULES = (
     "What is said here stays here: we use what we hear, and never say who said it "
@@ -32,6 +36,9 @@ class CohortConfig:
     ground_rules: str = DEFAULT_GROUND_RULES
     chime: bool = True
     chatham_house: bool = False
+    # The cohorts this facilitator may open (None: any). A guard against opening the wrong
+    # cohort, not a security boundary: see docs/deploy.md.
+    allowed_cohorts: tuple[str, ...] | None = None
 
     @property
     def path(self) -> Path:
@@ -60,6 +67,7 @@ _TYPES: dict[str, type] = {
     "ground_rules": str,
     "chime": bool,
     "chatham_house": bool,
+    "allowed_cohorts": list,
 }
 
 
@@ -86,10 +94,33 @@ def load_config(path: Path | str) -> CohortConfig:
             raise PeerkitError(f"{path}: {key} must be {kind.__name__}, not {value!r}.")
     if not section.get("cohort"):
         raise PeerkitError(f"{path}: the cohort setting is missing.")
+    if "allowed_cohorts" in section:
+        section = {**section, "allowed_cohorts": _names(section["allowed_cohorts"], str(path))}
     minutes = section.get("meeting_minutes", 180)
     if not 10 <= minutes <= 24 * 60:
         raise PeerkitError(f"{path}: meeting_minutes must be between 10 and 1440.")
     return CohortConfig(folder=path.parent.resolve(), **section)
+
+
+def _names(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise PeerkitError(
+            f'{where}: allowed_cohorts must be a list of cohort names, like ["Leaders A"].'
+        )
+    return tuple(v.strip() for v in value)
+
+
+def allowed_cohorts(config: CohortConfig | None) -> tuple[str, ...] | None:
+    """The cohorts this facilitator may open: ``$PEERKIT_ALLOWED_COHORTS`` (a JSON list), else
+    the folder's ``allowed_cohorts``, else None (any)."""
+    text = os.environ.get(ALLOWED_ENV)
+    if text:
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError:
+            value = None
+        return _names(value, f"${ALLOWED_ENV}")
+    return config.allowed_cohorts if config else None
 
 
 def find_config(start: Path | str | None = None) -> CohortConfig | None:
@@ -115,7 +146,7 @@ def write_config(config: CohortConfig) -> None:
         "[peerkit]",
     ]
     for f in fields(config):
-        if f.name != "folder":
+        if f.name != "folder" and getattr(config, f.name) is not None:
             lines.append(f"{f.name} = {_toml(getattr(config, f.name))}")
     config.path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

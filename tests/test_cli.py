@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import peerkit
 
 from peerkit.cli import cli
 
@@ -18,14 +17,6 @@ COMMANDS = sorted(cli.commands)
 
 def run(*args: str, env: dict[str, str] | None = None):
     return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
-
-
-def peerkit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """The real console entry point, in its own process (as a user runs it)."""
-    code = "from peerkit.cli import main; main()"
-    return subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=cwd
-    )
 
 
 @pytest.mark.parametrize("command", COMMANDS)

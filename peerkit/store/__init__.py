@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -50,8 +51,10 @@ KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 DEFAULT_DB = "peerkit.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: How long a read or write waits for a database server that went away to come back (a
-#: restart takes a second or two); once the store knows the server is down, it does not wait.
+#: restart takes a second or two); once the store knows the server is down, only a second, so
+#: a click during a long outage fails fast instead of holding the console up.
 RECONNECT_WAIT = 5.0
+RECONNECT_WAIT_OFFLINE = 1.0
 #: How long the console keeps saying that the connection came back.
 RECONNECTED_NOTE = 60.0
 
@@ -202,15 +205,19 @@ class Store:
 
     def _connect(self) -> Connection:
         """A connection; a database server that went away gets RECONNECT_WAIT seconds to come
-        back (unless it is already known to be down, so a click during an outage fails fast)."""
-        wait = 0.0 if self.is_sqlite or self.offline_since is not None else RECONNECT_WAIT
+        back (RECONNECT_WAIT_OFFLINE when it is already known to be down)."""
+        wait = RECONNECT_WAIT if self.offline_since is None else RECONNECT_WAIT_OFFLINE
+        if self.is_sqlite:
+            wait = 0.0
         deadline = time.monotonic() + wait
         while True:
             try:
                 conn = self.engine.connect()
             except DBAPIError as exc:
                 if self.is_sqlite:
-                    raise PeerkitError(self._failure("Opening the store", exc)) from None
+                    raise PeerkitError(
+                        self._failure("Opening the store", exc, saving=False)
+                    ) from None
                 self.went_offline()
                 if time.monotonic() < deadline:
                     time.sleep(0.2)
@@ -236,7 +243,7 @@ class Store:
             try:
                 transaction.commit()
             except DBAPIError as exc:
-                if exc.connection_invalidated:
+                if exc.connection_invalidated or (not self.is_sqlite and _is_connection_error(exc)):
                     self.went_offline()
                     raise PeerkitError(
                         f"{what} may not have been saved: the connection to the database broke "
@@ -250,18 +257,22 @@ class Store:
             return conn.execute(statement)
 
     def _rows(self, statement: Any) -> Sequence[sa.Row[Any]]:
-        with self._connect() as conn:
-            try:
-                return conn.execute(statement).all()
-            except DBAPIError as exc:
-                raise PeerkitError(self._failure("Reading the store", exc, saving=False)) from None
+        for attempt in (1, 2):
+            with self._connect() as conn:
+                try:
+                    return conn.execute(statement).all()
+                except DBAPIError as exc:
+                    message = self._failure("Reading the store", exc, saving=False)
+                    if attempt == 2 or self.offline_since is None:
+                        raise PeerkitError(message) from None
+        raise AssertionError("unreachable")  # for type checkers: the loop returns or raises
 
     def _failure(self, what: str, exc: DBAPIError, *, saving: bool = True) -> str:
         """A database error as one sentence a facilitator can act on."""
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         low = reason.lower()
         done = f"{what} was not saved" if saving else f"{what} failed"
-        if "readonly" in low or "read-only" in low:
+        if "readonly" in low or "read-only" in low or self._read_only_file():
             return (
                 f"{done}: the store {self.where} is read-only (the file, its folder or its "
                 "disk). Nothing was changed; make it writable, then try again."
@@ -277,6 +288,14 @@ class Store:
             self.went_offline()
             return self._unreachable(done)
         return f"{done}: {reason}"
+
+    def _read_only_file(self) -> bool:
+        """A SQLite store that cannot be written: the file, or its folder (where SQLite keeps
+        its -wal and -shm files), refuses writes (permissions, or a read-only disk)."""
+        if not self.is_sqlite:
+            return False
+        path = Path(self.where)
+        return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
 
     def _unreachable(self, done: str) -> str:
         return (
@@ -321,14 +340,46 @@ class Store:
 
     def add_cohort(self, name: str) -> Cohort:
         name = check_text(name, "The cohort name", limit=MAX_NAME)
+        if self.allowed_cohorts is not None and name not in self.allowed_cohorts:
+            raise PeerkitError(self._not_allowed(name))
         if self._rows(sa.select(t.cohorts.c.id).where(t.cohorts.c.name == name)):
             raise PeerkitError(f"A cohort named {name!r} already exists: choose another name.")
         result = self._write(sa.insert(t.cohorts).values(name=name), "The cohort")
         return Cohort(result.inserted_primary_key[0], name)
 
     def cohorts(self) -> list[Cohort]:
+        """The cohorts this store may open (all of them, unless ``allowed_cohorts`` is set)."""
         rows = self._rows(sa.select(t.cohorts).order_by(t.cohorts.c.name))
-        return [Cohort(r.id, r.name) for r in rows]
+        every = [Cohort(r.id, r.name) for r in rows]
+        if self.allowed_cohorts is None:
+            return every
+        return [c for c in every if c.name in self.allowed_cohorts]
+
+    # -- the facilitator's allowed cohorts ------------------------------------------------
+
+    def _not_allowed(self, name: str) -> str:
+        names = ", ".join(sorted(self.allowed_cohorts or ())) or "none"
+        return (
+            f"You may not open the cohort {name!r}: your peerkit settings allow only {names}. "
+            "Ask whoever runs peerkit for your organization to add it."
+        )
+
+    def _check_cohort(self, cohort_id: int) -> None:
+        """Refuse what belongs to a cohort outside ``allowed_cohorts``."""
+        if self.allowed_cohorts is None:
+            return
+        if cohort_id not in {c.id for c in self.cohorts()}:
+            rows = self._rows(sa.select(t.cohorts.c.name).where(t.cohorts.c.id == cohort_id))
+            raise PeerkitError(self._not_allowed(rows[0].name if rows else str(cohort_id)))
+
+    def _cohort_ids(self, cohort_id: int | None) -> list[int] | None:
+        """The cohorts a listing covers: the one asked for (if allowed), else the allowed."""
+        if cohort_id is not None:
+            self._check_cohort(cohort_id)
+            return [cohort_id]
+        if self.allowed_cohorts is None:
+            return None
+        return [c.id for c in self.cohorts()]
 
     def cohort(self, name_or_id: str | int | None = None) -> Cohort:
         """A cohort by name or id; with None, the only cohort (or an error naming the choices)."""
@@ -343,6 +394,15 @@ class Store:
         for c in every:
             if c.name == name_or_id or str(c.id) == str(name_or_id):
                 return c
+        if self.allowed_cohorts is not None:
+            rows = self._rows(
+                sa.select(t.cohorts.c.name).where(
+                    (t.cohorts.c.name == str(name_or_id))
+                    | (sa.cast(t.cohorts.c.id, sa.String) == str(name_or_id))
+                )
+            )
+            if rows:
+                raise PeerkitError(self._not_allowed(rows[0].name))
         raise PeerkitError(f"No cohort named {name_or_id!r} in this store.")
 
     def add_member(
@@ -355,6 +415,7 @@ class Store:
         joined: dt.date | str | None = None,
     ) -> Member:
         name = check_text(name, "The member's name", limit=MAX_NAME)
+        self._check_cohort(cohort_id)
         if any(m.name.casefold() == name.casefold() for m in self.members(cohort_id)):
             raise PeerkitError(
                 f"{name} is already a member of this cohort: use another spelling "
@@ -391,12 +452,14 @@ class Store:
         rows = self._rows(sa.select(t.members).where(t.members.c.id == member_id))
         if not rows:
             raise PeerkitError(f"No member with id {member_id} in this store.")
+        self._check_cohort(rows[0].cohort_id)
         return _member(rows[0])
 
     def members(self, cohort_id: int | None = None, *, include_left: bool = True) -> list[Member]:
         query = sa.select(t.members).order_by(t.members.c.name)
-        if cohort_id is not None:
-            query = query.where(t.members.c.cohort_id == cohort_id)
+        cohort_ids = self._cohort_ids(cohort_id)
+        if cohort_ids is not None:
+            query = query.where(t.members.c.cohort_id.in_(cohort_ids))
         if not include_left:
             query = query.where(t.members.c.status == MemberStatus.ACTIVE.value)
         return [_member(r) for r in self._rows(query)]
@@ -472,6 +535,7 @@ class Store:
         next_date: dt.date | str | None = None,
     ) -> Meeting:
         day = _required_day(date, "The meeting date")
+        self._check_cohort(cohort_id)
         place = check_text(place, "The place", limit=MAX_NAME, allow_empty=True)
         if not 10 <= int(planned_minutes) <= 24 * 60:
             raise PeerkitError(
@@ -506,12 +570,14 @@ class Store:
         rows = self._rows(sa.select(t.meetings).where(t.meetings.c.id == meeting_id))
         if not rows:
             raise PeerkitError(f"No meeting with id {meeting_id} in this store.")
+        self._check_cohort(rows[0].cohort_id)
         return _meeting(rows[0])
 
     def meetings(self, cohort_id: int | None = None) -> list[Meeting]:
         query = sa.select(t.meetings).order_by(t.meetings.c.date, t.meetings.c.id)
-        if cohort_id is not None:
-            query = query.where(t.meetings.c.cohort_id == cohort_id)
+        cohort_ids = self._cohort_ids(cohort_id)
+        if cohort_ids is not None:
+            query = query.where(t.meetings.c.cohort_id.in_(cohort_ids))
         return [_meeting(r) for r in self._rows(query)]
 
     def find_meeting(self, which: str | int, cohort_id: int | None = None) -> Meeting:
@@ -643,6 +709,8 @@ class Store:
         rows = self._rows(sa.select(t.rounds).where(t.rounds.c.id == round_id))
         if not rows:
             raise PeerkitError(f"No round with id {round_id} in this store.")
+        if self.allowed_cohorts is not None:
+            self.meeting(rows[0].meeting_id)
         return _round(rows[0])
 
     def rounds(self, meeting_id: int) -> list[Round]:
@@ -1016,6 +1084,7 @@ class Store:
         return new
 
     def screen(self, cohort_id: int) -> Screen:
+        self._check_cohort(cohort_id)
         rows = self._rows(sa.select(t.screens).where(t.screens.c.cohort_id == cohort_id))
         if not rows:
             return Screen(cohort_id)
@@ -1047,6 +1116,10 @@ class Store:
         """
         from peerkit.store.frames import read_frames
 
+        if self.allowed_cohorts is not None and cohort_id is None:
+            cohort_id = self.cohort().id  # the only allowed one, or a message naming them
+        if cohort_id is not None:
+            self._check_cohort(cohort_id)
         with self._connect() as conn:
             return read_frames(conn, self.is_sqlite, cohort_id)
 

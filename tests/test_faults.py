@@ -1,0 +1,182 @@
+"""Faults a meeting must survive: the database restarted mid-meeting, a read-only or full disk
+under the SQLite file. (A writer killed with kill -9 is in test_store.py, on both backends.)"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers import peerkit
+
+from peerkit.model import PeerkitError
+from peerkit.store import Store
+from peerkit.widgets.console import Console
+
+pytestmark = pytest.mark.slow
+
+
+def _meeting(store: Store) -> tuple:
+    c = store.add_cohort("Fault Circle")
+    people = [store.add_member(c.id, n) for n in ("Ana", "Ben", "Chloe")]
+    meeting = store.add_meeting(c.id, "2026-03-03", planned_minutes=120)
+    rnd = store.add_round(meeting.id, people[0].id, "troika consulting", issue="Pricing")
+    store.set_screen(c.id, meeting_id=meeting.id, round_id=rnd.id)
+    return c, people, meeting, rnd
+
+
+# -- the database server restarted in the middle of a meeting ---------------------------------
+
+
+@pytest.mark.postgres
+def test_writes_during_a_database_restart_are_all_kept(pg_cluster, pg_url):
+    store = Store(pg_url)
+    _, people, _, rnd = _meeting(store)
+    saved: dict[str, int] = {}
+    told: list[str] = []
+    stop = threading.Event()
+
+    def scribe() -> None:
+        """Type advice without pause; a failed save stays in the box and is saved again."""
+        i = 0
+        while not stop.is_set() or len(saved) < i:
+            text = f"advice {i}"
+            try:
+                saved[text] = store.add_advice(rnd.id, text, giver_id=people[1].id).id
+                i += 1
+            except PeerkitError as exc:
+                told.append(str(exc))
+                if "may not have been saved" in str(exc):  # as the message says: check first
+                    mine = [a for a in Store(pg_url).advice(rnd.id) if a.text == text]
+                    if mine:
+                        saved[text] = mine[0].id
+                        i += 1
+
+    writer = threading.Thread(target=scribe)
+    writer.start()
+    while len(saved) < 50:
+        time.sleep(0.01)
+    pg_cluster.restart()
+    at_restart = len(saved)
+    while len(saved) < at_restart + 50:
+        time.sleep(0.01)
+    stop.set()
+    writer.join(30)
+
+    texts = [a.text for a in Store(pg_url).advice(rnd.id)]
+    print("\n".join(told))
+    assert sorted(texts) == sorted(saved)  # every entry once: none lost, none doubled
+    assert store.reconnected_at is not None  # the store noticed the outage and came back
+    for message in told:
+        assert "not answering" in message or "may not have been saved" in message
+
+
+@pytest.mark.postgres
+def test_the_console_says_the_database_went_away_and_came_back(pg_cluster, pg_url, clock):
+    store = Store(pg_url)
+    c, _, meeting, rnd = _meeting(store)
+
+    async def meeting_with_an_outage() -> None:
+        console = Console(store, c, clock=clock, meeting_id=meeting.id)
+        assert console._follower is not None  # following on the kernel's event loop
+        console.round_buttons["start"].click()
+        assert console.timer.phase == "Share"
+        await asyncio.to_thread(pg_cluster.stop)
+        for _ in range(50):
+            await asyncio.sleep(0.1)
+            if "not answering" in console.link.value:
+                break
+        assert "role='alert'" in console.link.value and "not answering" in console.link.value
+
+        # Typed during the outage: refused with a clear message, and kept in the box.
+        console.advice_entry.value = "Ask the client what they would pay"
+        assert not console.advice_entry.submit()
+        assert console.advice_entry.value == "Ask the client what they would pay"
+        assert "not answering" in console.advice_entry.error
+
+        await asyncio.to_thread(pg_cluster.start)
+        for _ in range(100):
+            await asyncio.sleep(0.1)
+            if "Reconnected" in console.link.value:
+                break
+        assert "Reconnected to the database" in console.link.value
+        assert "role='status'" in console.link.value
+        assert console.advice_entry.submit()  # Enter again: saved now
+        assert console.advice_entry.value == ""
+        console._follower.cancel()
+
+    asyncio.run(meeting_with_an_outage())
+    assert [a.text for a in Store(pg_url).advice(rnd.id)] == ["Ask the client what they would pay"]
+    assert [e.kind.value for e in store.phase_events(rnd.id)] == ["start"]
+
+
+# -- a read-only or full disk under the SQLite file --------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 2 MB disk (tmpfs) of the test's own."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small disk needs root (CI runs as root)")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)], capture_output=True
+    )
+    if done.returncode:
+        pytest.skip(f"cannot mount a small disk here: {done.stderr.decode().strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_a_full_disk_says_so_and_nothing_is_half_written(small_disk):
+    store = Store(small_disk / "peerkit.db")
+    _, _, _, rnd = _meeting(store)
+    kept = [store.add_advice(rnd.id, f"advice {i}").id for i in range(20)]
+    filler = small_disk / "filler"
+    with filler.open("wb") as f, pytest.raises(OSError):
+        while True:
+            f.write(b"\0" * 65536)
+            f.flush()
+    before = store.counts()
+    with pytest.raises(PeerkitError) as told:
+        for _ in range(1000):
+            store.add_advice(rnd.id, "a long piece of advice " * 150)
+            before = store.counts()
+    assert "the disk holding" in str(told.value) and "is full" in str(told.value)
+    assert "Nothing was half-written" in str(told.value)
+    assert store.counts() == before
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    assert set(kept) <= {a.id for a in store.advice(rnd.id)}
+    filler.unlink()  # space freed: the same advice saves
+    store.add_advice(rnd.id, "after the disk was freed")
+    assert store.advice(rnd.id)[-1].text == "after the disk was freed"
+
+
+def test_a_store_on_a_read_only_disk_says_so_and_is_left_as_it_was(small_disk, tmp_path):
+    with Store(small_disk / "peerkit.db") as store:
+        _, _, _, rnd = _meeting(store)
+        store.add_advice(rnd.id, "said before")
+    before = (small_disk / "peerkit.db").read_bytes()
+    view = tmp_path / "read-only"
+    view.mkdir()
+    subprocess.run(["mount", "--bind", str(small_disk), str(view)], check=True)
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(view)], check=True)
+        with pytest.raises(PeerkitError, match="read-only") as told:
+            Store(view / "peerkit.db").add_advice(rnd.id, "said during")
+        assert str(view / "peerkit.db") in str(told.value)
+        cli = peerkit("members", "--db", str(view / "peerkit.db"))
+        assert cli.returncode != 0 and "read-only" in cli.stderr
+        assert "Traceback" not in cli.stderr and len(cli.stderr.strip().splitlines()) == 1
+    finally:
+        subprocess.run(["umount", "-l", str(view)], check=False)
+    assert (small_disk / "peerkit.db").read_bytes() == before
