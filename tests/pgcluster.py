@@ -43,8 +43,11 @@ def _free_port() -> int:
 class Cluster:
     """One PostgreSQL server of our own: ``start()``, ``url(db)``, ``restart()``, ``stop()``."""
 
-    def __init__(self, bin_dir: Path, root: Path | None = None) -> None:
+    def __init__(self, bin_dir: Path, root: Path | None = None, *, durable: bool = False) -> None:
+        """``durable``: fsync on, as a production server (the tests skip it: a killed process
+        loses nothing either way, only a power cut would)."""
         self.bin_dir = bin_dir
+        self.durable = durable
         self.root = Path(root or tempfile.mkdtemp(prefix="peerkit-pg-"))
         self.data = self.root / "data"
         self.log = self.root / "server.log"
@@ -64,10 +67,9 @@ class Cluster:
             self._run(
                 "initdb", "-D", str(self.data), "-A", "trust", "-U", USER, "-E", "UTF8", "--no-sync"
             )
-        options = (
-            f"-h 127.0.0.1 -p {self.port} -k {self.root} -c fsync=off "
-            "-c max_connections=200 -c shared_buffers=64MB"
-        )
+        options = f"-h 127.0.0.1 -p {self.port} -k {self.root} -c max_connections=200"
+        if not self.durable:
+            options += " -c fsync=off"
         done = self._run(
             "pg_ctl",
             "-D",
