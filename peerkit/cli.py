@@ -66,7 +66,7 @@ def demo(db: str, seed: int, today: str | None, force: bool) -> None:
     with open_store(db, create=True) as store:
         summary = build_demo(store, seed=seed, today=day)
     click.echo(
-        f"Demo cohort {summary.cohort!r} in {db}: {summary.members} members, "
+        f"Demo cohort {summary.cohort!r} in {store.where}: {summary.members} members, "
         f"{summary.meetings} meetings, {summary.rounds} rounds, {summary.advice} pieces of advice, "
         f"{summary.commitments} commitments, {summary.reviews} reviews."
     )
@@ -189,7 +189,7 @@ def restore(file: str, db: str) -> None:
     load(file)  # check the file before creating any store
     with open_store(db, create=True) as store:
         counts = read_backup(file, store)
-    click.echo(f"Restored {file} into {db}: {sum(counts.values())} rows.")
+    click.echo(f"Restored {file} into {store.where}: {sum(counts.values())} rows.")
 
 
 def _folder_defaults(db: str, cohort: str | None) -> tuple[str, str | None]:
