@@ -1,0 +1,56 @@
+-- One PostgreSQL role per facilitator, seeing only their cohorts (row-level security).
+-- Run as the role that owns peerkit's tables (it ran the migrations), after `peerkit` has
+-- created them:  psql "$PEERKIT_OWNER_URL" -v ON_ERROR_STOP=1 -f docs/postgres-roles.sql
+-- Then, per facilitator:
+--   CREATE ROLE fac_ana LOGIN PASSWORD '...' IN ROLE peerkit_facilitator;
+--   INSERT INTO peerkit_access VALUES ('fac_ana', <cohort id>);
+-- The owner is not subject to these policies (it runs migrations, backups and restores).
+
+CREATE ROLE peerkit_facilitator NOLOGIN;
+CREATE TABLE peerkit_access (role_name name NOT NULL, cohort_id integer NOT NULL
+    REFERENCES cohorts(id) ON DELETE CASCADE, PRIMARY KEY (role_name, cohort_id));
+
+-- The cohorts the connected role may see. SECURITY DEFINER: it reads peerkit_access, which
+-- facilitators cannot read themselves.
+CREATE FUNCTION peerkit_my_cohorts() RETURNS SETOF integer
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+    AS $$ SELECT cohort_id FROM peerkit_access WHERE role_name = session_user $$;
+CREATE FUNCTION peerkit_my_meetings() RETURNS SETOF integer
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+    AS $$ SELECT id FROM meetings WHERE cohort_id IN (SELECT peerkit_my_cohorts()) $$;
+CREATE FUNCTION peerkit_my_rounds() RETURNS SETOF integer
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+    AS $$ SELECT id FROM rounds WHERE meeting_id IN (SELECT peerkit_my_meetings()) $$;
+CREATE FUNCTION peerkit_my_commitments() RETURNS SETOF integer
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+    AS $$ SELECT id FROM commitments WHERE meeting_id IN (SELECT peerkit_my_meetings()) $$;
+
+DO $$
+DECLARE
+  rule record;
+BEGIN
+  FOR rule IN SELECT * FROM (VALUES
+      ('cohorts',      'id IN (SELECT peerkit_my_cohorts())'),
+      ('members',      'cohort_id IN (SELECT peerkit_my_cohorts())'),
+      ('meetings',     'cohort_id IN (SELECT peerkit_my_cohorts())'),
+      ('screens',      'cohort_id IN (SELECT peerkit_my_cohorts())'),
+      ('attendance',   'meeting_id IN (SELECT peerkit_my_meetings())'),
+      ('rounds',       'meeting_id IN (SELECT peerkit_my_meetings())'),
+      ('parking',      'meeting_id IN (SELECT peerkit_my_meetings())'),
+      ('ground_rules', 'meeting_id IN (SELECT peerkit_my_meetings())'),
+      ('commitments',  'meeting_id IN (SELECT peerkit_my_meetings())'),
+      ('reviews',      'commitment_id IN (SELECT peerkit_my_commitments())'),
+      ('advice',       'round_id IN (SELECT peerkit_my_rounds())'),
+      ('phase_log',    'round_id IN (SELECT peerkit_my_rounds())')
+  ) AS t(name, test)
+  LOOP
+    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', rule.name);
+    EXECUTE format('CREATE POLICY facilitator ON %I TO peerkit_facilitator USING (%s) WITH CHECK (%s)',
+                   rule.name, rule.test, rule.test);
+    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO peerkit_facilitator', rule.name);
+  END LOOP;
+END $$;
+GRANT SELECT ON alembic_version TO peerkit_facilitator;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO peerkit_facilitator;
+-- A facilitator does not create cohorts: the owner does (peerkit init, or peerkit import-roster).
+REVOKE INSERT ON cohorts FROM peerkit_facilitator;
