@@ -115,6 +115,44 @@ def test_the_console_says_the_database_went_away_and_came_back(pg_cluster, pg_ur
     assert [e.kind.value for e in store.phase_events(rnd.id)] == ["start"]
 
 
+@pytest.mark.postgres
+def test_advice_whose_commit_was_cut_off_is_checked_and_saved_once(pg_url):
+    import psycopg
+
+    store = Store(pg_url)
+    _, _, _, rnd = _meeting(store)
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        # Hold this one entry's commit for 2 s (a deferred trigger runs inside COMMIT)...
+        admin.execute(
+            "CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN PERFORM pg_sleep(2); RETURN NULL; END $$"
+        )
+        admin.execute(
+            "CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON advice DEFERRABLE INITIALLY "
+            "DEFERRED FOR EACH ROW WHEN (NEW.text = 'cut off') EXECUTE FUNCTION slow_commit()"
+        )
+
+        def cut_the_connection() -> None:
+            """...and cut the connection while it is committing, once."""
+            for _ in range(200):
+                found = admin.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' "
+                    "AND pid <> pg_backend_pid()"
+                ).fetchall()
+                if found:
+                    admin.execute("SELECT pg_terminate_backend(%s)", (found[0][0],))
+                    return
+                time.sleep(0.02)
+
+        killer = threading.Thread(target=cut_the_connection)
+        killer.start()
+        saved = store.add_advice(rnd.id, "cut off")
+        killer.join()
+    assert store.reconnected_at is not None  # the connection really was cut
+    assert [a.text for a in store.advice(rnd.id)] == ["cut off"]  # saved, and only once
+    assert saved.text == "cut off"
+
+
 # -- a read-only or full disk under the SQLite file --------------------------------------------
 
 

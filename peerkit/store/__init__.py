@@ -137,8 +137,9 @@ class Store:
                 raise PeerkitError(f"Folder {path.parent} does not exist: create it first.")
         else:
             # A pooled connection is checked before use, so one the server dropped (a restart)
-            # is replaced instead of failing the next click.
-            options = {"pool_pre_ping": True}
+            # is replaced instead of failing the next click. A kernel does one thing at a time:
+            # one connection kept open (plus the follower's), more only while they are busy.
+            options = {"pool_pre_ping": True, "pool_size": 1, "max_overflow": 4}
             if self.url.startswith("postgresql"):
                 options["connect_args"] = {"connect_timeout": 3, "application_name": "peerkit"}
         try:
@@ -245,7 +246,7 @@ class Store:
             except DBAPIError as exc:
                 if exc.connection_invalidated or (not self.is_sqlite and _is_connection_error(exc)):
                     self.went_offline()
-                    raise PeerkitError(
+                    raise _MaybeSaved(
                         f"{what} may not have been saved: the connection to the database broke "
                         "just as it was being saved. Check the screen before saving it again."
                     ) from None
@@ -804,8 +805,18 @@ class Store:
             "starred": False,
             "private": private,
         }
-        result = self._write(sa.insert(t.advice).values(**values), "The advice")
-        return self.advice_item(result.inserted_primary_key[0])
+        insert = sa.insert(t.advice).values(**values)
+        try:
+            advice_id = self._write(insert, "The advice").inserted_primary_key[0]
+        except _MaybeSaved:
+            # The commit was cut off: once the server answers, look for this very entry (same
+            # round, text and moment) and save it again only if it is not there.
+            same = [t.advice.c[k] == values[k] for k in ("round_id", "text", "at")]
+            found = self._rows(sa.select(t.advice.c.id).where(*same))
+            advice_id = (
+                found[0].id if found else self._write(insert, "The advice").inserted_primary_key[0]
+            )
+        return self.advice_item(advice_id)
 
     def advice_item(self, advice_id: int) -> Advice:
         rows = self._rows(sa.select(t.advice).where(t.advice.c.id == advice_id))
@@ -1178,6 +1189,10 @@ class Store:
         if rows:
             with self._begin(f"The {table} rows") as conn:
                 conn.execute(sa.insert(t.metadata.tables[table]), rows)
+
+
+class _MaybeSaved(PeerkitError):
+    """The connection broke during the commit: the write may or may not be in the store."""
 
 
 class _Conflict(PeerkitError):
