@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browsing import CLOCK, seconds_shown
 
 from peerkit.serve import VoilaServer
 
 FIXTURE = Path(__file__).parent / "fixtures" / "timer_demo.ipynb"
-CLOCK = "[role=timer]"
 ROOT = ".peerkit-timer"
 
 
@@ -27,15 +27,6 @@ def server(serve_notebooks: Callable[..., VoilaServer]) -> VoilaServer:
 def demo_url(server: VoilaServer, **query: object) -> str:
     qs = "&".join(f"{k}={v}" for k, v in query.items())
     return server.render_url(FIXTURE.name) + (f"?{qs}" if qs else "")
-
-
-def seconds_shown(text: str) -> int:
-    """'04:12' -> 252, '1:00:05' -> 3605, '+00:07' -> -7."""
-    sign = -1 if text.startswith("+") else 1
-    total = 0
-    for part in text.lstrip("+").split(":"):
-        total = total * 60 + int(part)
-    return sign * total
 
 
 def wait_text_change(page: Any, previous: str) -> str:
