@@ -121,6 +121,7 @@ class Store:
         self.where = shown_url(self.url)
         #: Names of the cohorts this store may open (None: all); see :meth:`cohort`.
         self.allowed_cohorts = None if allowed_cohorts is None else frozenset(allowed_cohorts)
+        self._allowed_ids: set[int] = set()
         #: When the database server stopped answering (None while it answers), and when it
         #: last came back after an outage (for the console's note).
         self.offline_since: float | None = None
@@ -236,7 +237,8 @@ class Store:
             try:
                 yield conn
             except IntegrityError as exc:
-                if "phase_log" in str(exc.orig) or "uq_phase_log_round_seq" in str(exc.orig):
+                text = str(exc.orig)  # SQLite names the columns, PostgreSQL the constraint
+                if "phase_log.seq" in text or "uq_phase_log_round_seq" in text:
                     raise _Conflict(what) from None
                 raise PeerkitError(f"{what}: {_integrity_message(exc)}") from None
             except DBAPIError as exc:
@@ -278,7 +280,7 @@ class Store:
                 f"{done}: the store {self.where} is read-only (the file, its folder or its "
                 "disk). Nothing was changed; make it writable, then try again."
             )
-        if "full" in low or "no space" in low:
+        if "is full" in low or "disk full" in low or "no space" in low:
             return (
                 f"{done}: the disk holding {self.where} is full. Nothing was half-written; "
                 "free some space, then try again."
@@ -367,9 +369,10 @@ class Store:
 
     def _check_cohort(self, cohort_id: int) -> None:
         """Refuse what belongs to a cohort outside ``allowed_cohorts``."""
-        if self.allowed_cohorts is None:
+        if self.allowed_cohorts is None or cohort_id in self._allowed_ids:
             return
-        if cohort_id not in {c.id for c in self.cohorts()}:
+        self._allowed_ids = {c.id for c in self.cohorts()}  # looked up again only on a miss
+        if cohort_id not in self._allowed_ids:
             rows = self._rows(sa.select(t.cohorts.c.name).where(t.cohorts.c.id == cohort_id))
             raise PeerkitError(self._not_allowed(rows[0].name if rows else str(cohort_id)))
 
