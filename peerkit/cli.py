@@ -12,7 +12,10 @@ import click
 
 from peerkit.model import PeerkitError, parse_day
 
-DB_HELP = "The store: a SQLite file path or a database URL (default: $PEERKIT_DB or ./peerkit.db)."
+DB_HELP = (
+    "The store: a SQLite file path or a database URL such as postgresql://user@host/peerkit "
+    "(default: $PEERKIT_DB or ./peerkit.db)."
+)
 
 
 def db_option(func: Any) -> Any:
