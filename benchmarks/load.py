@@ -81,7 +81,8 @@ def console(args: tuple[str, int, int, int, float, float, float, Any]) -> dict[s
     i = 0
     time.sleep(max(0.0, start_at - time.time()))
     end = start_at + seconds
-    next_follow = next_write = time.monotonic()
+    next_follow = time.monotonic()
+    next_write = next_follow + rng.uniform(0, think)  # at a human pace, not all at one instant
     while time.time() < end:
         now = time.monotonic()
         if now >= next_follow:  # what the dashboard's follower does, every 200 ms

@@ -93,6 +93,32 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+#: A pooled connection unused for longer than this is pinged before use (see _ping_if_idle).
+PING_AFTER_IDLE = 1.0
+
+
+def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info["peerkit_idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Before a pooled connection is used, make sure the server still holds it (a restart drops
+    every connection), so the click that follows is not the one to fail.
+
+    Like SQLAlchemy's pool_pre_ping, but only for a connection that sat idle: a click's several
+    statements in a row cost one round trip to the server, not one each. Raising
+    DisconnectionError makes the pool replace the connection and try again.
+    """
+    idle_since = record.info.get("peerkit_idle_since")
+    if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE:
+        return
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:
+        raise sa.exc.DisconnectionError(str(exc)) from exc
+
+
 def _required_day(value: dt.date | str | None, what: str) -> dt.date:
     day = parse_day(value, what)
     if day is None:
@@ -137,10 +163,9 @@ class Store:
             if not path.parent.is_dir():
                 raise PeerkitError(f"Folder {path.parent} does not exist: create it first.")
         else:
-            # A pooled connection is checked before use, so one the server dropped (a restart)
-            # is replaced instead of failing the next click. A kernel does one thing at a time:
-            # one connection kept open (plus the follower's), more only while they are busy.
-            options = {"pool_pre_ping": True, "pool_size": 1, "max_overflow": 4}
+            # A kernel does one thing at a time: one connection kept open (plus the
+            # follower's), more only while they are busy.
+            options = {"pool_size": 1, "max_overflow": 4}
             if self.url.startswith("postgresql"):
                 options["connect_args"] = {"connect_timeout": 3, "application_name": "peerkit"}
         try:
@@ -152,6 +177,9 @@ class Store:
             raise PeerkitError(f"Cannot use database URL {self.where!r}: {exc}{hint}.") from None
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        else:
+            event.listen(self.engine, "checkout", _ping_if_idle)
+            event.listen(self.engine, "checkin", _note_checkin)
         self._migrate(schema)
 
     # -- schema ---------------------------------------------------------------------------
