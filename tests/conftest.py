@@ -7,6 +7,7 @@ import datetime as dt
 import inspect
 import itertools
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,16 +54,25 @@ def pg_cluster() -> Iterator[Cluster]:
     Outside CI, with no PostgreSQL installed, the tests that need it are skipped and say why;
     in CI (``CI`` set, as `.ci/run` does) that is an error instead.
     """
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        reason = (
-            "no PostgreSQL server binaries (initdb, pg_ctl) on this machine: "
-            "`apt-get install postgresql`, or run `bash .ci/run`, which does"
-        )
+
+    def unavailable(reason: str) -> None:
         if os.environ.get("CI"):
             pytest.fail(f"CI needs PostgreSQL: {reason}")
         pytest.skip(reason)
-    cluster = Cluster(bin_dir).start()
+
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        unavailable(
+            "no PostgreSQL server binaries (initdb, pg_ctl) on this machine: "
+            "`apt-get install postgresql`, or run `bash .ci/run`, which does"
+        )
+    assert bin_dir is not None
+    cluster = Cluster(bin_dir)
+    try:
+        cluster.start()
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        cluster.destroy()
+        unavailable(f"the tests' PostgreSQL server did not start: {exc}")
     try:
         url = cluster.create_database(TEMPLATE)
         Store(url).close()  # migrations run once; each test copies the template
