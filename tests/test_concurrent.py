@@ -124,3 +124,29 @@ def test_facilitator_and_scribe_consoles_and_the_projector_agree(store, cohort, 
         rows = " ".join(row.children[1].value for row in screen.advice_list.children)
         assert "Raise prices" in rows and "three biggest" in rows
     assert facilitator.timer.phase == scribe.timer.phase == "Consult"
+
+
+def test_two_consoles_marking_attendance_and_the_screen_at_once_both_succeed(store, cohort):
+    c, people, meeting = cohort
+    errors: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def window(status: str) -> None:
+        with Store(store.url) as mine:
+            barrier.wait()
+            for _ in range(40):
+                try:
+                    for person in people:
+                        mine.set_attendance(meeting.id, person.id, status)
+                    mine.set_screen(c.id, meeting_id=meeting.id, chatham_house=status == "absent")
+                except PeerkitError as exc:
+                    errors.append(str(exc))
+
+    threads = [threading.Thread(target=window, args=(s,)) for s in ("present", "absent")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert set(store.attendance(meeting.id)) == {p.id for p in people}  # one mark each
+    assert store.screen(c.id).meeting_id == meeting.id

@@ -297,6 +297,18 @@ class Store:
         with self._begin(what) as conn:
             return conn.execute(statement)
 
+    def _upsert(self, table: sa.Table, values: dict[str, Any]) -> Any:
+        """Insert the row, or update the one with the same primary key: one statement, so two
+        windows saving the same thing at once both succeed (the later one wins)."""
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        insert: Any = sqlite.insert if self.is_sqlite else postgresql.insert
+        keys = [c.name for c in table.primary_key.columns]
+        statement = insert(table).values(**values)
+        return statement.on_conflict_do_update(
+            index_elements=keys, set_={k: v for k, v in values.items() if k not in keys}
+        )
+
     def _rows(self, statement: Any) -> Sequence[sa.Row[Any]]:
         for attempt in (1, 2):
             with self._connect(reading=True) as conn:
@@ -643,18 +655,8 @@ class Store:
         meeting, member = self.meeting(meeting_id), self.member(member_id)
         if member.cohort_id != meeting.cohort_id:
             raise PeerkitError(f"{member.name} is not a member of this meeting's cohort.")
-        with self._begin("The attendance") as conn:
-            conn.execute(
-                sa.delete(t.attendance).where(
-                    (t.attendance.c.meeting_id == meeting_id)
-                    & (t.attendance.c.member_id == member_id)
-                )
-            )
-            conn.execute(
-                sa.insert(t.attendance).values(
-                    meeting_id=meeting_id, member_id=member_id, status=status.value
-                )
-            )
+        values = {"meeting_id": meeting_id, "member_id": member_id, "status": status.value}
+        self._write(self._upsert(t.attendance, values), "The attendance")
 
     def attendance(self, meeting_id: int) -> dict[int, Attendance]:
         rows = self._rows(
@@ -1084,16 +1086,13 @@ class Store:
         record = GroundRules(
             meeting_id, text, time.time() if at is None else float(at), tuple(sorted(present))
         )
-        with self._begin("The ground rules") as conn:
-            conn.execute(sa.delete(t.ground_rules).where(t.ground_rules.c.meeting_id == meeting_id))
-            conn.execute(
-                sa.insert(t.ground_rules).values(
-                    meeting_id=meeting_id,
-                    text=record.text,
-                    accepted_at=record.accepted_at,
-                    present=json.dumps(list(record.present)),
-                )
-            )
+        values = {
+            "meeting_id": meeting_id,
+            "text": record.text,
+            "accepted_at": record.accepted_at,
+            "present": json.dumps(list(record.present)),
+        }
+        self._write(self._upsert(t.ground_rules, values), "The ground rules")
         return record
 
     def ground_rules(self, meeting_id: int) -> GroundRules | None:
@@ -1123,16 +1122,13 @@ class Store:
             current.round_id if round_id is None else (round_id or None),
             current.chatham_house if chatham_house is None else bool(chatham_house),
         )
-        with self._begin("What the screens show") as conn:
-            conn.execute(sa.delete(t.screens).where(t.screens.c.cohort_id == cohort_id))
-            conn.execute(
-                sa.insert(t.screens).values(
-                    cohort_id=cohort_id,
-                    meeting_id=new.meeting_id,
-                    round_id=new.round_id,
-                    chatham_house=new.chatham_house,
-                )
-            )
+        values = {
+            "cohort_id": cohort_id,
+            "meeting_id": new.meeting_id,
+            "round_id": new.round_id,
+            "chatham_house": new.chatham_house,
+        }
+        self._write(self._upsert(t.screens, values), "What the screens show")
         return new
 
     def screen(self, cohort_id: int) -> Screen:
@@ -1275,7 +1271,9 @@ def _is_connection_error(exc: DBAPIError) -> bool:
 def _integrity_message(exc: IntegrityError) -> str:
     text = str(exc.orig)
     if "UNIQUE" in text.upper():
-        return "that name is already taken"
+        if "name" in text:
+            return "that name is already taken"
+        return "another window saved the same thing at the same moment: look, then try again"
     if "FOREIGN KEY" in text.upper():
         return "it refers to something that does not exist"
     return text
