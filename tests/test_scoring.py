@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from peerkit.model import OUTCOME_LEVEL, Outcome, PeerkitError
+from peerkit.model import OUTCOME_LEVEL, REVIEW_COLUMNS, Outcome, PeerkitError
 from peerkit.scoring import (
     NOTHING_DUE,
     OUTCOME_DTYPE,
@@ -97,23 +97,9 @@ def review(
 
 
 def reviews_frame(*rows: dict[str, Any]) -> pd.DataFrame:
-    frame = pd.DataFrame(
-        list(rows),
-        columns=[
-            "commitment_id",
-            "owner_id",
-            "cohort_id",
-            "made_meeting_id",
-            "target_date",
-            "weight",
-            "levels_defined",
-            "review_meeting_id",
-            "reviewed_on",
-            "outcome",
-            "level",
-            "new_target_date",
-        ],
-    )
+    # The store's columns but review_id (scoring does not need it).
+    columns = [c for c in REVIEW_COLUMNS if c != "review_id"]
+    frame = pd.DataFrame(list(rows), columns=columns)
     frame.insert(0, "review_id", np.arange(1, len(frame) + 1, dtype=np.int64))
     given = frame["commitment_id"]
     frame["commitment_id"] = given.where(given.notna(), frame["review_id"] + 1000).astype("int64")
