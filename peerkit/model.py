@@ -114,6 +114,11 @@ class Round:
     issue: str = ""
     position: int = 0
     private: bool = False
+    keeps_text: bool = True  # a private round may keep nothing: no issue, advice or commitment
+
+    @property
+    def keeps_nothing(self) -> bool:
+        return self.private and not self.keeps_text
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,7 @@ def test_a_member_who_leaves_is_redacted_everywhere_but_their_history_stays(stor
     store.add_advice(rnd.id, "Ana Smith said the same last year", giver_id=ana.id)
     store.add_commitment(ben.id, meeting.id, "Call Ben's recruiter", "2026-04-01")
     store.member_leaves(ben.id, "2026-03-10")
-    gone = store.redact_member(ben.id)
+    gone = store.redact_member(ben.id).member
     assert gone.name == f"Former member {ben.id}" and gone.redacted and gone.email is None
     assert "Ben" not in store.round(rnd.id).issue
     assert store.commitments(owner_id=ben.id)[0].text == f"Call Former member {ben.id}'s recruiter"

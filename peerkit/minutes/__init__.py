@@ -184,13 +184,18 @@ def export(
         raise PeerkitError(f"{target} is a folder: give a file name.")
     result = _output(minutes, to, charts, template_dirs, engine)
     data = result.encode("utf-8") if isinstance(result, str) else result
+    meeting = minutes.meeting
     target.write_bytes(data)
+    store.record_export("minutes", target, cohort_id=meeting.cohort_id, meeting_id=meeting.id)
     ics_path = None
     if ics:
         from peerkit.minutes.ics import calendar
 
         ics_path = target.with_suffix(".ics")
         ics_path.write_bytes(calendar(minutes).encode("utf-8"))
+        store.record_export(
+            "calendar", ics_path, cohort_id=meeting.cohort_id, meeting_id=meeting.id
+        )
     return Exported(target, ics_path, minutes)
 
 

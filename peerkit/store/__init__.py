@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from peerkit.confidentiality import mentions_of
 from peerkit.model import (
     ANOTHER_WINDOW,
     MAX_NAME,
@@ -46,8 +46,8 @@ if TYPE_CHECKING:
 
 #: The newest schema this peerkit knows; a store at a revision not in KNOWN_REVISIONS was written
 #: by a newer peerkit and is refused untouched.
-HEAD = "0005"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+HEAD = "0006"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 DEFAULT_DB = "peerkit.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: How long a read or write waits for a database server that went away to come back (a
@@ -55,6 +55,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 #: a click during a long outage fails fast instead of holding the console up.
 RECONNECT_WAIT = 5.0
 RECONNECT_WAIT_OFFLINE = 1.0
+#: How long a purge waits for other windows' reads to let the SQLite log be folded away.
+FORGET_WAIT = 30.0
 #: How long the console keeps saying that the connection came back.
 RECONNECTED_NOTE = 60.0
 
@@ -535,47 +537,49 @@ class Store:
         )
         return self.member(member_id)
 
-    def redact_member(self, member_id: int) -> Member:
-        """Replace a departed member's name everywhere (texts included); keep their history."""
+    def redact_member(self, member_id: int, *, dry_run: bool = False) -> Redaction:
+        """Replace a member's name, e-mail and role with ``Former member N`` everywhere: their
+        own record and every mention in every free-text column of their cohort (found from the
+        schema). Another member's name is never touched; their history stays.
+
+        ``dry_run`` counts the mentions per table and changes nothing.
+        """
         member = self.member(member_id)
-        if member.redacted:
-            return member
         alias = f"Former member {member.id}"
-        pattern = re.compile(rf"\b{re.escape(member.name)}\b", re.IGNORECASE)
-        first = member.name.split()[0]
-        first_pattern = re.compile(rf"\b{re.escape(first)}\b") if len(first) > 2 else None
-
-        def scrub(text: str) -> str:
-            text = pattern.sub(alias, text)
-            return first_pattern.sub(alias, text) if first_pattern else text
-
+        others = [m for m in self.members(member.cohort_id) if m.id != member.id]
+        mentions = mentions_of([member], others=others)
+        found: dict[str, int] = {}
         with self._begin("The redaction") as conn:
-            conn.execute(
-                sa.update(t.members)
-                .where(t.members.c.id == member_id)
-                .values(name=alias, email=None, role=None, redacted=True)
-            )
-            meeting_ids = sa.select(t.meetings.c.id).where(
-                t.meetings.c.cohort_id == member.cohort_id
-            )
-            round_ids = sa.select(t.rounds.c.id).where(t.rounds.c.meeting_id.in_(meeting_ids))
-            texts = [
-                (t.advice, "text", t.advice.c.round_id.in_(round_ids)),
-                (t.rounds, "issue", t.rounds.c.meeting_id.in_(meeting_ids)),
-                (t.commitments, "text", t.commitments.c.meeting_id.in_(meeting_ids)),
-                (t.reviews, "note", t.reviews.c.meeting_id.in_(meeting_ids)),
-                (t.parking, "text", t.parking.c.meeting_id.in_(meeting_ids)),
-            ]
-            for table, column, where in texts:
-                col = table.c[column]
-                for row in conn.execute(sa.select(table.c.id, col).where(where)).all():
-                    new = scrub(row[1])
-                    if new != row[1]:
-                        conn.execute(
-                            sa.update(table).where(table.c.id == row[0]).values({column: new})
-                        )
-        self._checkpoint()
-        return self.member(member_id)
+            for table in t.metadata.sorted_tables:
+                columns = t.free_text_columns(table)
+                if not columns:
+                    continue
+                keys = list(table.primary_key.columns)
+                query = sa.select(*keys, *columns).where(t.in_cohort(table, member.cohort_id))
+                for row in conn.execute(query).mappings():
+                    if table is t.members and row["id"] == member.id:
+                        continue  # their own record is rewritten whole below
+                    new: dict[str, str] = {}
+                    for column in columns:
+                        if column.info.get("identity") or row[column.name] is None:
+                            continue
+                        text, count = mentions.replace(row[column.name], alias)
+                        if count:
+                            new[column.name] = text
+                            found[table.name] = found.get(table.name, 0) + count
+                    if new and not dry_run:
+                        where = [key == row[key.name] for key in keys]
+                        conn.execute(sa.update(table).where(*where).values(**new))
+            if not dry_run and not member.redacted:
+                conn.execute(
+                    sa.update(t.members)
+                    .where(t.members.c.id == member_id)
+                    .values(name=alias, email=None, role=None, redacted=True)
+                )
+        if dry_run:
+            return Redaction(member, found, (), ())
+        held = self._forget()
+        return Redaction(self.member(member_id), found, held, tuple(self.exports(member.cohort_id)))
 
     # -- meetings and attendance ----------------------------------------------------------
 
@@ -666,9 +670,39 @@ class Store:
         )
         return {r.member_id: Attendance(r.status) for r in rows}
 
-    def purge_meeting(self, meeting_id: int) -> None:
-        """Delete a meeting and everything said in it, for good (text overwritten on disk)."""
-        self.meeting(meeting_id)
+    def meeting_contents(self, meeting_id: int) -> dict[str, int]:
+        """How many rounds, advice, commitments, reviews and parking-lot items a meeting holds
+        (what a purge would delete), by table."""
+        meeting = self.meeting(meeting_id)
+        round_ids = sa.select(t.rounds.c.id).where(t.rounds.c.meeting_id == meeting.id)
+        made_here = sa.select(t.commitments.c.id).where(t.commitments.c.meeting_id == meeting.id)
+        where = {
+            t.rounds: t.rounds.c.meeting_id == meeting.id,
+            t.advice: t.advice.c.round_id.in_(round_ids),
+            t.commitments: t.commitments.c.meeting_id == meeting.id,
+            t.reviews: (t.reviews.c.meeting_id == meeting.id)
+            | t.reviews.c.commitment_id.in_(made_here),
+            t.parking: t.parking.c.meeting_id == meeting.id,
+            t.attendance: t.attendance.c.meeting_id == meeting.id,
+        }
+        return {
+            table.name: int(
+                self._rows(sa.select(sa.func.count()).select_from(table).where(c))[0][0]
+            )
+            for table, c in where.items()
+        }
+
+    def purge_meeting(self, meeting_id: int) -> Purge:
+        """Delete a meeting and everything said in it, for good: the text is overwritten in the
+        database's own files before this returns. Says what still holds copies: the database
+        (see :meth:`_forget`) and files peerkit wrote earlier (minutes, backups)."""
+        meeting = self.meeting(meeting_id)
+        removed = self.meeting_contents(meeting_id)
+        files = tuple(
+            e
+            for e in self.exports(meeting.cohort_id)
+            if e.meeting_id == meeting.id or e.kind == "backup"
+        )
         with self._begin("The purge") as conn:
             made_here = sa.select(t.commitments.c.id).where(
                 t.commitments.c.meeting_id == meeting_id
@@ -693,13 +727,110 @@ class Store:
                 .values(meeting_id=None, round_id=None)
             )
             conn.execute(sa.delete(t.meetings).where(t.meetings.c.id == meeting_id))
-        self._checkpoint()
+        return Purge(meeting, removed, self._forget(), files)
 
-    def _checkpoint(self) -> None:
-        """Fold the write-ahead log into the file so removed text does not linger in it."""
+    # -- files peerkit wrote ----------------------------------------------------------------
+
+    def record_export(
+        self,
+        kind: str,
+        path: str | Path,
+        *,
+        cohort_id: int | None = None,
+        meeting_id: int | None = None,
+    ) -> None:
+        """Note a file peerkit wrote (``minutes``, ``calendar``, ``backup``), so that a purge
+        or a redaction can say which files still hold what it removed."""
+        values = {
+            "cohort_id": cohort_id,
+            "meeting_id": meeting_id,
+            "kind": kind,
+            "path": str(Path(path).resolve()),
+            "written_at": time.time(),
+        }
+        self._write(sa.insert(t.exports).values(**values), "The note of the file written")
+
+    def exports(self, cohort_id: int | None = None) -> list[Export]:
+        """Files peerkit wrote that are still on disk: the cohort's, and every backup."""
+        query = sa.select(t.exports).order_by(t.exports.c.written_at, t.exports.c.id)
+        if cohort_id is not None:
+            query = query.where(
+                (t.exports.c.cohort_id == cohort_id) | t.exports.c.cohort_id.is_(None)
+            )
+        found = [Export(r.id, r.kind, Path(r.path), r.meeting_id) for r in self._rows(query)]
+        return [e for e in found if e.path.exists()]
+
+    def forget_export(self, export_id: int) -> None:
+        """Drop the note of a file (after it was deleted)."""
+        self._write(sa.delete(t.exports).where(t.exports.c.id == export_id), "The file note")
+
+    def _forget(self) -> tuple[str, ...]:
+        """Make text deleted from the tables unrecoverable from the database's own files.
+
+        Returns, in plain sentences, what still holds copies (nothing, when all went well).
+        SQLite: deleted content is zeroed (``secure_delete``) and the write-ahead log is folded
+        into the file and truncated, waiting out other windows' reads. PostgreSQL: the tables
+        are rewritten (``VACUUM FULL``), a checkpoint forced, the WAL segment switched and a
+        second checkpoint lets the server remove the old segments (docs/confidentiality.md).
+        """
         if self.is_sqlite:
-            with self.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            return self._forget_sqlite()
+        return self._forget_postgres()
+
+    def _forget_sqlite(self) -> tuple[str, ...]:
+        deadline = time.monotonic() + FORGET_WAIT
+        with self.engine.connect() as conn:
+            while True:
+                # (busy, frames in the log, frames checkpointed); busy: a reader held it up.
+                busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()[0]
+                if not busy:
+                    return ()
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+        return (
+            f"{self.where}-wal still holds copies: another window kept reading the store for "
+            f"{FORGET_WAIT:.0f} s. Close the other windows, then run the same command again.",
+        )
+
+    def _forget_postgres(self) -> tuple[str, ...]:
+        left: list[str] = []
+        tables = [table.name for table in t.metadata.sorted_tables if t.free_text_columns(table)]
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            try:
+                for name in tables:
+                    conn.exec_driver_sql(f'VACUUM FULL "{name}"')
+                conn.exec_driver_sql("CHECKPOINT")
+                conn.exec_driver_sql("SELECT pg_switch_wal()")
+                conn.exec_driver_sql("CHECKPOINT")
+            except DBAPIError as exc:
+                left.append(
+                    "PostgreSQL's table files and write-ahead log: this database role may not "
+                    f"rewrite the tables or force a checkpoint ({_first_line(exc)}). Ask the "
+                    "database's administrator to grant what docs/confidentiality.md lists."
+                )
+            settings = {
+                name: conn.exec_driver_sql(f"SHOW {name}").scalar()
+                for name in ("wal_recycle", "wal_keep_size", "archive_mode")
+            }
+            slots = conn.exec_driver_sql("SELECT count(*) FROM pg_replication_slots").scalar()
+        if settings["wal_recycle"] == "on":
+            left.append(
+                "PostgreSQL's write-ahead log (pg_wal): the server reuses old segments "
+                "(wal_recycle = on), so copies stay in them until they are overwritten. "
+                "Set wal_recycle = off (docs/confidentiality.md)."
+            )
+        if str(settings["wal_keep_size"]).strip() not in ("0", "0MB", "0kB"):
+            left.append(
+                f"PostgreSQL's write-ahead log (pg_wal): the server keeps "
+                f"{settings['wal_keep_size']} of it (wal_keep_size) for replicas."
+            )
+        if settings["archive_mode"] != "off" or slots:
+            left.append(
+                "PostgreSQL's archived write-ahead log and its replicas (archive_mode or "
+                "replication slots are in use): purge them as your backups are purged."
+            )
+        return tuple(left)
 
     # -- rounds and the phase log ---------------------------------------------------------
 
@@ -712,11 +843,20 @@ class Store:
         issue: str = "",
         position: int | None = None,
         private: bool = False,
+        keep_text: bool = True,
     ) -> Round:
+        """Queue a round. A private round with ``keep_text=False`` stores no issue, advice or
+        commitment at all; with ``keep_text=True`` they are kept for the facilitator only."""
         meeting, presenter = self.meeting(meeting_id), self.member(presenter_id)
         if presenter.cohort_id != meeting.cohort_id:
             raise PeerkitError(f"{presenter.name} is not a member of this meeting's cohort.")
         issue = check_text(issue, "The issue statement", allow_empty=True)
+        keeps_text = keep_text or not private
+        if not keeps_text and issue:
+            raise PeerkitError(
+                "This private round keeps nothing, so its issue is not written down: "
+                "leave the issue empty, or keep the text for yourself."
+            )
         if position is None:
             position = len(self.rounds(meeting_id))
         values = {
@@ -726,21 +866,46 @@ class Store:
             "issue": issue,
             "position": position,
             "private": private,
+            "keeps_text": keeps_text,
         }
         result = self._write(sa.insert(t.rounds).values(**values), "The round")
         return self.round(result.inserted_primary_key[0])
 
     def update_round(self, round_id: int, **changes: Any) -> Round:
-        allowed = {"issue", "format_name", "position", "private", "presenter_id"}
+        allowed = {"issue", "format_name", "position", "presenter_id"}
         unknown = set(changes) - allowed
         if unknown:
-            raise PeerkitError(f"Cannot change {', '.join(sorted(unknown))} of a round.")
+            hint = " (use make_private)" if "private" in unknown else ""
+            raise PeerkitError(f"Cannot change {', '.join(sorted(unknown))} of a round{hint}.")
+        current = self.round(round_id)
         if "issue" in changes:
             changes["issue"] = check_text(changes["issue"], "The issue statement", allow_empty=True)
-        self.round(round_id)
+            if changes["issue"] and current.keeps_nothing:
+                raise PeerkitError(
+                    "This private round keeps nothing, so its issue is not written down."
+                )
         self._write(
             sa.update(t.rounds).where(t.rounds.c.id == round_id).values(**changes), "The round"
         )
+        return self.round(round_id)
+
+    def make_private(self, round_id: int, *, private: bool = True, keep_text: bool = True) -> Round:
+        """Mark a round private (or not). Keeping nothing deletes, for good, the issue, advice
+        and commitments already written for it (overwritten on disk, as a purge does)."""
+        current = self.round(round_id)
+        keeps_text = keep_text or not private
+        with self._begin("The round") as conn:
+            if not keeps_text:
+                made = sa.select(t.commitments.c.id).where(t.commitments.c.round_id == round_id)
+                conn.execute(sa.delete(t.reviews).where(t.reviews.c.commitment_id.in_(made)))
+                conn.execute(sa.delete(t.commitments).where(t.commitments.c.round_id == round_id))
+                conn.execute(sa.delete(t.advice).where(t.advice.c.round_id == round_id))
+            values: dict[str, Any] = {"private": private, "keeps_text": keeps_text}
+            if not keeps_text:
+                values["issue"] = ""
+            conn.execute(sa.update(t.rounds).where(t.rounds.c.id == round_id).values(**values))
+        if current.keeps_text and not keeps_text:
+            self._forget()
         return self.round(round_id)
 
     def delete_round(self, round_id: int) -> None:
@@ -837,6 +1002,7 @@ class Store:
         text = check_text(text, "The advice")
         advice_kind: AdviceKind = _enum(AdviceKind, kind, "kind of advice")
         the_round = self.round(round_id)
+        _refuse_if_keeps_nothing(the_round, "advice")
         if giver_id is not None:
             self._same_cohort(giver_id, the_round.meeting_id)
         values = {
@@ -910,6 +1076,8 @@ class Store:
         day = _required_day(target_date, "The target date")
         meeting = self.meeting(meeting_id)
         self._same_cohort(owner_id, meeting_id)
+        if round_id is not None:
+            _refuse_if_keeps_nothing(self.round(round_id), "commitment")
         if day < meeting.date:
             raise PeerkitError(
                 f"The target date {day.isoformat()} is before the meeting "
@@ -1228,6 +1396,36 @@ class Store:
                 conn.execute(sa.insert(t.metadata.tables[table]), rows)
 
 
+@dataclass(frozen=True)
+class Export:
+    """A file peerkit wrote: minutes, a calendar or a backup."""
+
+    id: int
+    kind: str
+    path: Path
+    meeting_id: int | None
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """What a redaction changed (or, dry, would change): mentions replaced per table."""
+
+    member: Member
+    mentions: dict[str, int]
+    still_held: tuple[str, ...]  # what in the database still holds copies
+    files: tuple[Export, ...]  # files written earlier that may still name the member
+
+
+@dataclass(frozen=True)
+class Purge:
+    """What a purge deleted, and what may still hold the meeting."""
+
+    meeting: Meeting
+    removed: dict[str, int]
+    still_held: tuple[str, ...]
+    files: tuple[Export, ...]
+
+
 class _MaybeSaved(PeerkitError):
     """The connection broke during the commit: the write may or may not be in the store."""
 
@@ -1254,6 +1452,18 @@ class Screen:
     meeting_id: int | None = None
     round_id: int | None = None
     chatham_house: bool = False
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200]
+
+
+def _refuse_if_keeps_nothing(the_round: Round, what: str) -> None:
+    if the_round.keeps_nothing:
+        raise PeerkitError(
+            f"The {what} was not saved: this private round keeps nothing written. "
+            "Mark it 'keep for me only' to write things down."
+        )
 
 
 def _enum(kind: Any, value: Any, what: str) -> Any:
@@ -1299,7 +1509,14 @@ def _meeting(r: Any) -> Meeting:
 
 def _round(r: Any) -> Round:
     return Round(
-        r.id, r.meeting_id, r.presenter_id, r.format_name, r.issue, r.position, bool(r.private)
+        r.id,
+        r.meeting_id,
+        r.presenter_id,
+        r.format_name,
+        r.issue,
+        r.position,
+        bool(r.private),
+        bool(r.keeps_text),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -14,9 +16,27 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    select,
 )
 
 metadata = MetaData()
+
+#: Columns that hold peerkit's own vocabulary (a status, a kind, numbers as JSON), not words a
+#: person typed. Every other text column is free text: redaction and the confidentiality checks
+#: find those from the schema, so a column added later is covered without being listed anywhere.
+VOCABULARY = {"vocabulary": True}
+#: A member's own name and e-mail: redacting someone else never rewrites them.
+IDENTITY = {"identity": True}
+
+
+def free_text_columns(table: Table) -> list[Column[Any]]:
+    """The columns of ``table`` that hold words a person typed (names, advice, notes…)."""
+    return [
+        column
+        for column in table.columns
+        if isinstance(column.type, String) and not column.info.get("vocabulary")
+    ]
+
 
 cohorts = Table(
     "cohorts",
@@ -30,11 +50,11 @@ members = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("cohort_id", Integer, ForeignKey("cohorts.id", ondelete="CASCADE"), nullable=False),
-    Column("name", String(120), nullable=False),
-    Column("email", String(254)),
+    Column("name", String(120), nullable=False, info=IDENTITY),
+    Column("email", String(254), info=IDENTITY),
     Column("role", String(120)),
     Column("joined", Date),
-    Column("status", String(16), nullable=False, default="active"),
+    Column("status", String(16), nullable=False, default="active", info=VOCABULARY),
     Column("left_on", Date),
     Column("redacted", Boolean, nullable=False, default=False),
     UniqueConstraint("cohort_id", "name", name="uq_member_name"),
@@ -56,7 +76,7 @@ attendance = Table(
     metadata,
     Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
     Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
-    Column("status", String(16), nullable=False),
+    Column("status", String(16), nullable=False, info=VOCABULARY),
 )
 
 rounds = Table(
@@ -65,10 +85,12 @@ rounds = Table(
     Column("id", Integer, primary_key=True),
     Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
     Column("presenter_id", Integer, ForeignKey("members.id"), nullable=False),
-    Column("format_name", String(120), nullable=False),
+    Column("format_name", String(120), nullable=False, info=VOCABULARY),
     Column("issue", Text, nullable=False, default=""),
     Column("position", Integer, nullable=False, default=0),
     Column("private", Boolean, nullable=False, default=False),
+    # A private round's issue, advice and commitments: kept for the facilitator, or not at all.
+    Column("keeps_text", Boolean, nullable=False, default=True),
 )
 
 phase_log = Table(
@@ -76,10 +98,10 @@ phase_log = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("round_id", Integer, ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
-    Column("kind", String(16), nullable=False),
+    Column("kind", String(16), nullable=False, info=VOCABULARY),
     Column("at", Float, nullable=False),
     Column("value", Float),
-    Column("plan", Text),  # JSON list of planned seconds per phase
+    Column("plan", Text, info=VOCABULARY),  # JSON list of planned seconds per phase
     # Its place in the round's log: two windows cannot both write the same step.
     Column("seq", Integer, nullable=False),
     UniqueConstraint("round_id", "seq", name="uq_phase_log_round_seq"),
@@ -91,7 +113,7 @@ advice = Table(
     Column("id", Integer, primary_key=True),
     Column("round_id", Integer, ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
     Column("giver_id", Integer, ForeignKey("members.id")),
-    Column("kind", String(16), nullable=False),
+    Column("kind", String(16), nullable=False, info=VOCABULARY),
     Column("text", Text, nullable=False),
     Column("at", Float, nullable=False),
     Column("starred", Boolean, nullable=False, default=False),
@@ -120,7 +142,7 @@ reviews = Table(
         "commitment_id", Integer, ForeignKey("commitments.id", ondelete="CASCADE"), nullable=False
     ),
     Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
-    Column("outcome", String(16), nullable=False),
+    Column("outcome", String(16), nullable=False, info=VOCABULARY),
     Column("level", Integer),
     Column("note", Text, nullable=False, default=""),
     Column("new_target_date", Date),
@@ -151,5 +173,32 @@ ground_rules = Table(
     Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
     Column("text", Text, nullable=False),
     Column("accepted_at", Float, nullable=False),
-    Column("present", Text, nullable=False),
+    Column("present", Text, nullable=False, info=VOCABULARY),  # JSON list of member ids
 )
+
+exports = Table(
+    "exports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # None: a backup, which holds every cohort.
+    Column("cohort_id", Integer, ForeignKey("cohorts.id", ondelete="CASCADE")),
+    Column("meeting_id", Integer),  # no foreign key: the record outlives a purged meeting
+    Column("kind", String(16), nullable=False, info=VOCABULARY),
+    Column("path", Text, nullable=False, info=VOCABULARY),
+    Column("written_at", Float, nullable=False),
+)
+
+
+def in_cohort(table: Table, cohort_id: int) -> Any:
+    """A condition on ``table``'s rows: those that belong to the cohort, found by following
+    the table's foreign keys (required ones first) up to ``cohorts``."""
+    if table is cohorts:
+        return table.c.id == cohort_id
+    if "cohort_id" in table.c:
+        return table.c.cohort_id == cohort_id
+    keys = sorted(table.foreign_keys, key=lambda fk: (fk.parent.nullable, fk.parent.name))
+    if not keys:
+        raise ValueError(f"table {table.name} has no way to its cohort")
+    fk = keys[0]
+    target = fk.column.table
+    return fk.parent.in_(select(fk.column).where(in_cohort(target, cohort_id)))
