@@ -217,19 +217,39 @@ def _folder_defaults(db: str, cohort: str | None) -> tuple[str, str | None]:
 @click.option(
     "--preheat", is_flag=True, help="Keep a warm kernel per page (faster first paint, more memory)."
 )
+@click.option(
+    "--token",
+    envvar="PEERKIT_TOKEN",
+    default=None,
+    metavar="SECRET|generate",
+    help="The secret every page and API call needs (at least 16 characters; default: "
+    "$PEERKIT_TOKEN). Required unless --host is loopback. 'generate' makes one and prints "
+    "it in the URLs.",
+)
 def serve(
-    db: str, cohort: str | None, host: str, port: int, open_browser: bool, preheat: bool
+    db: str,
+    cohort: str | None,
+    host: str,
+    port: int,
+    open_browser: bool,
+    preheat: bool,
+    token: str | None,
 ) -> None:
     """Serve the facilitator console and the projector view (Voila) until Ctrl-C.
 
     Inside a cohort folder (made by `peerkit init`), its notebooks, store, formats and settings
-    are used."""
+    are used. On an address other than loopback (127.0.0.1, ::1, localhost) every page needs
+    a secret: --token."""
     from peerkit.dashboard import CONFIG_ENV
     from peerkit.folder import find_config
-    from peerkit.serve import ServeError
+    from peerkit.serve import ServeError, check_token
     from peerkit.serve import serve as run_voila
     from peerkit.store import database_url
 
+    try:
+        check_token(host, token)  # before anything is opened or started
+    except ServeError as exc:
+        raise PeerkitError(str(exc)) from None
     config = find_config()
     db, cohort = _folder_defaults(db, cohort)
     with open_store(db) as store:  # refuse a missing or newer store before starting anything
@@ -246,6 +266,7 @@ def serve(
             open_browser=open_browser,
             extra_env=env,
             preheat=preheat,
+            token=token,
         )
     except ServeError as exc:
         raise PeerkitError(str(exc)) from None

@@ -10,6 +10,12 @@ SQLAlchemy URL), which every kernel inherits from the Voila server::
     import os
     db_url = os.environ.get("PEERKIT_DB", "sqlite:///peerkit.db")
 
+On a loopback address nothing else is needed. On any other address (``0.0.0.0``, a LAN address,
+a host name) the server needs a secret ("token"): jupyter-server, which Voila runs on, then checks
+it on every page and API call (``?token=`` once in the URL, then a cookie). Voila 0.5 only
+enforces a token when ``Voila.auto_token`` is on; the token itself goes through ``JUPYTER_TOKEN``
+in Voila's environment, never on its command line (where ``ps`` would show it).
+
 ``voila_command()`` builds the command and environment without starting anything (for tests);
 ``running_server()`` starts a server on a free port for the duration of a ``with`` block.
 """
@@ -19,7 +25,10 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import html
+import ipaddress
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -28,6 +37,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import webbrowser
 from collections.abc import Iterator, Mapping
@@ -39,11 +49,17 @@ from typing import IO, Any
 __all__ = [
     "CONSOLE_NOTEBOOK",
     "DB_ENV",
+    "GENERATE_TOKEN",
+    "MIN_TOKEN_LENGTH",
     "PROJECTOR_NOTEBOOK",
     "TEMPLATE_NAME",
+    "TOKEN_ENV",
     "ServeError",
     "VoilaServer",
+    "check_token",
     "checkout_templates_dir",
+    "is_loopback",
+    "resolve_token",
     "running_server",
     "serve",
     "voila_command",
@@ -63,6 +79,14 @@ CULL_INTERVAL_S = 60
 
 _WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
 
+TOKEN_ENV = "PEERKIT_TOKEN"
+"""Environment variable ``peerkit serve`` reads the secret from when ``--token`` is not given."""
+GENERATE_TOKEN = "generate"
+"""The ``token`` value that asks for a fresh secret (``secrets.token_urlsafe(32)``)."""
+MIN_TOKEN_LENGTH = 16
+VOILA_TOKEN_ENV = "JUPYTER_TOKEN"
+"""Read by jupyter-server's IdentityProvider when Voila runs with ``Voila.auto_token``."""
+
 
 class ServeError(RuntimeError):
     """Voila could not be started (one plain sentence, fit for the CLI to print)."""
@@ -79,6 +103,68 @@ def checkout_templates_dir() -> Path | None:
     if (candidate / "voila" / "templates" / TEMPLATE_NAME / "conf.json").is_file():
         return candidate
     return None
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a server bound on ``host`` is reachable from this machine only.
+
+    True for 127.0.0.0/8, ::1 (also written ``[::1]`` or ``::ffff:127.x.x.x``), ``localhost``,
+    and a host name whose every address is one of those. False for the wildcard addresses
+    (``0.0.0.0``, ``::``), any other address, and a name that does not resolve.
+    """
+    name = host.strip()
+    if name in _WILDCARD_HOSTS:
+        return False
+    name = name.strip("[]")
+    if name.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError):
+            return False
+        return bool(infos) and all(is_loopback(str(info[4][0])) for info in infos)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped.is_loopback
+    return address.is_loopback
+
+
+def check_token(host: str, token: str | None) -> None:
+    """Raise ServeError unless ``token`` is acceptable for serving on ``host``.
+
+    Loopback needs no secret. Any other address needs one of at least MIN_TOKEN_LENGTH
+    characters, or GENERATE_TOKEN. A secret given for loopback is checked and used too.
+    """
+    if not token:
+        if is_loopback(host):
+            return
+        where = host or "every address"
+        raise ServeError(
+            f"Serving on {where} shows every meeting's text to anyone who can reach this "
+            f"machine: give a secret with --token (or {TOKEN_ENV}), or --token "
+            f"{GENERATE_TOKEN} to make one."
+        )
+    if token != GENERATE_TOKEN and len(token) < MIN_TOKEN_LENGTH:
+        raise ServeError(
+            f"The secret is {len(token)} characters long: give one of at least "
+            f"{MIN_TOKEN_LENGTH}, or --token {GENERATE_TOKEN} to make one."
+        )
+
+
+def resolve_token(host: str, token: str | None) -> tuple[str | None, bool]:
+    """``(secret, generated)`` to serve ``host`` with (``check_token`` first).
+
+    ``(None, False)`` on loopback without a secret; a fresh ``secrets.token_urlsafe(32)`` for
+    GENERATE_TOKEN; else the secret as given.
+    """
+    check_token(host, token)
+    if not token:
+        return None, False
+    if token == GENERATE_TOKEN:
+        return secrets.token_urlsafe(32), True
+    return token, False
 
 
 def _connect_host(host: str) -> str:
@@ -108,11 +194,15 @@ def voila_command(
     preheat: bool = False,
     log_level: str = "WARN",
     base_env: Mapping[str, str] | None = None,
+    token: str | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """The argv and environment that run Voila for ``serve()``; starts nothing.
 
     ``base_env`` defaults to ``os.environ``. ``extra_env`` is added last, so it wins (but
-    ``PEERKIT_DB`` always comes from ``db_url``).
+    ``PEERKIT_DB`` always comes from ``db_url``, and ``JUPYTER_TOKEN`` from ``token``).
+
+    ``token``: the secret every page and API call must carry (``None``: none, as on loopback).
+    It goes into the environment only; the command line just turns the check on.
     """
     if not db_url:
         raise ValueError("db_url is required: the notebooks need to know which store to open")
@@ -139,10 +229,19 @@ def voila_command(
     ]
     if preheat:
         argv += ["--preheat_kernel=True", "--VoilaConfiguration.default_pool_size=1"]
+    if token:
+        # Voila 0.5 gives jupyter-server's IdentityProvider an empty token (no check at all)
+        # unless auto_token is on or Voila.token is set; with auto_token and no Voila.token
+        # (None also overrides one from a config file), the IdentityProvider takes
+        # $JUPYTER_TOKEN. --IdentityProvider.token and --ServerApp.token are ignored.
+        argv += ["--Voila.auto_token=True", "--Voila.token=None"]
 
     env = dict(os.environ if base_env is None else base_env)
     env.update(extra_env or {})
     env[DB_ENV] = db_url
+    if token:
+        env[VOILA_TOKEN_ENV] = token
+        env.pop("JUPYTER_TOKEN_FILE", None)
     templates = checkout_templates_dir()
     if templates is not None:
         env["JUPYTER_PATH"] = os.pathsep.join(
@@ -164,6 +263,24 @@ def _http_ok(url: str, timeout: float = 2.0) -> bool:
             return 200 <= int(response.status) < 300
     except (urllib.error.URLError, OSError, ValueError):
         return False
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _http_status(url: str, headers: Mapping[str, str] | None = None, timeout: float = 10.0) -> int:
+    """The status of a GET of ``url``, redirects not followed (0 if nothing answered)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect)
+    request = urllib.request.Request(url, headers=dict(headers or {}))
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as err:
+        return int(err.code)
+    except (urllib.error.URLError, OSError, ValueError):
+        return 0
 
 
 def _stop_process(proc: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
@@ -191,10 +308,19 @@ class VoilaServer:
     port: int
     log_path: Path | None = None
     _log: IO[bytes] | None = field(default=None, repr=False)
+    token: str | None = field(default=None, repr=False)
+    """The secret pages and API calls need (``None``: none needed)."""
 
     @property
     def base_url(self) -> str:
         return base_url(self.host, self.port)
+
+    def with_token(self, url: str) -> str:
+        """``url`` with ``?token=SECRET`` (the first visit's URL); ``url`` if no secret."""
+        if not self.token:
+            return url
+        sep = "&" if "?" in url else "?"
+        return f"{url}{sep}token={urllib.parse.quote(self.token, safe='')}"
 
     def render_url(self, notebook: str) -> str:
         """The URL of a notebook served from the directory, e.g. ``facilitator.ipynb``."""
@@ -227,10 +353,27 @@ class VoilaServer:
                     + (f":\n{tail}" if tail else "")
                 )
             if _http_ok(health):
+                if self.token:
+                    self._check_token_enforced()
                 return
             if time.monotonic() > end:
                 raise ServeError(f"Voila did not answer on {self.base_url} within {timeout:.0f} s")
             time.sleep(0.1)
+
+    def _check_token_enforced(self) -> None:
+        """ServeError unless the notebook list needs the secret and opens with it.
+
+        (A Voila configuration file could swap the identity provider: better refuse than serve
+        every meeting's text.) The list starts no kernel.
+        """
+        refused = _http_status(self.base_url)
+        allowed = _http_status(self.base_url, {"Authorization": f"token {self.token}"})
+        if refused not in (302, 403) or allowed != 200:
+            raise ServeError(
+                f"Voila on {self.base_url} does not check the secret as peerkit asked "
+                f"(without it: {refused}, with it: {allowed}); is a Voila configuration file "
+                "overriding it? Not serving."
+            )
 
     def stop(self) -> int:
         """Stop Voila and its kernels; returns Voila's exit code."""
@@ -304,13 +447,18 @@ def start_server(
     log_level: str = "WARN",
     log_path: Path | None = None,
     quiet: bool = False,
+    token: str | None = None,
 ) -> VoilaServer:
     """Start Voila in its own process group and return at once (see ``wait_ready``).
 
     Voila's output goes to ``log_path`` when given, else to this process's stderr (without the
     lines it repeats on every page view when ``quiet``). On Linux, Voila is stopped if the
     thread that started it dies.
+
+    ``token``: the secret (or GENERATE_TOKEN); required unless ``host`` is loopback
+    (ServeError, see ``check_token``). The server's ``token`` holds the one in use.
     """
+    token, _generated = resolve_token(host, token)
     notebook_dir = Path(notebook_dir)
     if not notebook_dir.is_dir():
         raise ServeError(f"notebook directory not found: {notebook_dir}")
@@ -324,6 +472,7 @@ def start_server(
         extra_env=extra_env,
         preheat=preheat,
         log_level=log_level,
+        token=token,
     )
     log: IO[bytes] | None = open(log_path, "wb") if log_path is not None else None  # noqa: SIM115
     pipe = log is None and quiet
@@ -346,7 +495,7 @@ def start_server(
         threading.Thread(
             target=_forward_output, args=(proc.stdout, sys.stderr), daemon=True
         ).start()
-    return VoilaServer(process=proc, host=host, port=port, log_path=log_path, _log=log)
+    return VoilaServer(process=proc, host=host, port=port, log_path=log_path, _log=log, token=token)
 
 
 def serve(
@@ -359,6 +508,7 @@ def serve(
     extra_env: Mapping[str, str] | None = None,
     preheat: bool = False,
     startup_timeout: float = 60.0,
+    token: str | None = None,
 ) -> int:
     """Serve ``notebook_dir`` with Voila until Ctrl-C or SIGTERM; returns the exit code.
 
@@ -368,11 +518,15 @@ def serve(
     - ``open_browser``: open the console in the default browser once the server answers.
     - ``extra_env``: more environment variables for Voila and its kernels.
     - ``preheat``: keep one kernel per notebook warm (faster first paint, more memory).
+    - ``token``: the secret every page and API call must carry, or GENERATE_TOKEN for a fresh
+      one; required unless ``host`` is loopback (ServeError before anything starts).
 
-    Prints the console and projector URLs once Voila answers. Stops Voila and its kernels on
-    Ctrl-C or SIGTERM and returns 0; returns Voila's own exit code if it dies by itself. Raises
+    Prints the console and projector URLs once Voila answers (with ``?token=`` when the secret
+    was generated: that is the only place it is shown). Stops Voila and its kernels on Ctrl-C
+    or SIGTERM and returns 0; returns Voila's own exit code if it dies by itself. Raises
     ServeError if Voila does not come up.
     """
+    token, generated = resolve_token(host, token)
     server = start_server(
         notebook_dir,
         db_url=db_url,
@@ -381,7 +535,10 @@ def serve(
         extra_env=extra_env,
         preheat=preheat,
         quiet=True,
+        token=token,
     )
+    shown = server.with_token if generated else (lambda url: url)
+    redirect_dir: tempfile.TemporaryDirectory[str] | None = None
 
     def _on_signal(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -395,13 +552,28 @@ def serve(
         except ServeError:
             server.stop()
             raise
-        print(f"Console:   {server.console_url}", flush=True)
-        print(f"Projector: {server.projector_url}", flush=True)
+        print(f"Console:   {shown(server.console_url)}", flush=True)
+        print(f"Projector: {shown(server.projector_url)}", flush=True)
         if host in _WILDCARD_HOSTS:
             print(f"(listening on all interfaces, port {port})", flush=True)
+        if generated:
+            print(
+                "(these addresses carry the secret: open them only on your own devices)",
+                flush=True,
+            )
+        elif token:
+            print(
+                "(each device needs the secret once: add ?token=<your secret> to the address, "
+                "or type it when the page asks)",
+                flush=True,
+            )
         print("Press Ctrl-C to stop.", flush=True)
         if open_browser:
-            webbrowser.open(server.console_url)
+            if token:
+                redirect_dir = tempfile.TemporaryDirectory(prefix="peerkit-open-")
+                webbrowser.open(_redirect_page(server.with_token(server.console_url), redirect_dir))
+            else:
+                webbrowser.open(server.console_url)
         code = server.process.wait()
         return code
     except KeyboardInterrupt:
@@ -411,8 +583,28 @@ def serve(
     finally:
         if server.process.poll() is None:
             server.stop()
+        if redirect_dir is not None:
+            redirect_dir.cleanup()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _redirect_page(url: str, directory: tempfile.TemporaryDirectory[str]) -> str:
+    """A ``file://`` page (readable by this user only) that sends the browser to ``url``.
+
+    Opening it instead of ``url`` keeps the secret off the browser's command line (as
+    jupyter-server does).
+    """
+    path = Path(directory.name) / "open-console.html"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    target = html.escape(url, quote=True)
+    with os.fdopen(fd, "w", encoding="utf-8") as page:
+        page.write(
+            '<!doctype html><meta charset="utf-8">'
+            f'<meta http-equiv="refresh" content="0;url={target}"><title>peerkit</title>'
+            f'<a href="{target}">Open the facilitator console</a>\n'
+        )
+    return path.as_uri()
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -434,11 +626,14 @@ def running_server(
     preheat: bool = False,
     startup_timeout: float = 90.0,
     log_path: Path | None = None,
+    token: str | None = None,
 ) -> Iterator[VoilaServer]:
     """Run Voila on a free port for the ``with`` block; yields the VoilaServer.
 
     Voila's output goes to ``log_path`` (a temporary file by default: ``server.log_text()``).
+    ``token`` as for ``serve()`` (GENERATE_TOKEN: a fresh one, in ``server.token``).
     """
+    token, _generated = resolve_token(host, token)
     tmp_dir: tempfile.TemporaryDirectory[str] | None = None
     if log_path is None:
         tmp_dir = tempfile.TemporaryDirectory(prefix="peerkit-voila-")
@@ -457,6 +652,7 @@ def running_server(
                     extra_env=extra_env,
                     preheat=preheat,
                     log_path=log_path,
+                    token=token,
                 )
             except ServeError as err:
                 # a free port can be taken between our check and Voila's bind: try another
