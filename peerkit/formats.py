@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,10 @@ from peerkit.model import MAX_NAME, MAX_TEXT, Format, PeerkitError, Phase
 
 #: A phase longer than this is taken for a typo (minutes for seconds, an extra zero).
 MAX_PHASE_MINUTES = 240
+#: A format file is a few hundred bytes; a file this big is not one, and is not parsed.
+MAX_FILE_BYTES = 256 * 1024
+#: An error message quotes at most this many characters of a coach's value.
+MAX_EXCERPT = 60
 FORMAT_KEYS = {"name", "description", "rules", "phases"}
 PHASE_KEYS = {"name", "minutes", "instruction", "flags"}
 #: Phase flags a coach can set in YAML, and the Phase field each one turns on.
@@ -127,6 +132,36 @@ class FormatError(PeerkitError):
         self.path, self.line = str(path), line
 
 
+def _excerpt(value: object) -> str:
+    """A coach's value as an error message quotes it: its repr, cut to a short excerpt."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > MAX_EXCERPT:
+        text = text[:MAX_EXCERPT] + "\u2026"
+    return repr(text)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+class _AnchorFound(Exception):
+    def __init__(self, mark: Any) -> None:
+        super().__init__("anchor or alias")
+        self.line = int(mark.line) + 1 if mark is not None else None
+
+
+class _NoAnchorLoader(yaml.SafeLoader):
+    """The safe loader, refusing any anchor or alias as it composes: nothing is ever shared, so
+    nothing can be expanded (a few hundred bytes of nested aliases would otherwise unfold into
+    billions of values when a message or a check walks them)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _AnchorFound(event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def built_in() -> dict[str, Format]:
     return {f.name: f for f in BUILT_IN}
 
@@ -135,16 +170,32 @@ def load_file(path: Path | str, *, taken: Iterable[str] = ()) -> list[Format]:
     """Read one YAML file holding a format, or a list of formats (under ``formats:`` or bare)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+            size = os.fstat(file.fileno()).st_size
+        text = data.decode("utf-8") if len(data) <= MAX_FILE_BYTES else ""
     except FileNotFoundError:
         raise FormatError(path, "no such file: check the path.") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise FormatError(path, f"cannot be read ({exc}).") from None
+    if len(data) > MAX_FILE_BYTES:  # not parsed at all (a pipe or device may not say its size)
+        limit = _size(MAX_FILE_BYTES)
+        is_ = _size(size) if size > MAX_FILE_BYTES else f"over {limit}"
+        raise FormatError(
+            path, f"is {is_}; a format file should be well under {limit}: is this the right file?"
+        )
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_NoAnchorLoader)
+    except _AnchorFound as exc:
+        raise FormatError(
+            path,
+            "anchors and aliases (&name, *name) are not allowed in a format file: "
+            "write each value out.",
+            exc.line,
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = getattr(exc, "problem", None) or str(exc).partition("\n")[0]
         raise FormatError(
             path,
             f"is not valid YAML ({problem}): check the indentation and colons there.",
@@ -163,7 +214,7 @@ def load_file(path: Path | str, *, taken: Iterable[str] = ()) -> list[Format]:
         if fmt.name.casefold() in seen:
             raise FormatError(
                 path,
-                f"a format named {fmt.name!r} already exists: give this one another name.",
+                f"a format named {_excerpt(fmt.name)} already exists: give this one another name.",
                 _line(node, "name"),
             )
         seen.add(fmt.name.casefold())
@@ -188,14 +239,14 @@ def get_format(name: str, formats: dict[str, Format] | None = None) -> Format:
     for fmt in formats.values():
         if fmt.name.casefold() == name.strip().casefold():
             return fmt
-    raise PeerkitError(f"Unknown format {name!r}: choose one of {', '.join(formats)}.")
+    raise PeerkitError(f"Unknown format {_excerpt(name)}: choose one of {', '.join(formats)}.")
 
 
 # -- reading YAML nodes with their line numbers ---------------------------------------------
 
 
 def _keys(node: yaml.MappingNode) -> set[str]:
-    return {k.value for k, _ in node.value}
+    return {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
 
 
 def _value(node: yaml.MappingNode, key: str) -> Any:
@@ -211,6 +262,11 @@ def _line(node: yaml.Node, key: str | None = None) -> int:
             if k.value == key:
                 return int(k.start_mark.line) + 1
     return int(node.start_mark.line) + 1
+
+
+def _kind(node: yaml.Node) -> str:
+    """What a node that should have been a plain value is, for a message."""
+    return "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
 
 
 def _scalar(path: Path, node: yaml.Node | None, what: str, *, required: bool, limit: int) -> str:
@@ -230,10 +286,11 @@ def _scalar(path: Path, node: yaml.Node | None, what: str, *, required: bool, li
 
 def _check_keys(path: Path, node: yaml.MappingNode, allowed: set[str], what: str) -> None:
     for k, _ in node.value:
-        if k.value not in allowed:
+        if not isinstance(k, yaml.ScalarNode) or k.value not in allowed:
+            key = _excerpt(k.value) if isinstance(k, yaml.ScalarNode) else _kind(k)
             raise FormatError(
                 path,
-                f"unknown key {k.value!r} in {what}: use only {', '.join(sorted(allowed))}.",
+                f"unknown key {key} in {what}: use only {', '.join(sorted(allowed))}.",
                 int(k.start_mark.line) + 1,
             )
 
@@ -254,12 +311,14 @@ def _format(path: Path, node: yaml.Node) -> Format:
         isinstance(phases_node, yaml.SequenceNode) and not phases_node.value
     ):
         raise FormatError(
-            path, f"format {name!r} has no phases: list at least one.", _line(node, "phases")
+            path,
+            f"format {_excerpt(name)} has no phases: list at least one.",
+            _line(node, "phases"),
         )
     if not isinstance(phases_node, yaml.SequenceNode):
         raise FormatError(
             path,
-            f"the phases of {name!r} must be a list (lines starting with '-').",
+            f"the phases of {_excerpt(name)} must be a list (lines starting with '-').",
             _line(phases_node),
         )
     phases = [_phase(path, p, name) for p in phases_node.value]
@@ -268,7 +327,8 @@ def _format(path: Path, node: yaml.Node) -> Format:
         if names.index(names[i]) != i:
             raise FormatError(
                 path,
-                f"format {name!r} has two phases named {phases[i].name!r}: rename one.",
+                f"format {_excerpt(name)} has two phases named "
+                f"{_excerpt(phases[i].name)}: rename one.",
                 _line(phase_node, "name"),
             )
     return Format(name, tuple(phases), description, rules, source=str(path))
@@ -282,26 +342,30 @@ def _phase(path: Path, node: yaml.Node, format_name: str) -> Phase:
     minutes_node = _value(node, "minutes")
     if minutes_node is None:
         raise FormatError(
-            path, f"phase {name!r} has no minutes: add e.g. 'minutes: 5'.", _line(node)
+            path, f"phase {_excerpt(name)} has no minutes: add e.g. 'minutes: 5'.", _line(node)
         )
+    plain = isinstance(minutes_node, yaml.ScalarNode)
     try:
-        minutes = float(minutes_node.value)
-    except (TypeError, ValueError):
+        minutes = float(minutes_node.value) if plain else None
+    except ValueError:
+        minutes = None
+    if minutes is None:
+        got = _excerpt(minutes_node.value) if plain else _kind(minutes_node)
         raise FormatError(
             path,
-            f"phase {name!r}: minutes must be a number (got {minutes_node.value!r}).",
+            f"phase {_excerpt(name)}: minutes must be a number (got {got}).",
             _line(minutes_node),
-        ) from None
+        )
     if not minutes > 0:
         raise FormatError(
             path,
-            f"phase {name!r}: minutes must be more than 0 (got {minutes:g}).",
+            f"phase {_excerpt(name)}: minutes must be more than 0 (got {minutes:g}).",
             _line(minutes_node),
         )
     if minutes > MAX_PHASE_MINUTES:
         raise FormatError(
             path,
-            f"phase {name!r}: {minutes:g} minutes is more than {MAX_PHASE_MINUTES}; "
+            f"phase {_excerpt(name)}: {minutes:g} minutes is more than {MAX_PHASE_MINUTES}; "
             "did you mean seconds? Give the length in minutes.",
             _line(minutes_node),
         )
@@ -313,11 +377,13 @@ def _phase(path: Path, node: yaml.Node, format_name: str) -> Phase:
     if flags_node is not None:
         items = flags_node.value if isinstance(flags_node, yaml.SequenceNode) else [flags_node]
         for item in items:
-            flag = str(getattr(item, "value", "")).strip()
+            plain = isinstance(item, yaml.ScalarNode)
+            flag = str(item.value).strip() if plain else ""
             if flag not in FLAGS:
+                got = _excerpt(flag) if plain else _kind(item)
                 raise FormatError(
                     path,
-                    f"phase {name!r}: unknown flag {flag!r}: use {', '.join(FLAGS)}.",
+                    f"phase {_excerpt(name)}: unknown flag {got}: use {', '.join(FLAGS)}.",
                     _line(item),
                 )
             flags[FLAGS[flag]] = True
