@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -61,15 +63,26 @@ def dump(store: Store) -> dict[str, Any]:
 
 
 def backup(store: Store, path: Path | str) -> dict[str, int]:
-    """Write the store to ``path`` (atomically: a crash leaves the old file or the new one)."""
-    data = dump(store)
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    """Write the store to ``path`` atomically: a crash or an error leaves the old file or the new
+    one, and never a stray copy of the store (it holds private text) beside it."""
     path = Path(path)
+    if path.is_dir():
+        raise PeerkitError(f"{path} is a folder: give a file name.")
     if not path.parent.is_dir():
         raise PeerkitError(f"Folder {path.parent} does not exist: create it first.")
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
+    data = dump(store)
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    # mkstemp makes the file readable by its owner only (0o600), with a name no one else holds.
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
     return {name: len(table["rows"]) for name, table in data["tables"].items()}
 
 

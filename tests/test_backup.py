@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import pytest
+from helpers import peerkit
 
 from peerkit.backup import FORMAT, backup, load, restore
 from peerkit.model import PeerkitError
@@ -80,3 +83,83 @@ def test_an_inconsistent_backup_restores_nothing(demo_db, tmp_path):
     with pytest.raises(PeerkitError, match="inconsistent"):
         restore(tmp_path / "broken.json", target)
     assert not any(target.counts().values())
+
+
+# -- writing the file: atomic, private, and nothing left behind ------------------------------
+
+
+def listing(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_a_backup_leaves_exactly_the_target_file_readable_by_its_owner(demo_db, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    backup(Store(demo_db), out / "b.json")
+    first = (out / "b.json").read_bytes()
+    backup(Store(demo_db), out / "b.json")  # over an old backup: replaced whole
+    assert listing(out) == ["b.json"]
+    assert (out / "b.json").read_bytes() == first
+    assert stat.S_IMODE((out / "b.json").stat().st_mode) == 0o600
+
+
+def test_a_backup_to_a_folder_says_so_and_leaves_the_folder_as_it_was(demo_db, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(PeerkitError) as info:
+        backup(Store(demo_db), out)
+    assert str(info.value) == f"{out} is a folder: give a file name."
+    assert listing(out) == ["notes.txt"]
+    assert listing(tmp_path) == ["out"]
+
+
+def test_peerkit_backup_to_a_folder_is_one_line_and_writes_nothing(demo_db, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    result = peerkit("backup", "--db", str(demo_db), "-o", str(out), cwd=tmp_path)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [f"Error: {out} is a folder: give a file name."]
+    assert listing(out) == [] and listing(tmp_path) == ["out"]
+
+
+def test_a_backup_into_a_missing_folder_is_named(demo_db, tmp_path):
+    with pytest.raises(PeerkitError) as info:
+        backup(Store(demo_db), tmp_path / "no" / "b.json")
+    assert str(info.value) == f"Folder {tmp_path / 'no'} does not exist: create it first."
+    assert listing(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("step", "error"),
+    [("replace", OSError("No space left on device")), ("fsync", KeyboardInterrupt())],
+    ids=["rename-fails", "interrupted-while-writing"],
+)
+def test_a_failure_mid_write_leaves_no_file_behind(demo_db, tmp_path, monkeypatch, step, error):
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def fail(*args, **kwargs):
+        raise error
+
+    store = Store(demo_db)
+    monkeypatch.setattr(os, step, fail)
+    with pytest.raises(type(error)):
+        backup(store, out / "b.json")
+    monkeypatch.undo()
+    assert listing(out) == []
+
+
+def test_a_failed_backup_keeps_the_old_file_whole(demo_db, tmp_path, monkeypatch):
+    (tmp_path / "b.json").write_text("the old backup", encoding="utf-8")
+
+    def fail(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    store = Store(demo_db)
+    monkeypatch.setattr(os, "fsync", fail)
+    with pytest.raises(OSError):
+        backup(store, tmp_path / "b.json")
+    monkeypatch.undo()
+    assert listing(tmp_path) == ["b.json"]
+    assert (tmp_path / "b.json").read_text(encoding="utf-8") == "the old backup"
