@@ -67,6 +67,11 @@ class Cluster:
             self._run(
                 "initdb", "-D", str(self.data), "-A", "trust", "-U", USER, "-E", "UTF8", "--no-sync"
             )
+            # The configuration docs/confidentiality.md asks for, so that a purge leaves no
+            # copy in pg_wal (recycled segments keep their old bytes). In the file, not on the
+            # command line, so a test can ALTER SYSTEM it.
+            with (self.data / "postgresql.conf").open("a") as conf:
+                conf.write("\nwal_recycle = off\n")
         options = f"-h 127.0.0.1 -p {self.port} -k {self.root} -c max_connections=200"
         if not self.durable:
             options += " -c fsync=off"

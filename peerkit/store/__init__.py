@@ -799,7 +799,9 @@ class Store:
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             try:
                 for name in tables:
-                    conn.exec_driver_sql(f'VACUUM FULL "{name}"')
+                    conn.exec_driver_sql(f'VACUUM (FULL, ANALYZE) "{name}"')
+                # ANALYZE keeps sample values of each column (names, texts) in pg_statistic.
+                conn.exec_driver_sql("VACUUM FULL pg_catalog.pg_statistic")
                 conn.exec_driver_sql("CHECKPOINT")
                 conn.exec_driver_sql("SELECT pg_switch_wal()")
                 conn.exec_driver_sql("CHECKPOINT")
