@@ -36,6 +36,9 @@ class CohortConfig:
     ground_rules: str = DEFAULT_GROUND_RULES
     chime: bool = True
     chatham_house: bool = False
+    # A member's personal summary names the other members (advice givers, names in the text)
+    # only when the group agreed to it; otherwise they appear as "a member".
+    name_others_in_member_minutes: bool = False
     # The cohorts this facilitator may open (None: any). A guard against opening the wrong
     # cohort, not a security boundary: see docs/deploy.md.
     allowed_cohorts: tuple[str, ...] | None = None
@@ -67,6 +70,7 @@ _TYPES: dict[str, type] = {
     "ground_rules": str,
     "chime": bool,
     "chatham_house": bool,
+    "name_others_in_member_minutes": bool,
     "allowed_cohorts": list,
 }
 
