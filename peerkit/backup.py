@@ -19,6 +19,7 @@ backup → restore → backup gives a byte-identical file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -52,6 +53,8 @@ def dump(store: Store) -> dict[str, Any]:
     tables: dict[str, Any] = {}
     with store.engine.connect() as conn:
         for table in t.metadata.sorted_tables:
+            if table is t.exports:
+                continue  # which files this machine holds: not part of the record
             columns = [c.name for c in table.columns]
             order = list(table.primary_key.columns)
             rows = conn.execute(sa.select(table).order_by(*order)).all()
@@ -83,7 +86,23 @@ def backup(store: Store, path: Path | str) -> dict[str, int]:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    # A later purge names this file (it holds the purged meeting). A read-only store can still
+    # be backed up; its backup is then not named.
+    with contextlib.suppress(PeerkitError):
+        store.record_export("backup", path)
     return {name: len(table["rows"]) for name, table in data["tables"].items()}
+
+
+def private_items(store: Store) -> int:
+    """How many private rounds, advice, commitments and parking-lot items kept for the
+    facilitator a backup of ``store`` holds (every table with a ``private`` column)."""
+    total = 0
+    with store.engine.connect() as conn:
+        for table in t.metadata.sorted_tables:
+            if "private" in table.c:
+                query = sa.select(sa.func.count()).where(table.c.private.is_(True))
+                total += int(conn.execute(query.select_from(table)).scalar() or 0)
+    return total
 
 
 def load(path: Path | str) -> dict[str, Any]:

@@ -174,11 +174,18 @@ def export_roster_command(db: str, cohort: str | None, output: str | None) -> No
 def backup(db: str, output: str) -> None:
     """Write the whole store to one versioned JSON file."""
     from peerkit.backup import backup as write_backup
+    from peerkit.backup import private_items
 
     db, _ = _folder_defaults(db, None)
     with open_store(db) as store:
         counts = write_backup(store, output)
+        private = private_items(store)
     click.echo(f"Wrote {output}: " + ", ".join(f"{n} {k}" for k, n in counts.items() if n))
+    if private:
+        click.echo(
+            f"It holds {private} private item{'s' if private != 1 else ''} kept for the "
+            "facilitator (never shown or exported): keep it as safe as the store itself."
+        )
 
 
 @cli.command()
@@ -193,6 +200,114 @@ def restore(file: str, db: str) -> None:
     with open_store(db, create=True) as store:
         counts = read_backup(file, store)
     click.echo(f"Restored {file} into {store.where}: {sum(counts.values())} rows.")
+
+
+YES_HELP = "Do it without asking (for scripts)."
+FILES_HELP = (
+    "Also delete (or keep) the minutes and backups peerkit wrote earlier that still hold it; "
+    "without either, you are asked."
+)
+
+
+@cli.command()
+@click.argument("member")
+@db_option
+@cohort_option
+@click.option("--yes", is_flag=True, help=YES_HELP)
+@click.option("--delete-files/--keep-files", default=None, help=FILES_HELP)
+def redact(member: str, db: str, cohort: str | None, yes: bool, delete_files: bool | None) -> None:
+    """Replace a member's name, e-mail and role with "Former member N" everywhere, inside every
+    text of their cohort too; their history stays (MEMBER: a name or an id)."""
+    db, cohort = _folder_defaults(db, cohort)
+    with open_store(db) as store:
+        who = store.find_member(store.cohort(cohort).id, member)
+        if who.redacted:
+            raise PeerkitError(f"{who.name} is already redacted: nothing to do.")
+        dry = store.redact_member(who.id, dry_run=True)
+        mentions = sum(dry.mentions.values())
+        click.echo(
+            f'{who.name} (id {who.id}) will be shown as "Former member {who.id}" everywhere: '
+            f"their name, e-mail and role are removed, and {mentions} mention"
+            f"{'s' if mentions != 1 else ''} in the cohort's texts are replaced"
+            + (f" ({_by_table(dry.mentions)})." if mentions else ".")
+        )
+        if not yes:
+            click.confirm("Redact? This cannot be undone", abort=True)
+        done = store.redact_member(who.id)
+        click.echo(f"Redacted: {who.name} is now {done.member.name}.")
+        _what_still_holds(store, done.still_held, done.files, delete_files, yes, who.name)
+
+
+@cli.command()
+@click.argument("meeting")
+@db_option
+@cohort_option
+@click.option("--yes", is_flag=True, help=YES_HELP)
+@click.option("--delete-files/--keep-files", default=None, help=FILES_HELP)
+def purge(meeting: str, db: str, cohort: str | None, yes: bool, delete_files: bool | None) -> None:
+    """Delete a meeting and everything said in it, for good, from the database's own files
+    (MEETING: an id, a date or `latest`)."""
+    db, cohort = _folder_defaults(db, cohort)
+    with open_store(db) as store:
+        found = store.find_meeting(meeting, store.cohort(cohort).id)
+        held = store.meeting_contents(found.id)
+        where = f" ({found.place})" if found.place else ""
+        click.echo(
+            f"The meeting of {found.date.isoformat()}{where} will be deleted for good: "
+            f"{_by_table(held) or 'nothing was recorded in it'}."
+        )
+        if not yes:
+            click.confirm("Purge? This cannot be undone", abort=True)
+        done = store.purge_meeting(found.id)
+        click.echo(f"Purged the meeting of {found.date.isoformat()} from {store.where}.")
+        _what_still_holds(store, done.still_held, done.files, delete_files, yes, "the meeting")
+
+
+_ROW_NAMES = {
+    "rounds": "rounds",
+    "advice": "pieces of advice",
+    "commitments": "commitments",
+    "reviews": "reviews",
+    "parking": "parking-lot items",
+    "attendance": "attendance marks",
+    "meetings": "meeting records",
+    "members": "member records",
+    "ground_rules": "ground rules",
+    "cohorts": "cohort names",
+}
+
+
+def _by_table(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {_ROW_NAMES.get(k, k)}" for k, n in counts.items() if n)
+
+
+def _what_still_holds(
+    store: Any,
+    still_held: tuple[str, ...],
+    files: tuple[Any, ...],
+    delete_files: bool | None,
+    yes: bool,
+    what: str,
+) -> None:
+    """Say what still holds copies; offer to delete the files peerkit wrote earlier. Exits 2
+    when copies remain that this command could not remove."""
+    for note in still_held:
+        click.echo(f"Warning: {note}", err=True)
+    if files:
+        click.echo(f"Files peerkit wrote earlier that still hold {what}:")
+        for f in files:
+            click.echo(f"  {f.path}  ({f.kind})")
+        if delete_files is None:
+            delete_files = False if yes else click.confirm("Delete these files?", default=False)
+        if delete_files:
+            for f in files:
+                f.path.unlink(missing_ok=True)
+                store.forget_export(f.id)
+            click.echo(f"Deleted {len(files)} file{'s' if len(files) != 1 else ''}.")
+        else:
+            click.echo("Kept them: delete them yourself when you can.")
+    if still_held:
+        sys.exit(2)
 
 
 def _folder_defaults(db: str, cohort: str | None) -> tuple[str, str | None]:
@@ -390,7 +505,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="peerkit", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        click.echo("Aborted: nothing was changed.", err=True)
         sys.exit(1)
     except click.ClickException as exc:
         click.echo(f"Error: {exc.format_message()}", err=True)
