@@ -235,6 +235,9 @@ def voila_command(
         # (None also overrides one from a config file), the IdentityProvider takes
         # $JUPYTER_TOKEN. --IdentityProvider.token and --ServerApp.token are ignored.
         argv += ["--Voila.auto_token=True", "--Voila.token=None"]
+        # /voila/files/ (images beside the notebooks) is the one route Voila serves without
+        # asking for the secret; the dashboards never use it, so nothing is served there.
+        argv.append("--VoilaConfiguration.file_denylist=.*")
 
     env = dict(os.environ if base_env is None else base_env)
     env.update(extra_env or {})

@@ -2,26 +2,40 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
+import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
 from voila.paths import collect_template_paths
 
 from peerkit import serve as serve_module
+from peerkit.cli import main
 from peerkit.serve import (
     DB_ENV,
+    GENERATE_TOKEN,
     ServeError,
+    VoilaServer,
+    check_token,
     checkout_templates_dir,
     free_port,
+    is_loopback,
+    resolve_token,
     running_server,
     voila_command,
 )
@@ -125,6 +139,8 @@ def test_template_is_found_from_the_checkout(tmp_path: Path) -> None:
 def test_running_server_answers_and_stops(notebook_dir: Path) -> None:
     with running_server(notebook_dir, db_url="sqlite:///t.db") as server:
         assert server.base_url.startswith("http://127.0.0.1:")
+        assert server.token is None  # loopback: no secret, the URLs as they were
+        assert server.with_token(server.console_url) == server.console_url
         status, body = get(server.base_url + "voila/static/voila.js")
         assert status == 200 and body
         # the notebook list, drawn with the peerkit template: no CDN
@@ -235,3 +251,311 @@ def test_voila_does_not_outlive_a_killed_serve(notebook_dir: Path) -> None:
 
 def test_serve_module_never_fetches_a_notebook_for_health() -> None:
     assert serve_module.HEALTH_PATH == "voila/static/voila.js"
+
+
+# --- A secret on anything but loopback ------------------------------------------------------
+
+SECRET = "a-secret-of-24-chars-xyz"
+NO_SECRET_LINE = (
+    "Error: Serving on 0.0.0.0 shows every meeting's text to anyone who can reach this "
+    "machine: give a secret with --token (or PEERKIT_TOKEN), or --token generate to make one."
+)
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", "127.4.5.6", "::1", "[::1]", "::ffff:127.0.0.1", "localhost", "LOCALHOST"]
+)
+def test_loopback_hosts(host: str) -> None:
+    assert is_loopback(host)
+    check_token(host, None)  # no secret needed
+    assert resolve_token(host, None) == (None, False)
+
+
+@pytest.mark.parametrize(
+    "host", ["0.0.0.0", "", "::", "[::]", "192.168.1.20", "10.0.0.7", "fe80::1", "::ffff:10.0.0.1"]
+)
+def test_other_hosts_need_a_secret(host: str) -> None:
+    assert not is_loopback(host)
+    with pytest.raises(ServeError, match=r"shows every meeting's text .* --token generate"):
+        check_token(host, None)
+    with pytest.raises(ServeError, match="--token"):
+        check_token(host, "")
+    check_token(host, SECRET)
+
+
+def test_a_host_name_is_loopback_only_if_all_its_addresses_are(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No real lookups: a test must not send anything off this machine, DNS included.
+    answers = {
+        "box": ["127.0.1.1"],
+        "dual": ["127.0.0.1", "192.168.1.20"],
+        "lan": ["192.168.1.20"],
+    }
+
+    def fake_getaddrinfo(name: str, *args: Any, **kwargs: Any) -> list[Any]:
+        if name not in answers:
+            raise serve_module.socket.gaierror("no such host")
+        return [(2, 1, 6, "", (address, 0)) for address in answers[name]]
+
+    monkeypatch.setattr(serve_module.socket, "getaddrinfo", fake_getaddrinfo)
+    assert is_loopback("box")
+    assert not is_loopback("dual")
+    assert not is_loopback("lan")
+    assert not is_loopback("nowhere")
+
+
+def test_a_short_secret_is_refused_without_showing_it() -> None:
+    with pytest.raises(ServeError) as err:
+        check_token("0.0.0.0", "fifteen-chars!!")
+    assert str(err.value) == (
+        "The secret is 15 characters long: give one of at least 16, or --token generate to "
+        "make one."
+    )
+    assert "fifteen" not in str(err.value)
+    with pytest.raises(ServeError, match="at least 16"):
+        check_token("127.0.0.1", "short")  # a secret given for loopback is used, so checked
+    check_token("0.0.0.0", "x" * 16)
+
+
+def test_generate_makes_a_fresh_url_safe_secret() -> None:
+    first, generated = resolve_token("0.0.0.0", GENERATE_TOKEN)
+    second, _ = resolve_token("0.0.0.0", GENERATE_TOKEN)
+    assert generated
+    assert first and second and first != second
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", first)  # secrets.token_urlsafe(32)
+    assert resolve_token("0.0.0.0", SECRET) == (SECRET, False)
+
+
+def test_command_passes_the_secret_in_the_environment_only(tmp_path: Path) -> None:
+    argv, env = voila_command(
+        tmp_path,
+        db_url="sqlite://",
+        host="0.0.0.0",
+        token=SECRET,
+        extra_env={"JUPYTER_TOKEN": "from-extra-env"},
+        base_env={"JUPYTER_TOKEN_FILE": "/somewhere"},
+    )
+    assert not any(SECRET in arg for arg in argv)  # not in `ps`
+    assert env["JUPYTER_TOKEN"] == SECRET
+    assert "JUPYTER_TOKEN_FILE" not in env
+    # Voila 0.5 checks a token only with auto_token on; None overrides one from a config file.
+    assert flag(argv, "Voila.auto_token") == "True"
+    assert flag(argv, "Voila.token") == "None"
+    # /voila/files/ is served without the secret: serve nothing there.
+    assert flag(argv, "VoilaConfiguration.file_denylist") == ".*"
+    plain, plain_env = voila_command(tmp_path, db_url="sqlite://", base_env={})
+    assert flag(plain, "Voila.auto_token") is None and flag(plain, "Voila.token") is None
+    assert flag(plain, "VoilaConfiguration.file_denylist") is None
+    assert "JUPYTER_TOKEN" not in plain_env
+
+
+def _no_voila(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError("a server was started")
+
+
+def test_cli_refuses_to_serve_beyond_loopback_without_a_secret(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("PEERKIT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(serve_module.subprocess, "Popen", _no_voila)
+    db = str(tmp_path / "no-store-yet.db")  # refused before the store is even opened
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", "--db", db, "--host", "0.0.0.0"])
+    assert exit_.value.code not in (0, None)
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [NO_SECRET_LINE]
+    assert not (tmp_path / "no-store-yet.db").exists()
+
+    monkeypatch.setenv("PEERKIT_TOKEN", "too-short")
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", "--db", db, "--host", "192.168.1.20"])
+    assert exit_.value.code not in (0, None)
+    out, err = capsys.readouterr()
+    assert err.splitlines() == [
+        "Error: The secret is 9 characters long: give one of at least 16, or --token generate "
+        "to make one."
+    ]
+    with pytest.raises(SystemExit):
+        main(["serve", "--db", db, "--host", "::", "--token", "also-short"])
+    assert "10 characters long" in capsys.readouterr().err
+
+
+class _FakeProcess:
+    returncode = 0
+
+    def poll(self) -> int | None:
+        return None
+
+    def wait(self, timeout: float | None = None) -> int:
+        return 0
+
+
+def _fake_start(monkeypatch: pytest.MonkeyPatch, seen: dict[str, Any]) -> None:
+    def start(notebook_dir: Any, *, host: str, port: int, token: str | None, **kw: Any) -> Any:
+        seen["token"] = token
+        server = VoilaServer(process=_FakeProcess(), host=host, port=port, token=token)  # type: ignore[arg-type]
+        monkeypatch.setattr(server, "wait_ready", lambda timeout=0: None)
+        monkeypatch.setattr(server, "stop", lambda: 0)
+        return server
+
+    monkeypatch.setattr(serve_module, "start_server", start)
+
+
+def test_serve_prints_a_generated_secret_in_its_urls_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seen: dict[str, Any] = {}
+    _fake_start(monkeypatch, seen)
+    code = serve_module.serve(
+        tmp_path, db_url="sqlite://", host="0.0.0.0", port=8870, token=GENERATE_TOKEN
+    )
+    assert code == 0
+    token = seen["token"]
+    assert token and token != GENERATE_TOKEN
+    lines = capsys.readouterr().out.splitlines()
+    base = "http://127.0.0.1:8870/voila/render/"
+    assert lines[0] == f"Console:   {base}facilitator.ipynb?token={token}"
+    assert lines[1] == f"Projector: {base}projector.ipynb?token={token}"
+    assert "(listening on all interfaces, port 8870)" in lines
+    assert sum(token in line for line in lines) == 2
+
+
+def test_serve_never_prints_a_configured_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seen: dict[str, Any] = {}
+    _fake_start(monkeypatch, seen)
+    serve_module.serve(tmp_path, db_url="sqlite://", host="192.168.1.20", port=8870, token=SECRET)
+    assert seen["token"] == SECRET
+    out = capsys.readouterr().out
+    assert SECRET not in out
+    assert "Console:   http://192.168.1.20:8870/voila/render/facilitator.ipynb\n" in out
+    assert "?token=<your secret>" in out
+
+
+@pytest.fixture
+def always_ok() -> Iterator[int]:
+    """A local HTTP server that answers 200 to everything: a Voila that checks no secret."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield int(httpd.server_address[1])
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_server_that_does_not_check_the_secret_is_refused(always_ok: int) -> None:
+    server = VoilaServer(process=_FakeProcess(), host="127.0.0.1", port=always_ok, token=SECRET)  # type: ignore[arg-type]
+    with pytest.raises(ServeError, match="does not check the secret"):
+        server.wait_ready()
+    VoilaServer(process=_FakeProcess(), host="127.0.0.1", port=always_ok).wait_ready()  # type: ignore[arg-type]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+NO_FOLLOW = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect)
+
+
+def fetch(url: str, cookie: str | None = None) -> tuple[int, str, Any]:
+    """status, body, headers of a GET that does not follow redirects."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with NO_FOLLOW.open(request, timeout=60) as response:
+            body = response.read().decode("utf-8", "replace")
+            return int(response.status), body, response.headers
+    except urllib.error.HTTPError as err:
+        return int(err.code), err.read().decode("utf-8", "replace"), err.headers
+
+
+def websocket_status(url: str, cookie: str | None = None) -> int:
+    """101 if the websocket opens, else the HTTP status it was refused with."""
+    from tornado.httpclient import HTTPClientError, HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    async def attempt() -> int:
+        request = HTTPRequest(url, headers={"Cookie": cookie} if cookie else {})
+        try:
+            connection = await websocket_connect(request)
+        except HTTPClientError as err:
+            return int(err.code)
+        connection.close()
+        return 101
+
+    return asyncio.run(attempt())
+
+
+ADVICE_NOTEBOOK = """\
+import os, sqlite3
+db = os.environ["PEERKIT_DB"].removeprefix("sqlite:///")
+print(sqlite3.connect(db).execute("SELECT text FROM advice ORDER BY id").fetchone()[0])
+"""
+
+
+def test_a_secret_guards_every_page_and_api_call(tmp_path: Path, demo_db: Path) -> None:
+    """Bound on every interface with a generated secret; every request goes to 127.0.0.1."""
+    advice = sqlite3.connect(demo_db).execute("SELECT text FROM advice ORDER BY id").fetchone()[0]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(ADVICE_NOTEBOOK)]
+    for name in ("facilitator.ipynb", "projector.ipynb"):
+        nbformat.write(nb, tmp_path / name)
+    (tmp_path / "chart.png").write_bytes(b"\x89PNG a chart of the meeting")
+
+    with running_server(
+        tmp_path, db_url=f"sqlite:///{demo_db}", host="0.0.0.0", token=GENERATE_TOKEN
+    ) as server:
+        assert server.host == "0.0.0.0" and server.base_url.startswith("http://127.0.0.1:")
+        assert server.token and len(server.token) == 43
+        base = server.base_url
+        # Without the secret: pages send to the login form (starting no kernel), APIs refuse.
+        for url in (server.console_url, server.projector_url, base, base + "voila/tree"):
+            status, body, headers = fetch(url)
+            assert status == 302, url
+            assert headers["Location"].startswith("/login?next="), url
+            assert advice not in body
+        status, body, _ = fetch(base + "voila/api/contents/")
+        assert status == 403 and "facilitator" not in body
+        assert fetch(base + "voila/files/chart.png")[0] == 403
+        status, login, _ = fetch(base + "login")
+        assert status == 200 and advice not in login
+        assert not re.search(r"<(script|link|img)[^>]*https?://", login)  # works offline
+        # The health check needs no secret (and shows nothing of a meeting).
+        assert fetch(base + "voila/static/voila.js")[0] == 200
+
+        # With it: the page, and a cookie that keeps the browser in.
+        status, page, headers = fetch(server.with_token(server.console_url))
+        assert status == 200
+        assert advice in page
+        cookie = headers["Set-Cookie"].split(";")[0]
+        status, again, _ = fetch(server.console_url, cookie=cookie)
+        assert status == 200 and advice in again
+
+        # The page's kernel: its API and websocket need the secret or the cookie too.
+        config = re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', page, re.S)
+        assert config is not None
+        kernel = json.loads(config.group(1))["kernelId"]
+        assert fetch(f"{base}api/kernels/{kernel}")[0] == 403
+        assert fetch(server.with_token(f"{base}api/kernels/{kernel}"))[0] == 200
+        channels = f"ws://127.0.0.1:{server.port}/api/kernels/{kernel}/channels"
+        assert websocket_status(channels) == 403
+        assert websocket_status(channels + "?token=" + "x" * 43) == 403
+        assert websocket_status(channels, cookie=cookie) == 101
