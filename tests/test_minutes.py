@@ -378,16 +378,23 @@ def test_member_mode_holds_that_members_actions_and_no_one_elses_commitments(rec
 
     dev = md_of(store, first.id, member="Dev")
     assert "### Round 2: Dev" in dev and "This round did not start." in dev
-    assert "Say no more often *(Ana)*" in dev and "Call HR" not in dev
+    # The other members are "a member" unless the group agreed to be named (name_others).
+    assert "Say no more often *(a member)*" in dev and "Call HR" not in dev
+    assert "Say no more often *(Ana)*" in md_of(store, first.id, member="Dev", name_others=True)
 
     ben = md_of(store, first.id, member="Ben")
     assert "You did not present at this meeting." in ben
-    assert "Send Ana the \\<contract\\> template" in ben and "Call HR" not in ben
+    assert "Send a member the \\<contract\\> template" in ben and "Call HR" not in ben
+    assert "1 mention of other members' names or e-mail addresses was replaced" in ben
 
     later = md_of(store, second.id, member="ben")  # names match whatever the case
     assert "## Still open from earlier meetings" in later
-    assert "Send Ana the \\<contract\\> template (from 3 Mar 2026), due **5 May 2026**" in later
+    assert (
+        "Send a member the \\<contract\\> template (from 3 Mar 2026), due **5 May 2026**" in later
+    )
     assert "Call HR" not in later and "Dev's pricing" not in later
+    named = md_of(store, second.id, member="ben", name_others=True)
+    assert "Send Ana the \\<contract\\> template" in named
 
     with pytest.raises(PeerkitError, match="No member named 'Zed'"):
         minutes.render(store, first.id, "md", member="Zed")

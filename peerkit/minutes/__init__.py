@@ -55,11 +55,13 @@ def build(
     formats: dict[str, Format] | None = None,
     scores: bool = True,
     charts: bool = False,
+    name_others: bool = False,
 ) -> NotebookNode:
     """The minutes notebook of ``meeting_id`` (Markdown cells; nothing to execute).
 
     ``chatham_house`` keeps what was said and drops who said it; ``member`` (a name or id) makes
-    that member's personal action summary; private rounds, advice, commitments and parking-lot
+    that member's personal action summary, naming the other members only with ``name_others``
+    (see :func:`gather`); private rounds, advice, commitments and parking-lot
     items never appear. ``scores=False`` leaves out the follow-through summary; ``charts=True``
     adds static SVG charts (peerkit.charts: altair and vl-convert, a second or more).
     """
@@ -74,6 +76,7 @@ def build(
         member=member,
         formats=formats,
         scores=scores,
+        name_others=name_others,
     )
     return nbformat.from_dict(to_notebook(minutes, _charts(minutes) if charts else ()))
 
@@ -133,11 +136,14 @@ def render(
     scores: bool = True,
     charts: bool = False,
     engine: str = "auto",
+    name_others: bool = False,
 ) -> str | bytes:
     """The minutes of ``meeting_id`` as HTML or Markdown text, or PDF bytes (see :func:`build`
     for the options, :func:`convert` for ``engine``)."""
     to = _target(to)
-    minutes = _gather_for(store, meeting_id, to, chatham_house, member, formats, scores)
+    minutes = _gather_for(
+        store, meeting_id, to, chatham_house, member, formats, scores, name_others
+    )
     return _output(minutes, to, charts, template_dirs, engine)
 
 
@@ -165,6 +171,7 @@ def export(
     scores: bool = True,
     charts: bool = False,
     engine: str = "auto",
+    name_others: bool = False,
 ) -> Exported:
     """Write the minutes of ``meeting_id`` to ``path`` (default: ``directory`` /
     ``minutes-YYYY-MM-DD.<ext>``, with the member's name in member mode).
@@ -176,7 +183,9 @@ def export(
     missing Chromium (for PDF), before anything is written.
     """
     to = _target(to)
-    minutes = _gather_for(store, meeting_id, to, chatham_house, member, formats, scores)
+    minutes = _gather_for(
+        store, meeting_id, to, chatham_house, member, formats, scores, name_others
+    )
     target = Path(directory) / default_filename(minutes, to) if path is None else Path(path)
     if not target.parent.is_dir():
         raise PeerkitError(f"Folder {target.parent} does not exist: create it first.")
@@ -216,6 +225,7 @@ def _gather_for(
     member: str | None,
     formats: dict[str, Format] | None,
     scores: bool,
+    name_others: bool = False,
 ) -> Minutes:
     """The minutes' content, after checking that the target can be written at all."""
     if to == "pdf":
@@ -229,6 +239,7 @@ def _gather_for(
         member=member,
         formats=formats,
         scores=scores,
+        name_others=name_others,
     )
 
 

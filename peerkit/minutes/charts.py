@@ -15,7 +15,8 @@ from peerkit.minutes.text import clock, minutes_text
 
 def make_charts(minutes: Minutes) -> list[Chart]:
     """Planned against used time after each round; the members' completion after the
-    follow-through summary (group minutes only)."""
+    follow-through summary (group minutes only, and not under the Chatham House Rule: gather
+    leaves the members' rows out there, so no chart names anyone)."""
     import pandas as pd
 
     from peerkit import charts

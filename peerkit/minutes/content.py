@@ -1,10 +1,18 @@
 """What goes into a meeting's minutes, read from the store with the confidentiality rules applied.
 
-This is the one place that decides what may appear: everything flagged private (a round, an
-advice, a commitment, a parking-lot item) is left out here, before anything is rendered, and so
-is every commitment made in a private round and every review of a private commitment. Chatham
-House mode drops the giver of each advice; member mode keeps that member's commitments, reviews
-and the advice they received, and nobody else's commitments.
+This is the one place that decides what may appear (docs/confidentiality.md is the rule); the
+renderers show what :func:`gather` returns and decide nothing:
+
+- everything flagged private (a round, an advice, a commitment, a parking-lot item) is left out
+  here, before anything is rendered, and so is every commitment made in a private round and
+  every review of a private commitment;
+- Chatham House mode names nobody: rounds are numbered, every owner is "a member", the advice
+  has no giver, attendance is a head count, the follow-through is the group's figures only, and
+  every member's name or e-mail address (and any e-mail address) found in the free text is
+  replaced with "a member" and counted;
+- member mode keeps that member's commitments, reviews and the advice they received, and nobody
+  else's commitments; the other members appear as "a member" (givers, and their names in the
+  text) unless ``name_others`` says the group agreed to be named (and Chatham House mode is off).
 """
 
 from __future__ import annotations
@@ -12,11 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from peerkit.confidentiality import A_MEMBER, Mentions, mentions_of
 from peerkit.meeting import Status, format_plan, replay
-from peerkit.minutes.follow import FollowThrough, follow_through
+from peerkit.minutes.follow import FollowThrough, follow_through, group_rate
 from peerkit.model import (
     Advice,
     AdviceKind,
@@ -69,7 +78,8 @@ class PhaseTime:
 class AdviceItem:
     kind: AdviceKind
     text: str
-    giver: str | None  # None: given anonymously, or withheld under the Chatham House Rule
+    giver: str | None  # None: given anonymously, or withheld under the Chatham House Rule;
+    # A_MEMBER: given by another member, in a member's summary that does not name the others
     starred: bool
 
 
@@ -77,7 +87,7 @@ class AdviceItem:
 class CommitmentItem:
     id: int
     owner_id: int
-    owner: str
+    owner: str  # A_MEMBER where the minutes name nobody (Chatham House)
     text: str
     target: dt.date  # the target in force (after any renegotiation known to these minutes)
     made_on: dt.date
@@ -101,7 +111,7 @@ class ReviewItem:
 class RoundItem:
     number: int  # 1-based among the meeting's rounds that are not private
     presenter_id: int
-    presenter: str
+    presenter: str | None  # None: not named (Chatham House)
     issue: str
     format_name: str
     format_known: bool
@@ -114,14 +124,28 @@ class RoundItem:
 
 
 @dataclass(frozen=True)
+class Headcount:
+    """Attendance as numbers only (Chatham House minutes)."""
+
+    present: int
+    apologies: int
+    absent: int
+
+
+@dataclass(frozen=True)
 class Minutes:
     cohort: str
-    meeting: Meeting
+    meeting: Meeting  # its place as shown (names replaced where the minutes hide them)
     chatham_house: bool = False
     member: str | None = None  # member mode: whose personal summary this is
+    # Whether the free text went through the replacement of members' names (Chatham House, or
+    # a member's summary that does not name the others), and how many mentions it replaced.
+    names_hidden: bool = False
+    names_replaced: int = 0
     present: tuple[str, ...] = ()
     apologies: tuple[str, ...] = ()
     absent: tuple[str, ...] = ()
+    headcount: Headcount | None = None  # Chatham House: attendance counted, nobody listed
     checkin: tuple[ReviewItem, ...] = ()
     rounds: tuple[RoundItem, ...] = ()
     other_commitments: tuple[CommitmentItem, ...] = ()  # made here, outside any round shown
@@ -148,19 +172,34 @@ def gather(
     scores: bool = True,
     scoring: str = "auto",
     now: float | None = None,
+    name_others: bool = False,
 ) -> Minutes:
     """Read everything the minutes of ``meeting_id`` show, private segments left out.
 
-    ``member`` (a name or id) makes a personal action summary. ``formats`` are the formats the
-    rounds may use (the built-in ones by default). ``scores=False`` leaves the follow-through
-    summary out; ``scoring`` picks its engine (see peerkit.minutes.follow). ``now`` times a
-    round that is still running.
+    ``chatham_house`` names nobody (see the module docstring). ``member`` (a name or id) makes a
+    personal action summary, in which the other members appear as "a member" unless
+    ``name_others`` (the cohort's ``name_others_in_member_minutes``; Chatham House mode wins
+    over it). ``formats`` are the formats the rounds may use (the built-in ones by default).
+    ``scores=False`` leaves the follow-through summary out; ``scoring`` picks its engine (see
+    peerkit.minutes.follow). ``now`` times a round that is still running.
     """
     meeting = store.meeting(meeting_id)
     cohort = store.cohort(meeting.cohort_id)
-    people = {m.id: m for m in store.members(cohort.id)}
+    everyone = store.members(cohort.id)  # those who left and the redacted too
+    people = {m.id: m for m in everyone}
     names = {i: m.name for i, m in people.items()}
     me: Member | None = store.find_member(cohort.id, member) if member is not None else None
+    group = chatham_house and me is None  # minutes for the group that name nobody
+    words = _Words(_mentions(everyone, me, chatham_house=chatham_house, name_others=name_others))
+
+    def label(member_id: int) -> str:
+        """How the minutes call a member: by name, or "a member"."""
+        if me is not None and member_id == me.id:
+            return me.name
+        if chatham_house or (me is not None and not name_others):
+            return A_MEMBER
+        return names.get(member_id, f"Member {member_id}")
+
     if formats is None:
         from peerkit.formats import built_in
 
@@ -179,17 +218,21 @@ def gather(
     reviews = held_up_to(store, meeting)
     target_now = _targets_after(reviews, dates)
 
+    items: dict[int, CommitmentItem] = {}
+
     def item(c: Commitment) -> CommitmentItem:
-        return CommitmentItem(
-            c.id,
-            c.owner_id,
-            names.get(c.owner_id, f"Member {c.owner_id}"),
-            c.text,
-            target_now.get(c.id, c.target_date),
-            dates.get(c.meeting_id, meeting.date),
-            c.weight,
-            c.levels,
-        )
+        if c.id not in items:  # each commitment's text is replaced (and counted) once
+            items[c.id] = CommitmentItem(
+                c.id,
+                c.owner_id,
+                label(c.owner_id),
+                words(c.text),
+                target_now.get(c.id, c.target_date),
+                dates.get(c.meeting_id, meeting.date),
+                c.weight,
+                None if c.levels is None else tuple(words(level) for level in c.levels),
+            )
+        return items[c.id]
 
     shown_rounds: list[RoundItem] = []
     in_rounds: set[int] = set()
@@ -207,24 +250,35 @@ def gather(
             _round_item(
                 rnd,
                 number,
-                names,
+                None if group else label(rnd.presenter_id),
+                words(rnd.issue),
                 by_name.get(rnd.format_name.casefold()),
                 store.phase_events(rnd.id),
-                advice,
+                [(a, _giver(a, label, chatham_house), words(a.text)) for a in advice],
                 commitments,
-                chatham_house=chatham_house,
                 now=time.time() if now is None else now,
             )
         )
     other = tuple(item(c) for c in made_here if c.id not in in_rounds)
 
     private = _private_commitments(store, cohort.id)
-    checkin = _checkin(store, meeting, private, item, me)
+    checkin = _checkin(store, meeting, private, item, me, words, by_id=group)
 
     attendance = store.attendance(meeting.id)
 
     def who(status: Attendance) -> tuple[str, ...]:
+        if me is not None or chatham_house:
+            return ()
         return tuple(sorted(names[i] for i, s in attendance.items() if s is status and i in names))
+
+    def count(status: Attendance) -> int:
+        return sum(1 for i, s in attendance.items() if s is status and i in names)
+
+    headcount = None
+    if group:
+        headcount = Headcount(
+            count(Attendance.PRESENT), count(Attendance.APOLOGIES), count(Attendance.ABSENT)
+        )
 
     still_open: tuple[CommitmentItem, ...] = ()
     if me is not None:
@@ -236,6 +290,8 @@ def gather(
     follow = None
     if scores:
         scored = set(attendance) or {i for i, m in people.items() if m.status == "active"}
+        if group:
+            scored = set(people)  # the whole cohort's rate, shown without any member's row
         follow = follow_through(
             store,
             meeting,
@@ -245,23 +301,72 @@ def gather(
             reviews=reviews,
             engine=scoring,
         )
+        if group:  # the group's figures only
+            follow = replace(follow, rows=(), group=group_rate(follow.rows))
+
+    parking: tuple[str, ...] = ()
+    if me is None:
+        parking = tuple(words(p.text) for p in store.parking(meeting.id) if not p.private)
+    shown_meeting = replace(meeting, place=words(meeting.place))
+    cohort_name = words(cohort.name)
 
     return Minutes(
-        cohort=cohort.name,
-        meeting=meeting,
+        cohort=cohort_name,
+        meeting=shown_meeting,
         chatham_house=chatham_house,
         member=me.name if me else None,
-        present=() if me else who(Attendance.PRESENT),
-        apologies=() if me else who(Attendance.APOLOGIES),
-        absent=() if me else who(Attendance.ABSENT),
+        names_hidden=words.mentions is not None,
+        names_replaced=words.count,
+        present=who(Attendance.PRESENT),
+        apologies=who(Attendance.APOLOGIES),
+        absent=who(Attendance.ABSENT),
+        headcount=headcount,
         checkin=checkin,
         rounds=tuple(shown_rounds),
         other_commitments=other,
         still_open=still_open,
-        parking=() if me else tuple(p.text for p in store.parking(meeting.id) if not p.private),
+        parking=parking,
         next_meeting=next_meeting,
         follow_through=follow,
     )
+
+
+class _Words:
+    """The one replacement step every piece of free text in the minutes goes through: members'
+    names and e-mails become "a member" (when ``mentions`` is None, text passes unchanged), and
+    the mentions replaced are counted."""
+
+    def __init__(self, mentions: Mentions | None) -> None:
+        self.mentions = mentions
+        self.count = 0
+
+    def __call__(self, text: str) -> str:
+        if self.mentions is None or not text:
+            return text
+        new, found = self.mentions.replace(text, A_MEMBER)
+        self.count += found
+        return new
+
+
+def _mentions(
+    everyone: list[Member], me: Member | None, *, chatham_house: bool, name_others: bool
+) -> Mentions | None:
+    """Whose names the free text must not hold: nobody's in group minutes; everyone's (and any
+    e-mail address) under the Chatham House Rule; in a member's summary, the others' (their
+    full names and e-mails, and the first and last names they do not share with the member),
+    unless the group agreed to be named there. Chatham House wins over that agreement."""
+    if me is None:
+        return mentions_of(everyone, any_email=True) if chatham_house else None
+    if name_others and not chatham_house:
+        return None
+    others = [m for m in everyone if m.id != me.id]
+    return mentions_of(others, others=[me], any_email=chatham_house)
+
+
+def _giver(advice: Advice, label: Callable[[int], str], chatham_house: bool) -> str | None:
+    if chatham_house or advice.giver_id is None:
+        return None
+    return label(advice.giver_id)
 
 
 def _shown(c: Commitment, private_rounds: set[int]) -> bool:
@@ -301,8 +406,12 @@ def _checkin(
     private: set[int],
     item: _ItemFn,
     me: Member | None,
+    words: Callable[[str], str],
+    *,
+    by_id: bool,
 ) -> tuple[ReviewItem, ...]:
-    """The reviews held at ``meeting``, by owner, private commitments left out."""
+    """The reviews held at ``meeting``, by owner (``by_id``: by commitment, an order that
+    tells nothing about who), private commitments left out."""
     result = []
     for review in store.reviews(meeting_id=meeting.id):
         if review.commitment_id in private:
@@ -310,13 +419,20 @@ def _checkin(
         commitment = store.commitment(review.commitment_id)
         if me is not None and commitment.owner_id != me.id:
             continue
-        result.append(_review_item(review, item(commitment)))
-    result.sort(key=lambda r: (r.commitment.owner.casefold(), r.commitment.id))
+        result.append(
+            ReviewItem(
+                item(commitment),
+                review.outcome,
+                review.level,
+                words(review.note),
+                review.new_target_date,
+            )
+        )
+    if by_id:
+        result.sort(key=lambda r: r.commitment.id)
+    else:
+        result.sort(key=lambda r: (r.commitment.owner.casefold(), r.commitment.id))
     return tuple(result)
-
-
-def _review_item(review: Review, commitment: CommitmentItem) -> ReviewItem:
-    return ReviewItem(commitment, review.outcome, review.level, review.note, review.new_target_date)
 
 
 def _still_open(
@@ -344,13 +460,13 @@ def _still_open(
 def _round_item(
     rnd: Round,
     number: int,
-    names: dict[int, str],
+    presenter: str | None,
+    issue: str,
     fmt: Format | None,
     events: list[PhaseEvent],
-    advice: Iterable[Advice],
+    advice: Iterable[tuple[Advice, str | None, str]],  # each with its giver and text as shown
     commitments: list[CommitmentItem],
     *,
-    chatham_house: bool,
     now: float,
 ) -> RoundItem:
     phases: tuple[PhaseTime, ...] = ()
@@ -380,25 +496,22 @@ def _round_item(
     else:
         status, used_total = _fold_unknown(events, now)
 
-    def giver(a: Advice) -> str | None:
-        if chatham_house or a.giver_id is None:
-            return None
-        return names.get(a.giver_id)
-
     order = list(KIND_TITLES)
-    items = sorted(advice, key=lambda a: (order.index(a.kind), not a.starred, a.at, a.id))
+    items = sorted(
+        advice, key=lambda x: (order.index(x[0].kind), not x[0].starred, x[0].at, x[0].id)
+    )
     return RoundItem(
         number=number,
         presenter_id=rnd.presenter_id,
-        presenter=names.get(rnd.presenter_id, f"Member {rnd.presenter_id}"),
-        issue=rnd.issue,
+        presenter=presenter,
+        issue=issue,
         format_name=rnd.format_name,
         format_known=fmt is not None,
         status=status,
         phases=phases,
         used=used_total,
         planned=planned_total,
-        advice=tuple(AdviceItem(a.kind, a.text, giver(a), a.starred) for a in items),
+        advice=tuple(AdviceItem(a.kind, text, giver, a.starred) for a, giver, text in items),
         commitments=tuple(commitments),
     )
 

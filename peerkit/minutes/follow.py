@@ -61,6 +61,9 @@ class FollowThrough:
     rate_here: str  # their completion, e.g. "75%" or "nothing due"
     rows: tuple[ScoreRow, ...]  # by name
     since: dt.date | None  # the first meeting scored
+    # The group's figures instead of its rows (Chatham House minutes): reviews counted over the
+    # whole cohort up to this meeting, and their completion ("83%").
+    group: tuple[int, str] | None = None
 
 
 def follow_through(
@@ -101,6 +104,26 @@ def rate_text(credit: float, reviewed: int) -> str:
     pct = math.floor(rate * 100.0 + 0.5)
     pct = min(max(pct, 1), 99) if 0 < rate < 1 else min(max(pct, 0), 100)
     return f"{pct}%"
+
+
+def group_rate(rows: Iterable[ScoreRow]) -> tuple[int, str]:
+    """The reviews counted over ``rows`` and their completion, as one figure for the group.
+
+    Each row's credit is a whole number of halves (done 1, partly done ½), so it is taken back
+    to exact halves and the percentage is rounded on integers (half-percents up; never "0%" or
+    "100%" in between), as floats would not: 11.5 / 20 × 100 is 57.4999….
+    """
+    reviewed = halves = 0
+    for row in rows:
+        if row.rate is not None and row.reviewed:
+            reviewed += row.reviewed
+            halves += round(row.rate * row.reviewed * 2)
+    if not reviewed:
+        return 0, NOTHING_DUE
+    pct = (halves * 100 + reviewed) // (2 * reviewed)  # half-percents up, on exact integers
+    if 0 < halves < 2 * reviewed:
+        pct = min(max(pct, 1), 99)
+    return reviewed, f"{pct}%"
 
 
 def gas_t(levels: list[float], weights: list[float], rho: float = RHO) -> float | None:

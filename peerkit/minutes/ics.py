@@ -16,16 +16,21 @@ PRODID = "-//peerkit//minutes//EN"
 
 
 def calendar(minutes: Minutes) -> str:
-    """The .ics text (CRLF line ends) of the events the minutes announce."""
+    """The .ics text (CRLF line ends) of the events the minutes announce.
+
+    Under the Chatham House Rule it names nobody: no owner after a commitment, no member in the
+    calendar's name (a calendar file travels further than the minutes: synced, shared, kept).
+    """
     stamp = minutes.generated.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     cohort = plain(minutes.cohort)
+    named = minutes.member if minutes.member and not minutes.chatham_house else None
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_text(cohort + (' · ' + minutes.member if minutes.member else ''))}",
+        f"X-WR-CALNAME:{_text(cohort + (' · ' + named if named else ''))}",
     ]
     if minutes.next_meeting is not None:
         lines += _event(
@@ -40,7 +45,7 @@ def calendar(minutes: Minutes) -> str:
         if c.id in seen:
             continue
         seen.add(c.id)
-        owner = "" if minutes.member else f" ({plain(c.owner)})"
+        owner = "" if minutes.member or minutes.chatham_house else f" ({plain(c.owner)})"
         lines += _event(
             uid=f"commitment-{c.id}@peerkit",
             day=c.target,

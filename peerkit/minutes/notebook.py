@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from peerkit.confidentiality import A_MEMBER
 from peerkit.meeting import Status
 from peerkit.minutes.content import (
     KIND_TITLES,
@@ -144,11 +145,30 @@ def _header(minutes: Minutes) -> list[str]:
     if meeting.place:
         lines[-1] += f" · {md(meeting.place)}"
     if minutes.chatham_house:
-        lines += [
-            "",
-            "*Chatham House Rule: what was said is recorded, not who said it.*",
-        ]
+        rule = "Chatham House Rule: what was said is recorded, not who said it."
+        lines += ["", f"*{rule} {_replaced(minutes)}*"]
+    elif minutes.names_hidden:
+        lines += ["", f"*The other members are not named in this summary. {_replaced(minutes)}*"]
     return lines
+
+
+def _replaced(minutes: Minutes) -> str:
+    """The sentence that says how many names the free text held, and what became of them."""
+    n = minutes.names_replaced
+    who = "member" if minutes.member is None else "other member"
+    if not n:
+        return f"No {who} was named in the text."
+    return (
+        f"{plural(n, 'mention')} of {who}s' names or e-mail addresses "
+        f'{"was" if n == 1 else "were"} replaced with "{A_MEMBER}".'
+    )
+
+
+def _who(name: str) -> str:
+    """A member's name as the start of a line ("A member" rather than "a member")."""
+    if name == A_MEMBER:
+        name = name[:1].upper() + name[1:]
+    return md(name)
 
 
 def _names(names: Sequence[str]) -> str:
@@ -162,6 +182,15 @@ def _attendance(minutes: Minutes) -> list[str]:
         ("Apologies", minutes.apologies),
         ("Absent", minutes.absent),
     ]
+    if minutes.headcount is not None:
+        count = minutes.headcount
+        if not (count.present or count.apologies or count.absent):
+            return [*lines, "Attendance was not recorded."]
+        return [
+            *lines,
+            f"Present: {plural(count.present, 'member')} · apologies: {count.apologies} · "
+            f"absent: {count.absent}",
+        ]
     recorded = [(label, names) for label, names in rows if names]
     if not recorded:
         return [*lines, "Attendance was not recorded."]
@@ -181,7 +210,7 @@ _OUTCOME_MARK = {
 
 def _review_line(review: ReviewItem, *, owner: bool = True) -> str:
     c = review.commitment
-    who = f"**{md(c.owner)}**: " if owner else ""
+    who = f"**{_who(c.owner)}**: " if owner else ""
     outcome = _OUTCOME_MARK[review.outcome]
     text = f"- {who}{md(c.text)} (from {short_date(c.made_on)}): **{outcome}**"
     if review.new_target is not None:
@@ -221,7 +250,7 @@ def _member_rounds_intro(minutes: Minutes) -> list[str]:
 
 
 def _commitment_line(c: CommitmentItem, *, owner: bool = True) -> str:
-    who = f"**{md(c.owner)}**: " if owner else ""
+    who = f"**{_who(c.owner)}**: " if owner else ""
     line = f"- {who}{md(c.text)}, by **{short_date(c.target)}**"
     if c.weight != 1:
         line += f" (weight {c.weight:g})"
@@ -237,7 +266,10 @@ def _commitment_line(c: CommitmentItem, *, owner: bool = True) -> str:
 def _round(rnd: RoundItem, minutes: Minutes) -> list[str]:
     level = "###" if minutes.member is not None else "##"
     sub = level + "#"
-    lines = [f"{level} Round {rnd.number}: {md(rnd.presenter)}", ""]
+    heading = f"{level} Round {rnd.number}"
+    if rnd.presenter is not None:
+        heading += f": {md(rnd.presenter)}"
+    lines = [heading, ""]
     if rnd.issue:
         lines.append(f"**Issue:** {md(rnd.issue)}")
         lines.append("")
@@ -345,6 +377,11 @@ def _follow_through(minutes: Minutes) -> list[str]:
     else:
         lines.append("Nothing was due at this check-in.")
     since = f" since {short_date(follow.since)}" if follow.since else ""
+    if follow.group is not None:
+        reviewed, rate = follow.group
+        if reviewed:
+            lines += ["", f"The group{since}: {rate} done over {plural(reviewed, 'review')}."]
+        return lines
     lines += ["", f"Each member{since}:" if minutes.member is None else f"Your record{since}:", ""]
     for row in follow.rows:
         who = f"**{md(row.name)}**: " if minutes.member is None else ""
