@@ -15,10 +15,12 @@ from peerkit.model import (
     Format,
     Meeting,
     Member,
-    PeerkitError,
     Round,
 )
-from peerkit.store import Store
+from peerkit.store import Screen, Store
+
+#: What the room's screen calls a private round (it shows nothing else of it but the clock).
+PRIVATE_SEGMENT = "Private segment"
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,33 @@ class RoundView:
             "next_phase": self.next_phase,
             "presenter": self.presenter,
         }
+
+    @property
+    def room_timer_args(self) -> dict[str, Any]:
+        """What the room's timer shows: :attr:`timer_args`, except that a private round shows
+        nothing of its own (no presenter, no phase name, no instruction), only the clock."""
+        if not self.round.private:
+            return self.timer_args
+        # Every phase carries the same words. The timer re-arms its chime when the phase text
+        # changes, so each phase gets its own count of zero-width spaces: invisible, and
+        # nothing of the format, but a chime at the end of every phase as in other rounds.
+        marker = "\u200b" * (self.state.phase if self.status is not Status.READY else 0)
+        return {
+            **self.timer_args,
+            "phase": PRIVATE_SEGMENT + marker,
+            "instruction": "",
+            "next_phase": "",
+            "presenter": "",
+        }
+
+    @property
+    def private_heading(self) -> str:
+        """The words the room sees for a private round: true in every state of the round."""
+        if self.status is Status.READY:
+            return f"{PRIVATE_SEGMENT} about to start"
+        if self.status is Status.FINISHED:
+            return f"{PRIVATE_SEGMENT} finished"
+        return f"{PRIVATE_SEGMENT} in progress"
 
     @property
     def shows_advice(self) -> bool:
@@ -208,11 +237,42 @@ def giver_name(advice: Advice, names: dict[int, str]) -> str:
     return names.get(advice.giver_id, "Anonymous") if advice.giver_id else "Anonymous"
 
 
-def current_round(store: Store, cohort_id: int) -> Round | None:
+@dataclass(frozen=True)
+class OnScreen:
+    """What a cohort's screens show, read in one place. A meeting or a round that is no longer
+    in the store (purged from another window or by the CLI, deleted) reads as None here, never
+    as a "No round with id N" error further on."""
+
+    screen: Screen
+    meetings: tuple[Meeting, ...]  # the cohort's meetings, oldest first
+    meeting: Meeting | None  # the meeting shown: the screen's, else the one asked for
+    rounds: tuple[Round, ...]  # its rounds, in queue order
+    round: Round | None  # the round on screen, when it is one of those rounds
+    missing: int | None = None  # the id of the meeting asked for, when it is not in the store
+
+    def find_round(self, round_id: int | None) -> Round | None:
+        return next((r for r in self.rounds if r.id == round_id), None)
+
+
+def on_screen(store: Store, cohort_id: int, meeting_id: int | None = None) -> OnScreen:
+    """What the screens of ``cohort_id`` show now: the meeting on screen (else ``meeting_id``,
+    the one a console has open), its rounds and the round on screen.
+
+    Only lists are read (the cohort's meetings, the meeting's rounds), and a list simply lacks
+    what was deleted, so a purge between two reads cannot raise; a database that went away
+    still raises its PeerkitError.
+    """
     screen = store.screen(cohort_id)
-    if screen.round_id is None:
-        return None
-    try:
-        return store.round(screen.round_id)
-    except PeerkitError:
-        return None
+    meetings = tuple(store.meetings(cohort_id))
+    wanted = screen.meeting_id or meeting_id
+    meeting = next((m for m in meetings if m.id == wanted), None)
+    if meeting is None:
+        return OnScreen(screen, meetings, None, (), None, wanted)
+    rounds = tuple(store.rounds(meeting.id))
+    shown = next((r for r in rounds if r.id == screen.round_id), None)
+    return OnScreen(screen, meetings, meeting, rounds, shown)
+
+
+def current_round(store: Store, cohort_id: int) -> Round | None:
+    """The round on the cohort's screens, or None (none, or no longer in the store)."""
+    return on_screen(store, cohort_id).round

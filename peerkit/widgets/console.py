@@ -15,7 +15,7 @@ from peerkit import live
 from peerkit.folder import DEFAULT_GROUND_RULES, CohortConfig
 from peerkit.formats import load_formats
 from peerkit.meeting import RoundClock, Status, meeting_budget
-from peerkit.model import AdviceKind, Attendance, Cohort, Format, PeerkitError
+from peerkit.model import AdviceKind, Attendance, Cohort, Format, PeerkitError, Round
 from peerkit.store import Store
 from peerkit.widgets.checkin import CheckIn
 from peerkit.widgets.entry import EntryBox
@@ -36,6 +36,43 @@ KIND_LABELS = [(k.value.capitalize(), k.value) for k in AdviceKind]
 CHECKIN_TAB, HOT_SEAT_TAB, ATTENDANCE_TAB = 0, 1, 2
 #: The "given by" choice for anonymous advice (a dropdown's None means "nothing chosen").
 ANONYMOUS = 0
+#: What a private round keeps: nothing written down (the default), or text for the facilitator.
+KEEP_NOTHING, KEEP_FOR_ME = "nothing", "for me"
+KEEP_CHOICES = [("Keep nothing", KEEP_NOTHING), ("Keep for me only", KEEP_FOR_ME)]
+#: One true line on each choice (what the store does with it; see Store.add_round).
+KEEP_EXPLAINED = (
+    "<ul class='peerkit-keep-help'>"
+    "<li><strong>Keep nothing</strong>: no issue, advice or commitment is written anywhere; "
+    "only who presented, the format and the round's timing are stored.</li>"
+    "<li><strong>Keep for me only</strong>: the issue, advice and commitments are kept in this "
+    "store for you; never on the projector, in the minutes, charts or exports.</li></ul>"
+)
+#: The privacy a queued round can be given afterwards (Store.make_private).
+NOT_PRIVATE = "open"
+PRIVACY_CHOICES = [
+    ("Private, keep nothing", KEEP_NOTHING),
+    ("Private, keep for me only", KEEP_FOR_ME),
+    ("Not private", NOT_PRIVATE),
+]
+PURGED = "That meeting was purged."
+ROUND_GONE = (
+    "That round is no longer in the store (its meeting was purged, or it was deleted): "
+    "nothing was saved."
+)
+NOTHING_WRITTEN = (
+    "<div role='note' class='peerkit-private-note'><strong>Private segment: nothing is written "
+    "down.</strong> No issue, advice or commitment is kept for this round; the projector shows "
+    "only “Private segment” and the clock.</div>"
+)
+KEPT_FOR_YOU = (
+    "<div role='note' class='peerkit-private-note'><strong>Private segment, kept for you "
+    "only.</strong> What you capture here stays in this store: never on the projector, in the "
+    "minutes, charts or exports.</div>"
+)
+
+
+class _Gone(PeerkitError):
+    """The round a click or an entry was for is no longer in the store."""
 
 
 def _h(text: object) -> str:
@@ -118,16 +155,48 @@ class Console(w.VBox):
             layout=w.Layout(width="34rem"),
         )
         self.queue_private = w.Checkbox(
-            description="Private segment: shown to no one, never in the minutes",
+            description="Private segment: the projector shows only “Private segment” and the clock",
             indent=False,
             layout=w.Layout(width="auto"),
         )
+        self.queue_keep = w.RadioButtons(
+            description="Private text",
+            options=KEEP_CHOICES,
+            value=KEEP_NOTHING,
+            layout=w.Layout(width="auto"),
+        )
+        self.queue_keep_box = w.VBox([self.queue_keep, w.HTML(KEEP_EXPLAINED)])
+        self.queue_keep_box.add_class("peerkit-keep")
+        self.queue_keep_box.layout.display = "none"
         self.queue_button = _button("Add to queue", icon="user-plus")
         self.round_pick = w.Dropdown(
             description="On screen", options=[], layout=w.Layout(width="34rem")
         )
+        self.privacy_round = w.Dropdown(
+            description="Round", options=[], layout=w.Layout(width="34rem")
+        )
+        self.privacy_choice = w.Dropdown(
+            description="Make it", options=PRIVACY_CHOICES, value=KEEP_NOTHING
+        )
+        self.privacy_button = _button("Apply privacy", icon="lock")
+        self.privacy_warning = w.HTML()
+        self._privacy_armed: tuple[int, str] | None = None  # a deletion waiting for its confirm
+        self.privacy_box = w.Accordion(
+            children=[
+                w.VBox(
+                    [
+                        w.HBox([self.privacy_round, self.privacy_choice]),
+                        w.HBox([self.privacy_button, self.privacy_warning]),
+                        w.HTML(KEEP_EXPLAINED),
+                    ]
+                )
+            ],
+            titles=("Make a queued round private",),
+        )
+        self.privacy_box.selected_index = None
 
         self.timer = Timer(size="console", chime=chime)
+        self.private_note = w.HTML()
         self.round_buttons = {key: _button(text, icon=icon) for text, key, icon in ROUND_BUTTONS}
         self.round_buttons["start"].button_style = "success"
         self.round_buttons["next"].button_style = "primary"
@@ -212,7 +281,7 @@ class Console(w.VBox):
     def _layout(self) -> list[w.Widget]:
         controls = w.HBox(list(self.round_buttons.values()))
         controls.add_class("peerkit-controls")
-        advice = w.VBox(
+        self.advice_box = advice = w.VBox(
             [
                 w.HTML("<h3>Advice</h3>"),
                 w.HBox([self.giver, self.kind]),
@@ -223,7 +292,7 @@ class Console(w.VBox):
                 self.advice_list,
             ]
         )
-        commitments = w.VBox(
+        self.commit_box = commitments = w.VBox(
             [
                 w.HTML("<h3>Commitments</h3>"),
                 w.HBox([self.owner, self.target, self.weight]),
@@ -242,6 +311,7 @@ class Console(w.VBox):
                 self.timer,
                 controls,
                 self.phase_table,
+                self.private_note,
                 advice,
                 commitments,
                 w.HTML("<h2>Hot-seat queue</h2>"),
@@ -249,6 +319,8 @@ class Console(w.VBox):
                 w.HBox([self.queue_presenter, self.queue_format]),
                 w.HBox([self.queue_issue, self.queue_button]),
                 self.queue_private,
+                self.queue_keep_box,
+                self.privacy_box,
             ]
         )
         hot_seat.add_class("peerkit-hot-seat")
@@ -287,6 +359,11 @@ class Console(w.VBox):
         self.chatham.observe(self._on_chatham, "value")
         self.fit_button.on_click(lambda _: self._act(self._fit))
         self.queue_button.on_click(lambda _: self._act(self._queue))
+        self.queue_private.observe(lambda _: self._sync_queue_form(), "value")
+        self.queue_keep.observe(lambda _: self._sync_queue_form(), "value")
+        self.privacy_round.observe(lambda _: self._disarm_privacy(), "value")
+        self.privacy_choice.observe(lambda _: self._disarm_privacy(), "value")
+        self.privacy_button.on_click(lambda _: self._act(self._apply_privacy))
         self.round_pick.observe(self._on_round, "value")
         for key, button in self.round_buttons.items():
             button.on_click(lambda _, key=key: self._act(lambda: self._round_command(key)))
@@ -325,7 +402,17 @@ class Console(w.VBox):
         """An entry box's saver that redraws after saving; errors stay beside the box."""
 
         def saver(text: str) -> None:
-            save(text)
+            try:
+                save(text)
+            except _Gone:
+                self.refresh()  # the console moves off what is gone, and says so
+                raise
+            except PeerkitError:
+                raise
+            except Exception as exc:  # its message may quote the text: the type is enough
+                raise PeerkitError(
+                    f"Something went wrong ({type(exc).__name__}); the text is still here."
+                ) from None
             self.refresh()
 
         return saver
@@ -348,19 +435,24 @@ class Console(w.VBox):
 
     def _load_meetings(self, select: int | None = None) -> None:
         meetings = self.store.meetings(self.cohort.id)
-        options = [(f"{m.date.isoformat()} · {m.place or 'no place'}", m.id) for m in meetings]
         screen = self.store.screen(self.cohort.id)
         chosen = select or screen.meeting_id or (meetings[-1].id if meetings else None)
         self._building = True
         try:
-            self.meeting_pick.options = options[::-1]
-            if chosen in {m.id for m in meetings}:
-                self.meeting_pick.value = chosen
+            self._meeting_options(meetings, chosen)
             self.chatham.value = screen.chatham_house
         finally:
             self._building = False
         if self.meeting_id and self.meeting_id != screen.meeting_id:
             self.store.set_screen(self.cohort.id, meeting_id=self.meeting_id, round_id=0)
+
+    def _meeting_options(self, meetings: Any, chosen: int | None) -> None:
+        """List ``meetings`` (newest first) in the meeting box and choose ``chosen`` (None, or
+        a meeting not listed: none chosen)."""
+        options = [(f"{m.date.isoformat()} · {m.place or 'no place'}", m.id) for m in meetings]
+        if list(self.meeting_pick.options) != options[::-1]:
+            self.meeting_pick.options = options[::-1]
+        self.meeting_pick.value = chosen if chosen in {m.id for m in meetings} else None
 
     def _open_today(self) -> None:
         meeting = live.meeting_for_today(
@@ -409,17 +501,98 @@ class Console(w.VBox):
             raise PeerkitError("Open a meeting first.")
         if self.queue_presenter.value is None:
             raise PeerkitError("Choose who presents.")
+        private = bool(self.queue_private.value)
+        keeps_nothing = private and self.queue_keep.value == KEEP_NOTHING
         rnd = self.store.add_round(
             self.meeting_id,
             self.queue_presenter.value,
             self.queue_format.value,
-            issue=self.queue_issue.value,
-            private=self.queue_private.value,
+            issue="" if keeps_nothing else self.queue_issue.value,
+            private=private,
+            keep_text=not keeps_nothing,
         )
         self.queue_issue.value = ""
-        self.queue_private.value = False
+        self.queue_private.value = False  # the next round is not private by accident
+        self.queue_keep.value = KEEP_NOTHING
         if self.store.screen(self.cohort.id).round_id is None:
             self.store.set_screen(self.cohort.id, round_id=rnd.id)
+
+    def _sync_queue_form(self) -> None:
+        """A private round asks what it keeps; keeping nothing leaves no issue to type."""
+        private = bool(self.queue_private.value)
+        self.queue_keep_box.layout.display = None if private else "none"
+        keeps_nothing = private and self.queue_keep.value == KEEP_NOTHING
+        self.queue_issue.disabled = keeps_nothing
+        if keeps_nothing:
+            self.queue_issue.value = ""
+            self.queue_issue.placeholder = "Not written down: this private round keeps nothing"
+        else:
+            self.queue_issue.placeholder = "The problem, in a sentence"
+
+    def _disarm_privacy(self) -> None:
+        if self._privacy_armed is not None:
+            self._privacy_armed = None
+            self.privacy_button.description = self.privacy_button.tooltip = "Apply privacy"
+            self.privacy_button.button_style = ""
+        self.privacy_warning.value = ""
+
+    def _apply_privacy(self) -> None:
+        """Mark a queued round private (or not). Keeping nothing deletes what was written for it,
+        for good: the first click says what would go, the second does it."""
+        round_id, choice = self.privacy_round.value, self.privacy_choice.value
+        if round_id is None:
+            raise PeerkitError("Add a round to the queue first.")
+        rnd = self._round(round_id)
+        number = 1 + [r.id for r in self.store.rounds(rnd.meeting_id)].index(rnd.id)
+        if choice == KEEP_NOTHING and rnd.keeps_text:
+            written = self._written(rnd)
+            if written and self._privacy_armed != (round_id, choice):
+                self._privacy_armed = (round_id, choice)
+                self.privacy_button.description = "Delete it for good and make it private"
+                self.privacy_button.tooltip = self.privacy_button.description
+                self.privacy_button.button_style = "danger"
+                self.privacy_warning.value = (
+                    f"<div role='alert' class='peerkit-warning'>Round {number} keeps "
+                    f"{_h(written)}. Keeping nothing deletes it for good: click again to "
+                    "confirm.</div>"
+                )
+                return
+        self.store.make_private(
+            round_id, private=choice != NOT_PRIVATE, keep_text=choice != KEEP_NOTHING
+        )
+        self._disarm_privacy()
+        self._advice_key = None  # the advice shown may be gone
+        said = {
+            KEEP_NOTHING: "is private: nothing of it is written down",
+            KEEP_FOR_ME: "is private: what is written is kept for you only",
+            NOT_PRIVATE: "is not private: the projector and the minutes show it",
+        }[choice]
+        self._say(f"Round {number} {said}.")
+
+    def _written(self, rnd: Round) -> str:
+        """What is written for ``rnd``, in words ("" when nothing)."""
+        advice = len(self.store.advice(rnd.id))
+        commitments = sum(
+            1 for c in self.store.commitments(meeting_id=rnd.meeting_id) if c.round_id == rnd.id
+        )
+        parts = ["an issue statement"] if rnd.issue else []
+        if advice:
+            parts.append(f"{advice} piece{'s' if advice != 1 else ''} of advice")
+        if commitments:
+            parts.append(f"{commitments} commitment{'s' if commitments != 1 else ''}")
+        if len(parts) > 1:
+            return ", ".join(parts[:-1]) + " and " + parts[-1]
+        return parts[0] if parts else ""
+
+    def _round(self, round_id: int) -> Round:
+        """The round, read again; a plain message when it is gone (purged from elsewhere)."""
+        try:
+            return self.store.round(round_id)
+        except PeerkitError:
+            meeting_rounds = self.store.rounds(self.meeting_id) if self.meeting_id else []
+            if any(r.id == round_id for r in meeting_rounds):
+                raise  # it is there: the problem was something else
+            raise _Gone(ROUND_GONE) from None
 
     def _on_round(self, change: dict[str, Any]) -> None:
         if not self._building and change["new"]:
@@ -430,7 +603,7 @@ class Console(w.VBox):
         return self.round_pick.value
 
     def _clock_for(self, round_id: int, expected: int | None = None) -> RoundClock:
-        rnd = self.store.round(round_id)
+        rnd = self._round(round_id)
         fmt = self.formats.get(rnd.format_name)
         if fmt is None:
             raise PeerkitError(f"The format {rnd.format_name!r} is not loaded here.")
@@ -456,12 +629,14 @@ class Console(w.VBox):
             return
         if self.round_id is None:
             raise PeerkitError("Start a round before capturing advice.")
+        rnd = self._round(self.round_id)
         self.store.add_advice(
-            self.round_id,
+            rnd.id,
             text,
             giver_id=self.giver.value or None,
             kind=self.kind.value,
             at=self.clock(),
+            private=rnd.private,  # kept for the facilitator only: never in a group's record
         )
 
     def _last_advice(self) -> Any:
@@ -506,14 +681,16 @@ class Console(w.VBox):
         if self.target.value is None:
             raise PeerkitError("Set the target date the member chooses.")
         levels = [box.value for box in self.levels]
+        rnd = self._round(self.round_id) if self.round_id is not None else None
         self.store.add_commitment(
             self.owner.value,
             self.meeting_id,
             text,
             self.target.value,
-            round_id=self.round_id,
+            round_id=rnd.id if rnd else None,
             weight=self.weight.value,
             levels=levels if any(x.strip() for x in levels) else None,
+            private=bool(rnd and rnd.private),  # not reviewed aloud at the next check-in
         )
         for box in self.levels:
             box.value = ""
@@ -606,29 +783,29 @@ class Console(w.VBox):
             self._building = False
 
     def _draw(self) -> None:
-        screen = self.store.screen(self.cohort.id)
-        if screen.meeting_id and screen.meeting_id != self.meeting_id:
-            if screen.meeting_id not in {v for _, v in self.meeting_pick.options}:
-                self._load_meetings(screen.meeting_id)
-            self.meeting_pick.value = screen.meeting_id
-        self.chatham.value = screen.chatham_house
-        if self.meeting_id is None:
-            self.budget.value = "<p>No meeting yet: press “Open today's meeting”.</p>"
+        now = live.on_screen(self.store, self.cohort.id, self.meeting_id)
+        if now.meeting is None:
+            self._draw_no_meeting(now)
             return
-        meeting = self.store.meeting(self.meeting_id)
+        meeting = now.meeting
+        if meeting.id != self.meeting_id:  # another window put a meeting on screen
+            self._meeting_options(now.meetings, meeting.id)
+        self.chatham.value = now.screen.chatham_house
         members = {m.id: m for m in self.store.members(self.cohort.id)}
-        rounds = self.store.rounds(meeting.id)
+        rounds = list(now.rounds)
         statuses = {r.id: live.round_status(self.store, r, self.formats) for r in rounds}
-        round_id = screen.round_id if screen.round_id in statuses else None
-        if round_id is None and rounds:
-            round_id = next((r.id for r in rounds if statuses[r.id] is not Status.FINISHED), None)
+        rnd = now.round
+        if rnd is None and rounds:
+            rnd = next((r for r in rounds if statuses[r.id] is not Status.FINISHED), None)
         # The countdown and its buttons first: what the facilitator just clicked shows at once.
-        self._draw_round(round_id, members)
-        self.round_pick.options = [
-            (f"{i + 1}. {members[r.presenter_id].name} · {r.format_name}", r.id)
+        self._draw_round(rnd, members)
+        labels = [
+            (f"{i + 1}. {members[r.presenter_id].name} · {r.format_name}{_private_mark(r)}", r.id)
             for i, r in enumerate(rounds)
         ]
-        self.round_pick.value = round_id
+        self.round_pick.options = labels
+        self.round_pick.value = rnd.id if rnd else None
+        _choose(self.privacy_round, labels, prefer=rnd.id if rnd else None)
         self.queue_table.value = self._queue_html(rounds, statuses, members)
         present = live.present_members(self.store, meeting)
         if self.tabs.selected_index == ATTENDANCE_TAB:
@@ -648,11 +825,11 @@ class Console(w.VBox):
         )
         people = [(m.name, m.id) for m in present]
         _choose(self.giver, [("Anonymous", ANONYMOUS), *people])
-        presenter = self.store.round(round_id).presenter_id if round_id else None
+        round_id = rnd.id if rnd else None
         if round_id != self._owner_round:  # a new round: its presenter commits first
             self.owner.value = None
             self._owner_round = round_id
-        _choose(self.owner, people, prefer=presenter)
+        _choose(self.owner, people, prefer=rnd.presenter_id if rnd else None)
         if self.target.value is None:
             self.target.value = meeting.next_date or meeting.date + dt.timedelta(days=28)
         self._show_commit_warning()
@@ -668,6 +845,32 @@ class Console(w.VBox):
             f"<div class='peerkit-budget' role='status'><strong>Meeting budget</strong> "
             f"{mark} {_h(budget.message)}</div>"
         )
+
+    def _draw_no_meeting(self, now: live.OnScreen) -> None:
+        """No meeting open, or the one open is gone (purged from another window or the CLI):
+        nothing of it stays on screen, and the facilitator is told plainly."""
+        self._meeting_options(now.meetings, None)
+        self.chatham.value = now.screen.chatham_house
+        if now.missing is not None:
+            self._say(PURGED)
+        self.budget.value = (
+            "<p>No meeting open: choose one, or press “Open today's meeting”.</p>"
+            if now.meetings
+            else "<p>No meeting yet: press “Open today's meeting”.</p>"
+        )
+        self._draw_round(None, {})
+        for pick in (self.round_pick, self.privacy_round, self.queue_presenter, self.owner):
+            pick.options = []
+        self._disarm_privacy()
+        self.queue_table.value = "<p>No meeting open.</p>"
+        self.checkin.show(None)
+        self._attendance_key, self._attendance, self._presented = None, {}, None
+        _replace_children(self.attendance_box, [w.HTML("<p>No meeting open.</p>")])
+        self.parking_list.value = ""
+        self.next_date.value = None
+        self.target.value = None
+        self.commit_warning.value = ""
+        self.export_result.value = ""
 
     def _draw_rules(self, meeting_id: int) -> None:
         accepted = self.store.ground_rules(meeting_id)
@@ -724,7 +927,7 @@ class Console(w.VBox):
         rows = "".join(
             f"<tr><td>{i + 1}</td><td>{_h(members[r.presenter_id].name)}</td>"
             f"<td>{_h(r.format_name)}</td><td>{_h(r.issue)}</td>"
-            f"<td>{_h(statuses[r.id].value)}</td></tr>"
+            f"<td>{_h(statuses[r.id].value)}{_h(_private_mark(r))}</td></tr>"
             for i, r in enumerate(rounds)
         )
         return (
@@ -750,18 +953,29 @@ class Console(w.VBox):
         )
         return w.HBox([star, text])
 
-    def _draw_round(self, round_id: int | None, members: dict) -> None:
-        if round_id is None:
+    def _draw_round(self, rnd: Round | None, members: dict) -> None:
+        if rnd is None:
             self._drawn = None
-            self.timer.clear()
+            self.timer.show(
+                0.0,
+                running=False,
+                paused=False,
+                phase="",
+                instruction="",
+                next_phase="",
+                presenter="",
+            )
             self.phase_table.value = ""
             self._advice_key = None
             _replace_children(self.advice_list, [])
             self.commit_list.value = ""
+            self.private_note.value = ""
+            self.advice_box.layout.display = self.commit_box.layout.display = None
             for button in self.round_buttons.values():
                 button.disabled = True
             return
-        view = live.round_view(self.store, self.store.round(round_id), self.formats, self.clock())
+        round_id = rnd.id
+        view = live.round_view(self.store, rnd, self.formats, self.clock())
         self._drawn = (round_id, view.seen)
         self.timer.show(**view.timer_args)
         enabled = {
@@ -784,6 +998,14 @@ class Console(w.VBox):
             "<th scope='col'>Phase</th><th scope='col'>Planned</th><th scope='col'>Used</th>"
             f"<th scope='col'>State</th></tr></thead><tbody>{rows}</tbody></table>"
         )
+        # A private round that keeps nothing has nothing to capture: a note, not a form.
+        self.private_note.value = (
+            NOTHING_WRITTEN if rnd.keeps_nothing else KEPT_FOR_YOU if rnd.private else ""
+        )
+        capture = "none" if rnd.keeps_nothing else None
+        self.advice_box.layout.display = self.commit_box.layout.display = capture
+        if rnd.keeps_nothing and self._editing is not None:
+            self._stop_editing()
         names = {mid: m.name for mid, m in members.items()}
         advice = self.store.advice(round_id)
         shown = tuple((a.id, a.starred, a.text, a.kind, a.giver_id) for a in advice)
@@ -802,6 +1024,13 @@ class Console(w.VBox):
             )
             + "</ul>"
         )
+
+
+def _private_mark(rnd: Round) -> str:
+    """How the queue marks a private round."""
+    if rnd.keeps_nothing:
+        return " · private, keeps nothing"
+    return " · private, kept for you" if rnd.private else ""
 
 
 def _choose(pick: w.Dropdown, options: list[tuple[str, Any]], *, prefer: Any = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,24 @@ from peerkit.store import Store
 log = logging.getLogger(__name__)
 #: How often a screen looks for changes (seconds); PRAGMA data_version costs microseconds.
 INTERVAL = 0.2
+
+
+#: Set to 1 to log the full traceback of a failed redraw (it may quote what was typed).
+DEBUG_ENV = "PEERKIT_DEBUG"
+
+
+def redraw_failed(exc: BaseException) -> None:
+    """Log that a redraw failed: the exception's type only, never its message or traceback,
+    which may quote a private round's text (a database error lists the values it was given).
+    With ``PEERKIT_DEBUG=1`` the traceback is logged too, for whoever is debugging."""
+    if os.environ.get(DEBUG_ENV):
+        log.error("peerkit: redraw after a store change failed", exc_info=exc)
+    else:
+        log.error(
+            "peerkit: redraw after a store change failed (%s); set %s=1 for details",
+            type(exc).__name__,
+            DEBUG_ENV,
+        )
 
 
 def follow(
@@ -51,8 +70,8 @@ def follow(
             try:
                 if look():
                     redraw()
-            except Exception:  # a screen must keep following whatever one redraw did
-                log.exception("peerkit: redraw after a store change failed")
+            except Exception as exc:  # a screen must keep following whatever one redraw did
+                redraw_failed(exc)
             if on_status is not None:
                 note = store.connection_note()
                 if note != shown:

@@ -1,4 +1,7 @@
-"""The room's view: who is on the hot seat, the phase and its instruction, a huge countdown."""
+"""The room's view: who is on the hot seat, the phase and its instruction, a huge countdown.
+
+A private round shows only that a private segment is under way, and its countdown.
+"""
 
 from __future__ import annotations
 
@@ -50,30 +53,46 @@ class Projector(w.VBox):
         self._follower = follow(store, self.refresh, cohort_id=cohort.id)
 
     def refresh(self) -> None:
-        screen = self.store.screen(self.cohort.id)
-        rnd = live.current_round(self.store, self.cohort.id)
-        if rnd is None:
+        now = live.on_screen(self.store, self.cohort.id)
+        rnd = now.round
+        if rnd is None:  # none yet, or the meeting or round is gone (purged from elsewhere)
             self.heading.value = (
                 f"<div class='peerkit-head'><h1 class='peerkit-presenter'>"
                 f"{html.escape(self.cohort.name)}</h1></div>"
                 "<p class='peerkit-issue'>Waiting for the first round…</p>"
             )
-            self.timer.clear()
+            self.timer.show(  # clear() keeps the presenter: no name stays behind, even hidden
+                0.0,
+                running=False,
+                paused=False,
+                phase="",
+                instruction="",
+                next_phase="",
+                presenter="",
+            )
             self.advice.value = ""
             return
         view = live.round_view(self.store, rnd, self.formats, self.clock())
+        if rnd.private:
+            # Nothing of the round reaches the room: not its presenter, issue, format, phases
+            # or advice, in no text, attribute or label; only these words and the clock.
+            self.heading.value = (
+                "<div class='peerkit-head'><h1 class='peerkit-presenter'>"
+                f"{html.escape(view.private_heading)}</h1></div>"
+            )
+            self.timer.show(**view.room_timer_args)
+            self.advice.value = ""
+            return
         issue = f"<p class='peerkit-issue'>{html.escape(rnd.issue)}</p>" if rnd.issue else ""
         self.heading.value = (
             "<div class='peerkit-head'><h1 class='peerkit-presenter'>On the hot seat: "
             f"{html.escape(view.presenter)}</h1>"
             f"<p class='peerkit-format'>{html.escape(view.format.name)}</p></div>{issue}"
         )
-        self.timer.show(**view.timer_args)
-        self.advice.value = self._advice_html(view, screen.chatham_house)
+        self.timer.show(**view.room_timer_args)
+        self.advice.value = self._advice_html(view, now.screen.chatham_house)
 
     def _advice_html(self, view: live.RoundView, chatham_house: bool) -> str:
-        if view.round.private:
-            return "<p class='peerkit-note'>A private segment: nothing is shown or recorded.</p>"
         if not view.shows_advice:
             if view.status is Status.READY:
                 return ""
