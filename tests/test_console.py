@@ -210,7 +210,8 @@ def test_a_private_segment_is_queued_as_private(console, store):
     console.queue_private.value = True
     queue_and_start(console, "Ben", issue="Personal update")
     [rnd] = store.rounds(console.meeting_id)
-    assert rnd.private
+    assert rnd.private and rnd.keeps_nothing  # keeping nothing is the default
+    assert rnd.issue == ""  # the issue box is not written down
     assert console.queue_private.value is False  # the next round is not private by accident
 
 

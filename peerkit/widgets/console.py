@@ -525,7 +525,7 @@ class Console(w.VBox):
         self.queue_issue.disabled = keeps_nothing
         if keeps_nothing:
             self.queue_issue.value = ""
-            self.queue_issue.placeholder = "Not written down: this private round keeps nothing"
+            self.queue_issue.placeholder = "Not written down (keep nothing)"
         else:
             self.queue_issue.placeholder = "The problem, in a sentence"
 

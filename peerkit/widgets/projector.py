@@ -55,6 +55,11 @@ class Projector(w.VBox):
     def refresh(self) -> None:
         now = live.on_screen(self.store, self.cohort.id)
         rnd = now.round
+        private = rnd is not None and rnd.private
+        if private != ("peerkit-projector-private" in self._dom_classes):
+            # The heading says "Private segment …" once: the stylesheet hides the timer's own
+            # line with the same words (its label for screen readers still says it).
+            (self.add_class if private else self.remove_class)("peerkit-projector-private")
         if rnd is None:  # none yet, or the meeting or round is gone (purged from elsewhere)
             self.heading.value = (
                 f"<div class='peerkit-head'><h1 class='peerkit-presenter'>"
