@@ -437,6 +437,7 @@ def minutes(
         format_dirs += [str(config.formats_dir)] if config.formats_dir.is_dir() else []
         template_dirs += (str(config.templates_dir),) if config.templates_dir.is_dir() else ()
         chatham_house = chatham_house or config.chatham_house
+    name_others = config is not None and config.name_others_in_member_minutes
     formats = None
     if format_dirs:
         from peerkit.formats import load_formats
@@ -453,6 +454,7 @@ def minutes(
             output,
             chatham_house=chatham_house,
             member=member,
+            name_others=name_others,
             ics=ics,
             formats=formats,
             template_dirs=template_dirs,

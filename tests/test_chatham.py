@@ -409,3 +409,33 @@ def test_chatham_house_wins_over_naming_the_others(record, tmp_path):
     for name in others:
         assert name not in text and name.split()[-1] not in text, name
     assert dt.date(2026, 3, 3).isoformat() in ics
+
+
+def test_peerkit_minutes_in_a_folder_follows_its_naming_setting(tmp_path):
+    from helpers import peerkit
+
+    folder = tmp_path / "circle"
+    made = peerkit("init", str(folder), "--cohort", "Harbour Circle")
+    assert made.returncode == 0, made.stderr
+    with Store(folder / "peerkit.db") as store:
+        c = store.cohort("Harbour Circle")
+        ana, ben = (store.add_member(c.id, n) for n in ("Ana Ito", "Ben Cole"))
+        meeting = store.add_meeting(c.id, "2026-03-03")
+        rnd = store.add_round(meeting.id, ana.id, "troika consulting", issue="Pricing")
+        store.add_advice(rnd.id, "Raise it; Ben Cole did", giver_id=ben.id)
+
+    def member_minutes() -> str:
+        done = peerkit("minutes", "latest", "--member", "Ana Ito", "--to", "md", cwd=folder)
+        assert done.returncode == 0, done.stderr
+        return (folder / "minutes-2026-03-03-ana-ito.md").read_text()
+
+    assert "Ben" not in member_minutes()
+    config = folder / "peerkit.toml"
+    text = config.read_text()
+    assert "name_others_in_member_minutes = false" in text  # peerkit init writes it, off
+    config.write_text(
+        text.replace(
+            "name_others_in_member_minutes = false", "name_others_in_member_minutes = true"
+        )
+    )
+    assert "Ben Cole" in member_minutes()
