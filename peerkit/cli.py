@@ -209,12 +209,17 @@ FILES_HELP = (
 )
 
 
+def forget_options(func: Any) -> Any:
+    """``--yes`` and ``--delete-files/--keep-files``: what purge and redact share."""
+    func = click.option("--delete-files/--keep-files", default=None, help=FILES_HELP)(func)
+    return click.option("--yes", is_flag=True, help=YES_HELP)(func)
+
+
 @cli.command()
 @click.argument("member")
 @db_option
 @cohort_option
-@click.option("--yes", is_flag=True, help=YES_HELP)
-@click.option("--delete-files/--keep-files", default=None, help=FILES_HELP)
+@forget_options
 def redact(member: str, db: str, cohort: str | None, yes: bool, delete_files: bool | None) -> None:
     """Replace a member's name, e-mail and role with "Former member N" everywhere, inside every
     text of their cohort too; their history stays (MEMBER: a name or an id)."""
@@ -242,8 +247,7 @@ def redact(member: str, db: str, cohort: str | None, yes: bool, delete_files: bo
 @click.argument("meeting")
 @db_option
 @cohort_option
-@click.option("--yes", is_flag=True, help=YES_HELP)
-@click.option("--delete-files/--keep-files", default=None, help=FILES_HELP)
+@forget_options
 def purge(meeting: str, db: str, cohort: str | None, yes: bool, delete_files: bool | None) -> None:
     """Delete a meeting and everything said in it, for good, from the database's own files
     (MEETING: an id, a date or `latest`)."""

@@ -128,3 +128,25 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Store(path) as s:
         build_demo(s, seed=7, today=TODAY)
     return path
+
+
+#: The day the console fixture believes it is: the day of the cohort fixture's meeting.
+CONSOLE_TODAY = dt.date(2026, 3, 3)
+
+
+@pytest.fixture
+def console(store: Store, cohort, clock: FrozenClock):
+    """The facilitator console on the cohort fixture, on the day of its meeting."""
+    from peerkit.widgets.console import Console
+
+    c, _, _ = cohort
+    return Console(store, c, clock=clock, today=CONSOLE_TODAY)
+
+
+@pytest.fixture
+def projector(store: Store, cohort, clock: FrozenClock):
+    """The projector view of the cohort fixture."""
+    from peerkit.widgets.projector import Projector
+
+    c, _, _ = cohort
+    return Projector(store, c, clock=clock)

@@ -8,21 +8,8 @@ import pytest
 
 from peerkit.meeting import Status
 from peerkit.widgets.console import ANONYMOUS, Console
-from peerkit.widgets.projector import Projector
 
 TODAY = dt.date(2026, 3, 3)
-
-
-@pytest.fixture
-def console(store, cohort, clock):
-    c, _, _ = cohort
-    return Console(store, c, clock=clock, today=TODAY)
-
-
-@pytest.fixture
-def projector(store, cohort, clock):
-    c, _, _ = cohort
-    return Projector(store, c, clock=clock)
 
 
 def queue_and_start(console, presenter_name="Ana", fmt="troika consulting", issue="Pricing"):

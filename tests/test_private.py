@@ -23,18 +23,6 @@ ISSUE = "Divorce is draining me zq71"
 ADVICE = "Talk to a counsellor zq72"
 
 
-@pytest.fixture
-def console(store, cohort, clock):
-    c, _, _ = cohort
-    return Console(store, c, clock=clock, today=TODAY)
-
-
-@pytest.fixture
-def projector(store, cohort, clock):
-    c, _, _ = cohort
-    return Projector(store, c, clock=clock)
-
-
 def queue(console, presenter="Ben", *, issue="", private=False, keep=KEEP_NOTHING, start=True):
     console.queue_presenter.value = next(
         v for label, v in console.queue_presenter.options if label.startswith(presenter)

@@ -956,15 +956,7 @@ class Console(w.VBox):
     def _draw_round(self, rnd: Round | None, members: dict) -> None:
         if rnd is None:
             self._drawn = None
-            self.timer.show(
-                0.0,
-                running=False,
-                paused=False,
-                phase="",
-                instruction="",
-                next_phase="",
-                presenter="",
-            )
+            self.timer.clear()
             self.phase_table.value = ""
             self._advice_key = None
             _replace_children(self.advice_list, [])

@@ -66,15 +66,7 @@ class Projector(w.VBox):
                 f"{html.escape(self.cohort.name)}</h1></div>"
                 "<p class='peerkit-issue'>Waiting for the first round…</p>"
             )
-            self.timer.show(  # clear() keeps the presenter: no name stays behind, even hidden
-                0.0,
-                running=False,
-                paused=False,
-                phase="",
-                instruction="",
-                next_phase="",
-                presenter="",
-            )
+            self.timer.clear()  # no name stays behind, even hidden
             self.advice.value = ""
             return
         view = live.round_view(self.store, rnd, self.formats, self.clock())

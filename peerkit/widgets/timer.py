@@ -147,8 +147,17 @@ class Timer(anywidget.AnyWidget):
         self.show(self.remaining, running=True)
 
     def clear(self) -> None:
-        """No phase: blank texts, zero time, not running."""
-        self.show(0.0, running=False, paused=False, phase="", instruction="", next_phase="")
+        """No round: blank texts and presenter, zero time, not running (nothing of the last
+        round stays behind, even hidden)."""
+        self.show(
+            0.0,
+            running=False,
+            paused=False,
+            phase="",
+            instruction="",
+            next_phase="",
+            presenter="",
+        )
 
     def seconds_left(self) -> float:
         """Seconds left as the kernel sees it now (negative in overtime)."""

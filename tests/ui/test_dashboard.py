@@ -20,7 +20,6 @@ import datetime as dt
 import os
 import re
 import signal
-import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -53,15 +52,8 @@ TROIKA = ("Share", "Clarify", "Consult", "Client reflects")
 
 
 @pytest.fixture(scope="module")
-def db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh copy of the demo store (SQLite's backup: the copy is consistent)."""
-    copy = tmp_path_factory.mktemp("dashboard") / "demo.db"
-    source, target = sqlite3.connect(demo_db), sqlite3.connect(copy)
-    with target:
-        source.backup(target)
-    source.close()
-    target.close()
-    return copy
+def db(copy_demo: Callable[[str], Path]) -> Path:
+    return copy_demo("dashboard")
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,14 +41,8 @@ WIDTH, HEIGHT = 1366, 650  # a 1366x768 laptop once the browser's bars and the t
 
 
 @pytest.fixture(scope="module")
-def db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    copy = tmp_path_factory.mktemp("private") / "demo.db"
-    source, target = sqlite3.connect(demo_db), sqlite3.connect(copy)
-    with target:
-        source.backup(target)
-    source.close()
-    target.close()
-    return copy
+def db(copy_demo: Callable[[str], Path]) -> Path:
+    return copy_demo("private")
 
 
 @pytest.fixture(scope="module")
