@@ -14,6 +14,7 @@ import pytest
 from peerkit.formats import built_in
 from peerkit.store import Store
 from peerkit.widgets import follow as follow_module
+from peerkit.widgets.checkin import due_items
 from peerkit.widgets.console import KEEP_FOR_ME, KEEP_NOTHING, NOT_PRIVATE, Console
 from peerkit.widgets.projector import Projector
 
@@ -131,7 +132,7 @@ def test_keep_nothing_offers_no_advice_form_and_the_store_holds_no_text(
     assert ISSUE.encode() not in db_path.read_bytes()
 
 
-def test_keep_for_me_keeps_the_text_marked_private(console, store, cohort):
+def test_keep_for_me_keeps_the_text_out_of_the_next_check_in(console, store, cohort):
     _, (_, ben, *_), _ = cohort
     queue(console, issue=ISSUE, private=True, keep=KEEP_FOR_ME)
     [rnd] = store.rounds(console.meeting_id)
@@ -142,10 +143,15 @@ def test_keep_for_me_keeps_the_text_marked_private(console, store, cohort):
     console.target.value = dt.date(2026, 4, 1)
     assert console.owner.value == ben.id
     assert console.commit_entry.submit("Book a session")
-    [advice] = store.advice(rnd.id)
+    assert [a.text for a in store.advice(rnd.id)] == [ADVICE]
     [commitment] = store.commitments(meeting_id=rnd.meeting_id)
-    assert advice.private and commitment.private  # never reviewed aloud, never in a record
+    assert commitment.round_id == rnd.id
     assert not console.queue_issue.disabled and console.queue_private.value is False
+    # The next meeting's check-in (reviewed aloud) does not list it.
+    later = store.add_meeting(cohort[0].id, "2026-04-07")
+    assert commitment.id not in [i.commitment.id for i in due_items(store, later.id)]
+    store.make_private(rnd.id, private=False)  # unless the round is no longer private
+    assert commitment.id in [i.commitment.id for i in due_items(store, later.id)]
 
 
 def test_a_queued_round_is_made_private_and_keeping_nothing_asks_first(console, store):

@@ -46,9 +46,13 @@ def due_items(store: Store, meeting_id: int) -> list[DueItem]:
     members = {m.id: m for m in store.members(meeting.cohort_id)}
     earlier = {m.id for m in store.meetings(meeting.cohort_id) if m.date < meeting.date}
     here = {r.commitment_id: r for r in store.reviews(meeting_id=meeting_id)}
+    open_ones = store.open_commitments(meeting.cohort_id, before_meeting=meeting_id)
+    private = _private_rounds(store, {c.meeting_id for c, _ in open_ones if c.round_id})
     items = []
-    for commitment, target in store.open_commitments(meeting.cohort_id, before_meeting=meeting_id):
+    for commitment, target in open_ones:
         if commitment.meeting_id not in earlier or commitment.private:
+            continue
+        if commitment.round_id in private:  # made in a private segment: not reviewed aloud
             continue
         history = tuple(
             r for r in store.reviews(commitment_id=commitment.id) if r.meeting_id != meeting_id
@@ -65,6 +69,11 @@ def due_items(store: Store, meeting_id: int) -> list[DueItem]:
         )
     items.sort(key=lambda i: (not i.due, i.owner.name, i.target, i.commitment.id))
     return items
+
+
+def _private_rounds(store: Store, meeting_ids: set[int]) -> set[int]:
+    """Ids of the private rounds of these meetings."""
+    return {r.id for mid in meeting_ids for r in store.rounds(mid) if r.private}
 
 
 class CheckIn(w.VBox):

@@ -636,7 +636,6 @@ class Console(w.VBox):
             giver_id=self.giver.value or None,
             kind=self.kind.value,
             at=self.clock(),
-            private=rnd.private,  # kept for the facilitator only: never in a group's record
         )
 
     def _last_advice(self) -> Any:
@@ -690,7 +689,6 @@ class Console(w.VBox):
             round_id=rnd.id if rnd else None,
             weight=self.weight.value,
             levels=levels if any(x.strip() for x in levels) else None,
-            private=bool(rnd and rnd.private),  # not reviewed aloud at the next check-in
         )
         for box in self.levels:
             box.value = ""
