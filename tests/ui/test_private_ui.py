@@ -91,6 +91,8 @@ def test_a_private_segment_shows_nothing_of_itself_on_the_projector(
         "el => el.scrollIntoView({block: 'center'})"
     )
     console.screenshot(path="/tmp/private-console-queue.png")
+    found = axe_violations(console)  # the choice and its radio buttons have their names
+    assert not found, found
     console.get_by_role("radio", name="Keep for me only").check()
     console.get_by_label("Format", exact=True).select_option(label=FORMAT)
     console.wait_for_function("el => !el.disabled", arg=issue.element_handle())
