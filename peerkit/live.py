@@ -82,6 +82,7 @@ class RoundView:
             "instruction": self.instruction,
             "next_phase": self.next_phase,
             "presenter": self.presenter,
+            "step": f"{self.round.id}:{self.status.value}:{self.state.phase}",
         }
 
     @property
@@ -90,13 +91,11 @@ class RoundView:
         nothing of its own (no presenter, no phase name, no instruction), only the clock."""
         if not self.round.private:
             return self.timer_args
-        # Every phase carries the same words. The timer re-arms its chime when the phase text
-        # changes, so each phase gets its own count of zero-width spaces: invisible, and
-        # nothing of the format, but a chime at the end of every phase as in other rounds.
-        marker = "\u200b" * (self.state.phase if self.status is not Status.READY else 0)
+        # The same words in every phase; the timer's step still changes, so the chime sounds
+        # at the end of each phase as in other rounds.
         return {
             **self.timer_args,
-            "phase": PRIVATE_SEGMENT + marker,
+            "phase": PRIVATE_SEGMENT,
             "instruction": "",
             "next_phase": "",
             "presenter": "",

@@ -27,6 +27,7 @@ const SYNCED_KEYS = [
   "instruction",
   "next_phase",
   "presenter",
+  "step",
   "warn_seconds",
   "chime",
   "size",
@@ -249,8 +250,8 @@ function render({ model, el }) {
     // Shown seconds, so the band turns as the display goes from 01:00 to 00:59.
     const band = over ? "over" : secs < warnAt && !idle ? "warn" : "normal";
 
-    // A new phase (or presenter) re-arms the chime; crossing zero plays it once.
-    const phaseKey = `${get("presenter")}\u0000${phaseName}`;
+    // A new step, phase or presenter re-arms the chime; crossing zero plays it once.
+    const phaseKey = `${get("step")}\u0000${get("presenter")}\u0000${phaseName}`;
     if (phaseKey !== lastPhaseKey) {
       lastPhaseKey = phaseKey;
       chimedThisPhase = false;

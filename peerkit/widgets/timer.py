@@ -53,6 +53,8 @@ class Timer(anywidget.AnyWidget):
         epoch milliseconds (kernel clock) when the state was last set.
     ``phase``, ``instruction``, ``next_phase``, ``presenter``
         plain text shown beside the countdown (always rendered as text, never as markup).
+    ``step``
+        an opaque key of the round's step, never shown: a new one re-arms the chime.
     ``warn_seconds``
         from this many seconds left the timer turns to its warning band ("1 minute left").
     ``chime``
@@ -77,6 +79,9 @@ class Timer(anywidget.AnyWidget):
     instruction = traitlets.Unicode("").tag(sync=True)
     next_phase = traitlets.Unicode("").tag(sync=True)
     presenter = traitlets.Unicode("").tag(sync=True)
+    # Which step of which round this is (opaque, never shown): a new step re-arms the chime even
+    # when the words on screen stay the same (a private round shows the same words throughout).
+    step = traitlets.Unicode("").tag(sync=True)
     warn_seconds = traitlets.Int(60, min=0).tag(sync=True)
     chime = traitlets.Bool(True).tag(sync=True)
     size = traitlets.Enum(SIZES, default_value="console").tag(sync=True)
@@ -111,6 +116,7 @@ class Timer(anywidget.AnyWidget):
         instruction: str | None = None,
         next_phase: str | None = None,
         presenter: str | None = None,
+        step: str | None = None,
     ) -> None:
         """Show ``remaining_s`` seconds left (negative = already in overtime).
 
@@ -132,6 +138,8 @@ class Timer(anywidget.AnyWidget):
                 self.next_phase = next_phase
             if presenter is not None:
                 self.presenter = presenter
+            if step is not None:
+                self.step = step
             self.remaining = remaining_s
             self.running = bool(running)
             self.paused = (not running) if paused is None else (bool(paused) and not running)
@@ -157,6 +165,7 @@ class Timer(anywidget.AnyWidget):
             instruction="",
             next_phase="",
             presenter="",
+            step="",
         )
 
     def seconds_left(self) -> float:

@@ -99,6 +99,10 @@ def test_crossing_zero_chimes_once_when_sound_is_enabled(
     page.get_by_text("+00:02").wait_for()
     assert root.get_attribute("data-chimes") == "1"  # once per phase, not every tick
 
+    # A new step with the very same words (a private round's next phase) chimes again.
+    page.get_by_role("button", name="Next step").click()
+    page.wait_for_function("sel => document.querySelector(sel).dataset.chimes === '2'", arg=ROOT)
+
     mute.click()
     assert mute.get_attribute("aria-pressed") == "true"
     assert page.get_by_text("Chime muted").is_visible()
