@@ -22,13 +22,13 @@ import datetime as dt
 import html
 import io
 import json
-import logging
 import os
 import unicodedata
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from peerkit.model import PeerkitError, parse_day
+from peerkit.widgets.follow import redraw_failed
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,7 +44,6 @@ __all__ = [
     "scoreboard_view",
 ]
 
-log = logging.getLogger(__name__)
 
 #: The columns of a score row, with their headings (table and HTML) in order.
 SCORE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -393,7 +392,7 @@ class ScoreboardView:
         except PeerkitError as exc:
             self.status.value = _status(f"Cannot show these scores: {exc}", alert=True)
         except Exception as exc:  # a broken chart must not take the scoreboard down with it
-            log.exception("peerkit: drawing the accountability view failed")
+            redraw_failed(exc, "drawing the accountability view")
             self.status.value = _status(f"Something went wrong: {exc}", alert=True)
 
     def _draw(self, cohort_id: int) -> None:

@@ -406,3 +406,20 @@ def test_served_by_voila_the_scores_are_drawn_after_the_first_paint(
             assert view.draws == 1
 
     asyncio.run(open_page())
+
+
+def test_a_private_commitment_counts_in_no_score(store, cohort) -> None:
+    """Reviews of a private commitment, or of one made in a private round, are left out of the
+    scores and charts as they are left out of the minutes and the check-in."""
+    c, (ana, *_), first = cohort
+    later = store.add_meeting(c.id, "2026-04-07")
+    secret = store.add_round(first.id, ana.id, "troika consulting", private=True)
+    counted = store.add_commitment(ana.id, first.id, "Call the board", "2026-04-01")
+    hidden = [
+        store.add_commitment(ana.id, first.id, "Private one", "2026-04-01", private=True),
+        store.add_commitment(ana.id, first.id, "In the round", "2026-04-01", round_id=secret.id),
+    ]
+    for pledge in (counted, *hidden):
+        store.record_review(pledge.id, later.id, "not done")
+    for frames in both_paths(store, c.id):
+        assert frames["reviews"]["commitment_id"].tolist() == [counted.id]

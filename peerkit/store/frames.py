@@ -59,11 +59,18 @@ _PACKED = (
     f"({_days('c.target_date')} << 24) | coalesce({_days('r.new_target_date')} + {_DAY_BIAS}, 0)",
     "CASE WHEN c.weight = 1 THEN 1 ELSE c.weight END",  # "1" is cheaper to write than "1.0"
 )
+#: Commitments that count: neither private nor made in a private round (the minutes, the check-in
+#: and every score leave the others out). ``c`` is the commitments table.
+SHOWN_COMMITMENT = (
+    "NOT c.private"
+    " AND (c.round_id IS NULL OR c.round_id NOT IN (SELECT id FROM rounds WHERE private))"
+)
 _PACKED_SQL = (
     "SELECT count(*), "
     + ", ".join(f"group_concat({expr})" for expr in _PACKED)
     + " FROM reviews AS r JOIN commitments AS c ON c.id = r.commitment_id"
-    + " WHERE r.id > ? AND r.id <= ?"
+    + " WHERE r.id > ? AND r.id <= ? AND "
+    + SHOWN_COMMITMENT
 )
 _IN_COHORT = " AND c.meeting_id IN (SELECT id FROM meetings WHERE cohort_id = ?)"
 
@@ -137,7 +144,7 @@ def _portable_reviews(conn: Connection, cohort_id: int | None) -> dict[str, np.n
     """The reviews' raw columns through SQLAlchemy, row by row (any database)."""
     import pandas as pd
 
-    r, c = t.reviews, t.commitments
+    r, c = t.reviews, t.commitments.alias("c")
     outcome = sa.case(
         *[(r.c.outcome == text, code) for text, code in OUTCOME_CODES.items()],
         else_=_NO_OUTCOME,
@@ -155,6 +162,7 @@ def _portable_reviews(conn: Connection, cohort_id: int | None) -> dict[str, np.n
         r.c.new_target_date,
         c.c.weight,
     ).join(c, c.c.id == r.c.commitment_id)
+    query = query.where(sa.text(SHOWN_COMMITMENT))
     if cohort_id is not None:
         query = query.where(
             c.c.meeting_id.in_(

@@ -19,17 +19,15 @@ INTERVAL = 0.2
 DEBUG_ENV = "PEERKIT_DEBUG"
 
 
-def redraw_failed(exc: BaseException) -> None:
-    """Log that a redraw failed: the exception's type only, never its message or traceback,
-    which may quote a private round's text (a database error lists the values it was given).
-    With ``PEERKIT_DEBUG=1`` the traceback is logged too, for whoever is debugging."""
+def redraw_failed(exc: BaseException, what: str = "redraw after a store change") -> None:
+    """Log that drawing a screen failed: the exception's type only, never its message or
+    traceback, which may quote a private round's text (a database error lists the values it
+    was given). With ``PEERKIT_DEBUG=1`` the traceback is logged too, for whoever is debugging."""
     if os.environ.get(DEBUG_ENV):
-        log.error("peerkit: redraw after a store change failed", exc_info=exc)
+        log.error("peerkit: %s failed", what, exc_info=exc)
     else:
         log.error(
-            "peerkit: redraw after a store change failed (%s); set %s=1 for details",
-            type(exc).__name__,
-            DEBUG_ENV,
+            "peerkit: %s failed (%s); set %s=1 for details", what, type(exc).__name__, DEBUG_ENV
         )
 
 
