@@ -7,8 +7,9 @@ import datetime as dt
 import inspect
 import itertools
 import os
+import sqlite3
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -121,7 +122,8 @@ def cohort(store: Store):
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo cohort, built once per test session (tests must not change it)."""
+    """The demo cohort, built once per test session (tests must not change it: a test
+    that writes, even through a command that notes the file it wrote, takes ``demo_copy``)."""
     from peerkit.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
@@ -150,3 +152,25 @@ def projector(store: Store, cohort, clock: FrozenClock):
 
     c, _, _ = cohort
     return Projector(store, c, clock=clock)
+
+
+@pytest.fixture(scope="session")
+def copy_demo(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """A fresh copy of the demo store for a test or a module (SQLite's backup: consistent)."""
+
+    def copy(name: str) -> Path:
+        target_path = tmp_path_factory.mktemp(name) / "demo.db"
+        source, target = sqlite3.connect(demo_db), sqlite3.connect(target_path)
+        with target:
+            source.backup(target)
+        source.close()
+        target.close()
+        return target_path
+
+    return copy
+
+
+@pytest.fixture
+def demo_copy(copy_demo: Callable[[str], Path]) -> Path:
+    """The demo store, copied for one test that writes to it."""
+    return copy_demo("demo-copy")

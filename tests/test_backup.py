@@ -14,9 +14,9 @@ from peerkit.model import PeerkitError
 from peerkit.store import HEAD, Store
 
 
-def test_backup_restore_backup_gives_the_identical_file(demo_db, tmp_path):
+def test_backup_restore_backup_gives_the_identical_file(demo_copy, tmp_path):
     first = tmp_path / "first.json"
-    counts = backup(Store(demo_db), first)
+    counts = backup(Store(demo_copy), first)
     assert counts["members"] == 12 and counts["advice"] > 100
     restored = Store(tmp_path / "restored.db")
     assert restore(first, restored) == counts
@@ -25,11 +25,11 @@ def test_backup_restore_backup_gives_the_identical_file(demo_db, tmp_path):
     assert first.read_bytes() == second.read_bytes()
 
 
-def test_a_restored_store_works_like_the_original(demo_db, tmp_path):
-    backup(Store(demo_db), tmp_path / "b.json")
+def test_a_restored_store_works_like_the_original(demo_copy, tmp_path):
+    backup(Store(demo_copy), tmp_path / "b.json")
     restored = Store(tmp_path / "r.db")
     restore(tmp_path / "b.json", restored)
-    original = Store(demo_db)
+    original = Store(demo_copy)
     assert [m.name for m in restored.members()] == [m.name for m in original.members()]
     assert restored.open_commitments(1) == original.open_commitments(1)
     cohort = restored.cohort()
@@ -37,16 +37,16 @@ def test_a_restored_store_works_like_the_original(demo_db, tmp_path):
     assert meeting.id == len(original.meetings()) + 1
 
 
-def test_the_file_is_documented_json(demo_db, tmp_path):
-    backup(Store(demo_db), tmp_path / "b.json")
+def test_the_file_is_documented_json(demo_copy, tmp_path):
+    backup(Store(demo_copy), tmp_path / "b.json")
     data = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
     assert data["format"] == FORMAT and data["version"] == 1 and data["schema"] == HEAD
     members = data["tables"]["members"]
     assert members["columns"][:3] == ["id", "cohort_id", "name"]
 
 
-def test_restore_refuses_a_store_that_holds_data(demo_db, tmp_path):
-    backup(Store(demo_db), tmp_path / "b.json")
+def test_restore_refuses_a_store_that_holds_data(demo_copy, tmp_path):
+    backup(Store(demo_copy), tmp_path / "b.json")
     busy = Store(tmp_path / "busy.db")
     busy.add_cohort("Mine")
     with pytest.raises(PeerkitError, match="not empty"):
@@ -74,8 +74,8 @@ def test_a_bad_backup_file_says_why(tmp_path, content, message):
         load(path)
 
 
-def test_an_inconsistent_backup_restores_nothing(demo_db, tmp_path):
-    backup(Store(demo_db), tmp_path / "b.json")
+def test_an_inconsistent_backup_restores_nothing(demo_copy, tmp_path):
+    backup(Store(demo_copy), tmp_path / "b.json")
     data = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
     data["tables"]["advice"]["rows"][0][1] = 99999  # advice for a round that does not exist
     (tmp_path / "broken.json").write_text(json.dumps(data), encoding="utf-8")
@@ -92,40 +92,40 @@ def listing(folder):
     return sorted(p.name for p in folder.iterdir())
 
 
-def test_a_backup_leaves_exactly_the_target_file_readable_by_its_owner(demo_db, tmp_path):
+def test_a_backup_leaves_exactly_the_target_file_readable_by_its_owner(demo_copy, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    backup(Store(demo_db), out / "b.json")
+    backup(Store(demo_copy), out / "b.json")
     first = (out / "b.json").read_bytes()
-    backup(Store(demo_db), out / "b.json")  # over an old backup: replaced whole
+    backup(Store(demo_copy), out / "b.json")  # over an old backup: replaced whole
     assert listing(out) == ["b.json"]
     assert (out / "b.json").read_bytes() == first
     assert stat.S_IMODE((out / "b.json").stat().st_mode) == 0o600
 
 
-def test_a_backup_to_a_folder_says_so_and_leaves_the_folder_as_it_was(demo_db, tmp_path):
+def test_a_backup_to_a_folder_says_so_and_leaves_the_folder_as_it_was(demo_copy, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     with pytest.raises(PeerkitError) as info:
-        backup(Store(demo_db), out)
+        backup(Store(demo_copy), out)
     assert str(info.value) == f"{out} is a folder: give a file name."
     assert listing(out) == ["notes.txt"]
     assert listing(tmp_path) == ["out"]
 
 
-def test_peerkit_backup_to_a_folder_is_one_line_and_writes_nothing(demo_db, tmp_path):
+def test_peerkit_backup_to_a_folder_is_one_line_and_writes_nothing(demo_copy, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    result = peerkit("backup", "--db", str(demo_db), "-o", str(out), cwd=tmp_path)
+    result = peerkit("backup", "--db", str(demo_copy), "-o", str(out), cwd=tmp_path)
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.splitlines() == [f"Error: {out} is a folder: give a file name."]
     assert listing(out) == [] and listing(tmp_path) == ["out"]
 
 
-def test_a_backup_into_a_missing_folder_is_named(demo_db, tmp_path):
+def test_a_backup_into_a_missing_folder_is_named(demo_copy, tmp_path):
     with pytest.raises(PeerkitError) as info:
-        backup(Store(demo_db), tmp_path / "no" / "b.json")
+        backup(Store(demo_copy), tmp_path / "no" / "b.json")
     assert str(info.value) == f"Folder {tmp_path / 'no'} does not exist: create it first."
     assert listing(tmp_path) == []
 
@@ -135,14 +135,14 @@ def test_a_backup_into_a_missing_folder_is_named(demo_db, tmp_path):
     [("replace", OSError("No space left on device")), ("fsync", KeyboardInterrupt())],
     ids=["rename-fails", "interrupted-while-writing"],
 )
-def test_a_failure_mid_write_leaves_no_file_behind(demo_db, tmp_path, monkeypatch, step, error):
+def test_a_failure_mid_write_leaves_no_file_behind(demo_copy, tmp_path, monkeypatch, step, error):
     out = tmp_path / "out"
     out.mkdir()
 
     def fail(*args, **kwargs):
         raise error
 
-    store = Store(demo_db)
+    store = Store(demo_copy)
     monkeypatch.setattr(os, step, fail)
     with pytest.raises(type(error)):
         backup(store, out / "b.json")
@@ -150,13 +150,13 @@ def test_a_failure_mid_write_leaves_no_file_behind(demo_db, tmp_path, monkeypatc
     assert listing(out) == []
 
 
-def test_a_failed_backup_keeps_the_old_file_whole(demo_db, tmp_path, monkeypatch):
+def test_a_failed_backup_keeps_the_old_file_whole(demo_copy, tmp_path, monkeypatch):
     (tmp_path / "b.json").write_text("the old backup", encoding="utf-8")
 
     def fail(*args, **kwargs):
         raise OSError("No space left on device")
 
-    store = Store(demo_db)
+    store = Store(demo_copy)
     monkeypatch.setattr(os, "fsync", fail)
     with pytest.raises(OSError):
         backup(store, tmp_path / "b.json")

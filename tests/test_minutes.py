@@ -521,12 +521,12 @@ def test_jupyter_nbconvert_exports_a_minutes_notebook(record, tmp_path):
     assert EVIL in Page(html).visible
 
 
-def test_an_export_does_not_import_nbconvert_pandas_or_jsonschema(demo_db, tmp_path):
+def test_an_export_does_not_import_nbconvert_pandas_or_jsonschema(demo_copy, tmp_path):
     code = (
         "import sys\n"
         "from peerkit.store import Store\n"
         "from peerkit import minutes\n"
-        f"s = Store({str(demo_db)!r}, create=False)\n"
+        f"s = Store({str(demo_copy)!r}, create=False)\n"
         f"minutes.export(s, s.find_meeting('latest').id, 'html', {str(tmp_path / 'x.html')!r})\n"
         "heavy = ('nbconvert', 'nbformat', 'nbclient', 'jupyter_client', 'pandas', 'jsonschema',"
         " 'bs4', 'bleach', 'altair')\n"
@@ -623,15 +623,15 @@ def run(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-def test_cli_writes_minutes_named_by_date_in_the_current_folder(demo_db, tmp_path, monkeypatch):
+def test_cli_writes_minutes_named_by_date_in_the_current_folder(demo_copy, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = run("minutes", "latest", "--db", str(demo_db))
+    result = run("minutes", "latest", "--db", str(demo_copy))
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "Wrote minutes-2026-10-06.html"
     assert Page((tmp_path / "minutes-2026-10-06.html").read_text()).visible.startswith(
         "Confidential"
     )
-    result = run("minutes", "2026-09-01", "--db", str(demo_db), "--to", "md", "--ics")
+    result = run("minutes", "2026-09-01", "--db", str(demo_copy), "--to", "md", "--ics")
     assert result.output.strip() == "Wrote minutes-2026-09-01.md and minutes-2026-09-01.ics"
     text = (tmp_path / "minutes-2026-09-01.md").read_text()
     assert text.startswith("# Minutes: Northstar CTO Circle")
@@ -639,7 +639,7 @@ def test_cli_writes_minutes_named_by_date_in_the_current_folder(demo_db, tmp_pat
         "minutes",
         "1",
         "--db",
-        str(demo_db),
+        str(demo_copy),
         "--to",
         "md",
         "--member",
@@ -664,10 +664,10 @@ def test_cli_writes_minutes_named_by_date_in_the_current_folder(demo_db, tmp_pat
         (["latest", "-o", "/no/such/folder/m.html"], "does not exist"),
     ],
 )
-def test_cli_errors_are_one_plain_line(demo_db, tmp_path, monkeypatch, capsys, args, message):
+def test_cli_errors_are_one_plain_line(demo_copy, tmp_path, monkeypatch, capsys, args, message):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as exit_info:
-        main(["minutes", *args, "--db", str(demo_db)])
+        main(["minutes", *args, "--db", str(demo_copy)])
     assert exit_info.value.code != 0
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("Error: ") and message in err

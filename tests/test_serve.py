@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -511,9 +512,10 @@ print(sqlite3.connect(db).execute("SELECT text FROM advice ORDER BY id").fetchon
 """
 
 
-def test_a_secret_guards_every_page_and_api_call(tmp_path: Path, demo_db: Path) -> None:
+def test_a_secret_guards_every_page_and_api_call(tmp_path: Path, demo_copy: Path) -> None:
     """Bound on every interface with a generated secret; every request goes to 127.0.0.1."""
-    advice = sqlite3.connect(demo_db).execute("SELECT text FROM advice ORDER BY id").fetchone()[0]
+    with contextlib.closing(sqlite3.connect(demo_copy)) as conn:
+        advice = conn.execute("SELECT text FROM advice ORDER BY id").fetchone()[0]
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(ADVICE_NOTEBOOK)]
     for name in ("facilitator.ipynb", "projector.ipynb"):
@@ -521,7 +523,7 @@ def test_a_secret_guards_every_page_and_api_call(tmp_path: Path, demo_db: Path) 
     (tmp_path / "chart.png").write_bytes(b"\x89PNG a chart of the meeting")
 
     with running_server(
-        tmp_path, db_url=f"sqlite:///{demo_db}", host="0.0.0.0", token=GENERATE_TOKEN
+        tmp_path, db_url=f"sqlite:///{demo_copy}", host="0.0.0.0", token=GENERATE_TOKEN
     ) as server:
         assert server.host == "0.0.0.0" and server.base_url.startswith("http://127.0.0.1:")
         assert server.token and len(server.token) == 43

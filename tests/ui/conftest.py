@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
@@ -133,22 +132,6 @@ def new_page(browser: Any, request_log: RequestLog) -> Iterator[Callable[..., An
 @pytest.fixture
 def page(new_page: Callable[..., Any]) -> Any:
     return new_page()
-
-
-@pytest.fixture(scope="session")
-def copy_demo(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
-    """A fresh copy of the demo store for one test module (SQLite's backup: it is consistent)."""
-
-    def copy(name: str) -> Path:
-        target_path = tmp_path_factory.mktemp(name) / "demo.db"
-        source, target = sqlite3.connect(demo_db), sqlite3.connect(target_path)
-        with target:
-            source.backup(target)
-        source.close()
-        target.close()
-        return target_path
-
-    return copy
 
 
 @pytest.fixture(scope="session")
