@@ -1,4 +1,6 @@
-"""What the live screens show, read from the store: the hot seat, its phase, the queue."""
+"""What the live screens show, read from the store: the hot seat, its phase, the queue; and the
+screen rule, which meeting and round the room sees (:func:`on_screen`), kept by its one writer
+(:func:`put_on_screen`)."""
 
 from __future__ import annotations
 
@@ -401,16 +403,11 @@ def put_on_screen(
         rnd = store.round(round_id)
         if meeting_id is not None and meeting_id != rnd.meeting_id:
             raise ValueError(f"round {round_id} is not in meeting {meeting_id}")
-        there = on_screen(store, cohort_id, rnd.meeting_id, formats=formats, peek=True)
-        running = [r for r in there.rounds if there.statuses.get(r.id) is Status.RUNNING]
-        if running and rnd.id not in {r.id for r in running}:
-            other = running[-1]
-            number = 1 + there.rounds.index(other)
-            raise PeerkitError(
-                f"Round {number} ({store.member(other.presenter_id).name}) is running: pause "
-                "or finish it before putting another round on screen."
-            )
-        meeting_id, new_round = rnd.meeting_id, rnd.id
+        if (screen.meeting_id, screen.round_id) == (rnd.meeting_id, rnd.id):
+            meeting_id = None  # already there (each click on a round's buttons): no write
+        else:
+            _refuse_beside_a_running_round(store, cohort_id, rnd, formats)
+            meeting_id, new_round = rnd.meeting_id, rnd.id
     elif meeting_id is not None:
         if meeting_id == screen.meeting_id:
             meeting_id = None  # already there: nothing to write
@@ -426,6 +423,22 @@ def put_on_screen(
     return store.set_screen(
         cohort_id, meeting_id=meeting_id, round_id=new_round, chatham_house=chatham_house
     )
+
+
+def _refuse_beside_a_running_round(
+    store: Store, cohort_id: int, rnd: Round, formats: dict[str, Format]
+) -> None:
+    """A round that is not running is not put on screen while another round of its meeting
+    runs (the rule would show the running one): say which, change nothing."""
+    there = on_screen(store, cohort_id, rnd.meeting_id, formats=formats, peek=True)
+    running = [r for r in there.rounds if there.statuses.get(r.id) is Status.RUNNING]
+    if running and rnd.id not in {r.id for r in running}:
+        other = running[-1]
+        number = 1 + there.rounds.index(other)
+        raise PeerkitError(
+            f"Round {number} ({store.member(other.presenter_id).name}) is running: pause or "
+            "finish it before putting another round on screen."
+        )
 
 
 def current_round(
