@@ -160,6 +160,33 @@ def test_open_todays_meeting_again_mid_round(room, window, cohort, clock):
     shows(projector, "Ana", "Consult")
 
 
+def test_open_todays_meeting_again_keeps_chatham_house_mode(
+    store, cohort, clock, tmp_path, last_month
+):
+    """The folder's setting applies when a meeting is brought on screen, not on every click:
+    names the facilitator took off the projector stay off."""
+    from peerkit.folder import CohortConfig
+
+    c, _, today = cohort
+    config = CohortConfig(folder=tmp_path, cohort=c.name, chatham_house=False)
+    console = Console(store, c, clock=clock, today=TODAY, config=config)
+    projector = Projector(store, c, clock=clock)
+    start_round(console)
+    console.giver.value = pick(console.giver, "Ben")
+    console.advice_entry.submit("Name the risk")
+    console.round_buttons["next"].click()
+    console.round_buttons["next"].click()
+    console.round_buttons["next"].click()  # Client reflects: the advice is on the projector
+    console.chatham.value = True
+    console.today_button.click()
+    assert console.chatham.value is True and store.screen(c.id).chatham_house
+    projector.refresh()
+    assert "Chatham House" in projector.advice.value and "Ben" not in projector.advice.value
+    store.set_screen(c.id, meeting_id=last_month.id)  # as the old console left it: elsewhere
+    console.today_button.click()  # brought on screen: the folder's setting again
+    assert store.screen(c.id).chatham_house is False
+
+
 def test_a_second_console_switching_meetings(room, window, cohort, clock):
     first, projector = room
     _, _, today = cohort

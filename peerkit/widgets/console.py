@@ -481,11 +481,14 @@ class Console(w.VBox):
             planned_minutes=self.config.meeting_minutes if self.config else None,
         )
         # Always on the room's screen (a peek ends here); a round running in it stays there.
+        # A meeting brought on screen starts in the folder's Chatham House mode; clicking again
+        # keeps the mode the facilitator set (names stay off the projector).
+        opening = self.store.screen(self.cohort.id).meeting_id != meeting.id
         live.put_on_screen(
             self.store,
             self.cohort.id,
             meeting_id=meeting.id,
-            chatham_house=self.config.chatham_house if self.config else None,
+            chatham_house=self.config.chatham_house if self.config and opening else None,
             formats=self.formats,
         )
         self._peeking = False
