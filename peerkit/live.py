@@ -1,12 +1,16 @@
-"""What the live screens show, read from the store: the hot seat, its phase, the queue."""
+"""What the live screens show, read from the store: the hot seat, its phase, the queue; and the
+screen rule, which meeting and round the room sees (:func:`on_screen`), kept by its one writer
+(:func:`put_on_screen`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from peerkit.formats import get_format
+from peerkit.formats import get_format, load_formats
 from peerkit.meeting import RoundState, Status, format_plan, replay
 from peerkit.model import (
     COMMITMENT_CAP,
@@ -15,6 +19,7 @@ from peerkit.model import (
     Format,
     Meeting,
     Member,
+    PeerkitError,
     Round,
 )
 from peerkit.store import Screen, Store
@@ -236,6 +241,12 @@ def giver_name(advice: Advice, names: dict[int, str]) -> str:
     return names.get(advice.giver_id, "Anonymous") if advice.giver_id else "Anonymous"
 
 
+# -- what the room's screen shows: the one rule, and the one way to change it -----------------
+
+#: A round whose clock is under way: the room's screen does not leave it by navigation.
+LIVE = frozenset({Status.RUNNING, Status.PAUSED})
+
+
 @dataclass(frozen=True)
 class OnScreen:
     """What a cohort's screens show, read in one place. A meeting or a round that is no longer
@@ -246,32 +257,192 @@ class OnScreen:
     meetings: tuple[Meeting, ...]  # the cohort's meetings, oldest first
     meeting: Meeting | None  # the meeting shown: the screen's, else the one asked for
     rounds: tuple[Round, ...]  # its rounds, in queue order
-    round: Round | None  # the round on screen, when it is one of those rounds
+    round: Round | None  # the round on screen by the rule of :func:`on_screen`
     missing: int | None = None  # the id of the meeting asked for, when it is not in the store
+    statuses: dict[int, Status] = field(default_factory=dict)  # each of its rounds' status
 
     def find_round(self, round_id: int | None) -> Round | None:
         return next((r for r in self.rounds if r.id == round_id), None)
 
+    @property
+    def shown(self) -> bool:
+        """Whether :attr:`meeting` is the meeting on the room's screen (not a console's peek)."""
+        return self.meeting is not None and self.meeting.id == self.screen.meeting_id
 
-def on_screen(store: Store, cohort_id: int, meeting_id: int | None = None) -> OnScreen:
+    @property
+    def live(self) -> tuple[Round, ...]:
+        """The rounds of :attr:`meeting` that are running or paused."""
+        return tuple(r for r in self.rounds if self.statuses.get(r.id) in LIVE)
+
+
+def on_screen(
+    store: Store,
+    cohort_id: int,
+    meeting_id: int | None = None,
+    *,
+    formats: dict[str, Format] | None = None,
+    peek: bool = False,
+) -> OnScreen:
     """What the screens of ``cohort_id`` show now: the meeting on screen (else ``meeting_id``,
-    the one a console has open), its rounds and the round on screen.
+    the one a console has open; with ``peek``, ``meeting_id`` itself: a console looking at
+    another meeting than the room's), its rounds and the round on screen.
 
-    Only lists are read (the cohort's meetings, the meeting's rounds), and a list simply lacks
-    what was deleted, so a purge between two reads cannot raise; a database that went away
-    still raises its PeerkitError.
+    **The screen rule.** What the room sees is what the store's ``screens`` row says, read
+    through this function by the projector and the console alike:
+
+    - The meeting on screen is the one the facilitator last *put* on screen: by "Open today's
+      meeting" (always), by choosing it in a console's Meeting box (unless the meeting on
+      screen has a round running or paused: then that choice is only the console's view, a
+      *peek*, and the room's screen stays), or by any action on one of its rounds.
+    - Within that meeting, the round on screen is, in this order:
+
+      1. a round that is **running** (the one last put on screen if it runs, else the one
+         whose clock changed last);
+      2. else the round the facilitator last **put on screen** (its "On screen" box, or any
+         action on it: Start, Pause, Resume, +1 min, Previous, Next, Finish);
+      3. else a round that is **paused** (the one whose clock changed last);
+      4. else the **next queued** round (the first not started);
+      5. else none: the projector waits for the next round.
+
+    So no navigation (switching meetings and back, opening today's meeting again, reloading
+    either page, a restarted kernel, a second console) leaves the room's screen without the
+    round that runs in the meeting on screen: the rule is applied on every read, from the
+    rounds' own phase logs, not kept as a copy that a navigation could clear. Every action on
+    a round makes that round, and its meeting, the one on screen (written before the action,
+    both before any redraw); a round that is not running cannot be put on screen while another
+    round of its meeting runs. :func:`put_on_screen` is the only writer of the row.
+
+    Only lists are read (the cohort's meetings, the meeting's rounds, each round's phase log),
+    and a list simply lacks what was deleted, so a purge between two reads cannot raise; a
+    database that went away still raises its PeerkitError.
     """
+    formats = load_formats() if formats is None else formats
     screen = store.screen(cohort_id)
     meetings = tuple(store.meetings(cohort_id))
-    wanted = screen.meeting_id or meeting_id
+    wanted = (meeting_id if peek else None) or screen.meeting_id or meeting_id
     meeting = next((m for m in meetings if m.id == wanted), None)
     if meeting is None:
         return OnScreen(screen, meetings, None, (), None, wanted)
     rounds = tuple(store.rounds(meeting.id))
-    shown = next((r for r in rounds if r.id == screen.round_id), None)
-    return OnScreen(screen, meetings, meeting, rounds, shown)
+    statuses, changed = _clocks(store, rounds, formats)
+    shown = screen_round(rounds, statuses, changed, screen.round_id)
+    return OnScreen(screen, meetings, meeting, rounds, shown, statuses=statuses)
 
 
-def current_round(store: Store, cohort_id: int) -> Round | None:
+def screen_round(
+    rounds: Sequence[Round],
+    statuses: Mapping[int, Status],
+    changed: Mapping[int, float],
+    chosen: int | None,
+) -> Round | None:
+    """The round on screen among ``rounds`` (one meeting's, in queue order), by the rule of
+    :func:`on_screen`: running, else ``chosen`` (the round last put on screen), else paused,
+    else the next queued, else None. ``changed``: when each round's clock last changed."""
+
+    def latest(status: Status) -> Round | None:
+        found = [r for r in rounds if statuses.get(r.id) is status]
+        mine = next((r for r in found if r.id == chosen), None)
+        return mine or max(found, key=lambda r: changed.get(r.id, -math.inf), default=None)
+
+    running = latest(Status.RUNNING)
+    if running is not None:
+        return running
+    picked = next((r for r in rounds if r.id == chosen), None)
+    if picked is not None:
+        return picked
+    paused = latest(Status.PAUSED)
+    if paused is not None:
+        return paused
+    return next((r for r in rounds if statuses.get(r.id) is Status.READY), None)
+
+
+def _clocks(
+    store: Store, rounds: Sequence[Round], formats: dict[str, Format]
+) -> tuple[dict[int, Status], dict[int, float]]:
+    """Each round's status (as :func:`round_status` has it) and when its clock last changed."""
+    statuses: dict[int, Status] = {}
+    changed: dict[int, float] = {}
+    for rnd in rounds:
+        events = store.phase_events(rnd.id)
+        fmt = formats.get(rnd.format_name)
+        statuses[rnd.id] = replay(format_plan(fmt), events).status if fmt else Status.READY
+        if events:
+            changed[rnd.id] = events[-1].at
+    return statuses, changed
+
+
+def put_on_screen(
+    store: Store,
+    cohort_id: int,
+    *,
+    meeting_id: int | None = None,
+    round_id: int | None = None,
+    chatham_house: bool | None = None,
+    formats: dict[str, Format] | None = None,
+    keep_live: bool = False,
+) -> Screen:
+    """The one way anything changes what a cohort's screens show (nothing else calls
+    ``Store.set_screen``); it keeps the screen rule of :func:`on_screen`.
+
+    - ``round_id``: that round and its meeting go on screen (an action on the round, or the
+      console's "On screen" box). Refused, changing nothing, when the round is not running
+      and another round of its meeting is.
+    - ``meeting_id``: that meeting goes on screen. The round last put on screen is kept when
+      it belongs to that meeting and forgotten when not (the rule then finds the round that
+      runs, else the next queued). With ``keep_live`` (a console's Meeting box) nothing
+      moves while the meeting on screen has a round running or paused: the console peeks.
+    - ``chatham_house``: the screens' Chatham House mode.
+
+    Returns the screen as it is afterwards: a caller compares its ``meeting_id`` with the one
+    it asked for to know whether the room's screen moved.
+    """
+    formats = load_formats() if formats is None else formats
+    screen = store.screen(cohort_id)
+    new_round: int | None = None  # Store.set_screen: None keeps it, 0 forgets it
+    if round_id is not None:
+        rnd = store.round(round_id)
+        if meeting_id is not None and meeting_id != rnd.meeting_id:
+            raise ValueError(f"round {round_id} is not in meeting {meeting_id}")
+        if (screen.meeting_id, screen.round_id) == (rnd.meeting_id, rnd.id):
+            meeting_id = None  # already there (each click on a round's buttons): no write
+        else:
+            _refuse_beside_a_running_round(store, cohort_id, rnd, formats)
+            meeting_id, new_round = rnd.meeting_id, rnd.id
+    elif meeting_id is not None:
+        if meeting_id == screen.meeting_id:
+            meeting_id = None  # already there: nothing to write
+        elif keep_live and screen.meeting_id is not None:
+            here = on_screen(store, cohort_id, formats=formats)
+            if here.live:
+                meeting_id = None  # the room's screen stays with its live round
+        if meeting_id is not None:
+            kept = {r.id for r in store.rounds(meeting_id)}
+            new_round = None if screen.round_id in kept else 0
+    if meeting_id is None and new_round is None and chatham_house is None:
+        return screen
+    return store.set_screen(
+        cohort_id, meeting_id=meeting_id, round_id=new_round, chatham_house=chatham_house
+    )
+
+
+def _refuse_beside_a_running_round(
+    store: Store, cohort_id: int, rnd: Round, formats: dict[str, Format]
+) -> None:
+    """A round that is not running is not put on screen while another round of its meeting
+    runs (the rule would show the running one): say which, change nothing."""
+    there = on_screen(store, cohort_id, rnd.meeting_id, formats=formats, peek=True)
+    running = [r for r in there.rounds if there.statuses.get(r.id) is Status.RUNNING]
+    if running and rnd.id not in {r.id for r in running}:
+        other = running[-1]
+        number = 1 + there.rounds.index(other)
+        raise PeerkitError(
+            f"Round {number} ({store.member(other.presenter_id).name}) is running: pause or "
+            "finish it before putting another round on screen."
+        )
+
+
+def current_round(
+    store: Store, cohort_id: int, *, formats: dict[str, Format] | None = None
+) -> Round | None:
     """The round on the cohort's screens, or None (none, or no longer in the store)."""
-    return on_screen(store, cohort_id).round
+    return on_screen(store, cohort_id, formats=formats).round

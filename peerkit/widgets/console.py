@@ -114,6 +114,9 @@ class Console(w.VBox):
         self._building = False
         self._presented: tuple[int, dict[int, dt.date]] | None = None
         self._unseen = store.watcher(cohort.id)
+        #: True while this console looks at another meeting than the room's screen (chosen in
+        #: the Meeting box while the meeting on screen has a live round): see live.on_screen.
+        self._peeking = False
 
         self.title = w.HTML(f"<h1 class='peerkit-title'>{_h(cohort.name)} · console</h1>")
         self.meeting_pick = w.Dropdown(description="Meeting", options=[])
@@ -127,6 +130,7 @@ class Console(w.VBox):
         self.fit_button = _button("Fit agenda to time", icon="compress")
         self.status = w.HTML()
         self.status.add_class("peerkit-status")
+        self.screen_note = w.HTML()  # says so while this console peeks at another meeting
         self.link = w.HTML()  # what the console says about the database connection
 
         self.attendance_box = w.VBox()
@@ -264,11 +268,15 @@ class Console(w.VBox):
 
     def _open_live_round(self) -> None:
         """A round under way (a reload, a restarted kernel): open on its tab, not on check-in."""
-        rnd = live.current_round(self.store, self.cohort.id)
-        if rnd is None or rnd.meeting_id != self.meeting_id:
-            return
-        if live.round_status(self.store, rnd, self.formats) in (Status.RUNNING, Status.PAUSED):
+        now = self._on_screen()
+        if now.round is not None and now.statuses.get(now.round.id) in live.LIVE:
             self.tabs.selected_index = HOT_SEAT_TAB
+
+    def _on_screen(self) -> live.OnScreen:
+        """The meeting this console shows (the room's, unless it peeks) and its round."""
+        return live.on_screen(
+            self.store, self.cohort.id, self.meeting_id, formats=self.formats, peek=self._peeking
+        )
 
     def _on_tab(self, change: dict[str, Any]) -> None:
         # The check-in (hundreds of widgets on a busy meeting) and the attendance toggles are
@@ -346,6 +354,7 @@ class Console(w.VBox):
             [
                 self.title,
                 w.HBox([self.meeting_pick, self.today_button, self.chatham]),
+                self.screen_note,
                 w.HBox([self.budget, self.fit_button]),
                 self.link,
                 self.status,
@@ -434,6 +443,8 @@ class Console(w.VBox):
         return self.meeting_pick.value
 
     def _load_meetings(self, select: int | None = None) -> None:
+        """List the meetings and open ``select`` (else the one on screen, else the newest), as
+        if chosen in the Meeting box."""
         meetings = self.store.meetings(self.cohort.id)
         screen = self.store.screen(self.cohort.id)
         chosen = select or screen.meeting_id or (meetings[-1].id if meetings else None)
@@ -443,8 +454,16 @@ class Console(w.VBox):
             self.chatham.value = screen.chatham_house
         finally:
             self._building = False
-        if self.meeting_id and self.meeting_id != screen.meeting_id:
-            self.store.set_screen(self.cohort.id, meeting_id=self.meeting_id, round_id=0)
+        if self.meeting_id:
+            self._choose_meeting(self.meeting_id)
+
+    def _choose_meeting(self, meeting_id: int) -> None:
+        """The facilitator chose a meeting: it goes on the room's screen too, unless the
+        meeting there has a live round (then this console only peeks; live.on_screen)."""
+        screen = live.put_on_screen(
+            self.store, self.cohort.id, meeting_id=meeting_id, formats=self.formats, keep_live=True
+        )
+        self._peeking = screen.meeting_id != meeting_id
 
     def _meeting_options(self, meetings: Any, chosen: int | None) -> None:
         """List ``meetings`` (newest first) in the meeting box and choose ``chosen`` (None, or
@@ -461,24 +480,32 @@ class Console(w.VBox):
             self.today,
             planned_minutes=self.config.meeting_minutes if self.config else None,
         )
-        self.store.set_screen(
+        # Always on the room's screen (a peek ends here); a round running in it stays there.
+        # A meeting brought on screen starts in the folder's Chatham House mode; clicking again
+        # keeps the mode the facilitator set (names stay off the projector).
+        opening = self.store.screen(self.cohort.id).meeting_id != meeting.id
+        live.put_on_screen(
+            self.store,
             self.cohort.id,
             meeting_id=meeting.id,
-            round_id=0,
-            chatham_house=self.config.chatham_house if self.config else None,
+            chatham_house=self.config.chatham_house if self.config and opening else None,
+            formats=self.formats,
         )
+        self._peeking = False
         self._load_meetings(meeting.id)
         self._say(f"Today's meeting ({meeting.date.isoformat()}) is open.")
 
     def _on_meeting(self, change: dict[str, Any]) -> None:
         if not self._building and change["new"]:
-            self._act(
-                lambda: self.store.set_screen(self.cohort.id, meeting_id=change["new"], round_id=0)
-            )
+            self._act(lambda: self._choose_meeting(change["new"]))
 
     def _on_chatham(self, change: dict[str, Any]) -> None:
         if not self._building:
-            self._act(lambda: self.store.set_screen(self.cohort.id, chatham_house=change["new"]))
+            self._act(
+                lambda: live.put_on_screen(
+                    self.store, self.cohort.id, chatham_house=change["new"], formats=self.formats
+                )
+            )
 
     def _fit(self) -> None:
         if self.meeting_id is None:
@@ -503,7 +530,7 @@ class Console(w.VBox):
             raise PeerkitError("Choose who presents.")
         private = bool(self.queue_private.value)
         keeps_nothing = private and self.queue_keep.value == KEEP_NOTHING
-        rnd = self.store.add_round(
+        self.store.add_round(
             self.meeting_id,
             self.queue_presenter.value,
             self.queue_format.value,
@@ -514,8 +541,8 @@ class Console(w.VBox):
         self.queue_issue.value = ""
         self.queue_private.value = False  # the next round is not private by accident
         self.queue_keep.value = KEEP_NOTHING
-        if self.store.screen(self.cohort.id).round_id is None:
-            self.store.set_screen(self.cohort.id, round_id=rnd.id)
+        # Nothing to put on screen: a meeting's next queued round is on screen by the rule
+        # (live.on_screen) when no other round is running or was put there.
 
     def _sync_queue_form(self) -> None:
         """A private round asks what it keeps; keeping nothing leaves no issue to type."""
@@ -596,7 +623,15 @@ class Console(w.VBox):
 
     def _on_round(self, change: dict[str, Any]) -> None:
         if not self._building and change["new"]:
-            self._act(lambda: self.store.set_screen(self.cohort.id, round_id=change["new"]))
+            self._act(lambda: self._put_on_screen(self._round(change["new"])))
+
+    def _put_on_screen(self, rnd: Round) -> None:
+        """``rnd`` and its meeting on the room's screen (refused while another round of that
+        meeting runs); this console shows that meeting from now on."""
+        live.put_on_screen(self.store, self.cohort.id, round_id=rnd.id, formats=self.formats)
+        if rnd.meeting_id != self.meeting_id:
+            self._load_meetings(rnd.meeting_id)
+        self._peeking = False
 
     @property
     def round_id(self) -> int | None:
@@ -616,6 +651,9 @@ class Console(w.VBox):
         # the round on meanwhile, it is refused and said so, not applied a second time.
         drawn = self._drawn[1] if self._drawn and self._drawn[0] == self.round_id else None
         clock = self._clock_for(self.round_id, expected=drawn)
+        # Every action on a round makes it the one on screen, stored before the action (and
+        # both before the redraw): the room sees the round the facilitator works on.
+        self._put_on_screen(self._round(self.round_id))
         getattr(clock, key)()
 
     # -- advice -----------------------------------------------------------------------------
@@ -781,20 +819,22 @@ class Console(w.VBox):
             self._building = False
 
     def _draw(self) -> None:
-        now = live.on_screen(self.store, self.cohort.id, self.meeting_id)
+        now = self._on_screen()
         if now.meeting is None:
+            self._peeking = False  # the meeting it peeked at is gone: it follows the room again
             self._draw_no_meeting(now)
             return
+        if now.shown:
+            self._peeking = False  # another window (or this one) put it on the room's screen
         meeting = now.meeting
         if meeting.id != self.meeting_id:  # another window put a meeting on screen
             self._meeting_options(now.meetings, meeting.id)
         self.chatham.value = now.screen.chatham_house
+        self._draw_screen_note(now)
         members = {m.id: m for m in self.store.members(self.cohort.id)}
         rounds = list(now.rounds)
-        statuses = {r.id: live.round_status(self.store, r, self.formats) for r in rounds}
+        statuses = now.statuses
         rnd = now.round
-        if rnd is None and rounds:
-            rnd = next((r for r in rounds if statuses[r.id] is not Status.FINISHED), None)
         # The countdown and its buttons first: what the facilitator just clicked shows at once.
         self._draw_round(rnd, members)
         labels = [
@@ -844,10 +884,23 @@ class Console(w.VBox):
             f"{mark} {_h(budget.message)}</div>"
         )
 
+    def _draw_screen_note(self, now: live.OnScreen) -> None:
+        """While this console peeks at another meeting, say what the room sees instead."""
+        room = next((m for m in now.meetings if m.id == now.screen.meeting_id), None)
+        if not self._peeking or room is None:
+            self.screen_note.value = ""
+            return
+        self.screen_note.value = (
+            "<div role='status' class='peerkit-note peerkit-screen-note'>Shown here only: the "
+            f"projector stays on the {room.date.isoformat()} meeting (a round was under way "
+            "there). Choose that meeting again, or act on a round here, to move it.</div>"
+        )
+
     def _draw_no_meeting(self, now: live.OnScreen) -> None:
         """No meeting open, or the one open is gone (purged from another window or the CLI):
         nothing of it stays on screen, and the facilitator is told plainly."""
         self._meeting_options(now.meetings, None)
+        self.screen_note.value = ""
         self.chatham.value = now.screen.chatham_house
         if now.missing is not None:
             self._say(PURGED)

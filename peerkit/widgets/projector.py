@@ -53,7 +53,7 @@ class Projector(w.VBox):
         self._follower = follow(store, self.refresh, cohort_id=cohort.id)
 
     def refresh(self) -> None:
-        now = live.on_screen(self.store, self.cohort.id)
+        now = live.on_screen(self.store, self.cohort.id, formats=self.formats)
         rnd = now.round
         private = rnd is not None and rnd.private
         if private != ("peerkit-projector-private" in self._dom_classes):

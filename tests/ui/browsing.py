@@ -115,20 +115,21 @@ def stored(db: str | Path) -> tuple[list[str], list[str]]:
 def round_on_screen(
     db: str | Path, format_name: str, nexts: int = 0, advice: tuple[str, ...] = ()
 ) -> None:
-    """Queue a round in today's meeting, put it on screen, start it and move ``nexts`` phases on
-    (as a second console would: the screens follow the store)."""
+    """Queue a round in today's meeting, start it, put it on screen and move ``nexts`` phases on
+    (as a second console would: the screens follow the store). A round an earlier test left
+    running keeps running, as the screen rule allows (live.on_screen)."""
     with Store(db, create=False) as store:
         cohort = store.cohort(None)
         meeting = live.meeting_for_today(store, cohort.id, dt.date.today())
-        store.set_screen(cohort.id, meeting_id=meeting.id)
+        live.put_on_screen(store, cohort.id, meeting_id=meeting.id)
         queued = {r.presenter_id for r in store.rounds(meeting.id)}
         presenter = next(
             m for m in store.members(cohort.id, include_left=False) if m.id not in queued
         )
         rnd = store.add_round(meeting.id, presenter.id, format_name, issue="Hiring plan")
-        store.set_screen(cohort.id, round_id=rnd.id)
         clock = RoundClock(store, rnd.id, get_format(format_name))
         clock.start()
+        live.put_on_screen(store, cohort.id, round_id=rnd.id)
         for _ in range(nexts):
             clock.next()
         for text in advice:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from peerkit.demo import build_demo
+from peerkit.live import put_on_screen
 from peerkit.model import Outcome
 from peerkit.serve import VoilaServer
 from peerkit.store import Store, database_url
@@ -29,7 +30,7 @@ def meeting_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, 
         build_demo(store, seed=7, today=TODAY)
         cohort = store.cohort()
         meeting = store.add_meeting(cohort.id, "2026-11-03")
-        store.set_screen(cohort.id, meeting_id=meeting.id)
+        put_on_screen(store, cohort.id, meeting_id=meeting.id)
         first = due_items(store, meeting.id)[0]
     assert first.due and first.review is None
     return path, meeting.id, first
