@@ -39,11 +39,12 @@ from peerkit.serve import VoilaServer
 from peerkit.store import Store
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-#: The projector shows the round within a second of the console's redraw (its follower looks
-#: five times a second).
-WITHIN_MS = 1_000
-#: The clock changes every second: each change is waited for with a second of slack.
-TICK_MS = 2_000
+#: How long the test waits for the projector to show the round. It shows it within a fraction
+#: of a second (its follower looks five times a second; benchmarks/dashboard.py measures the
+#: follow lag), but a test is no stopwatch: the wait leaves room for a loaded machine.
+WITHIN_MS = 10_000
+#: The clock changes every second; a change is waited for as long.
+TICK_MS = 10_000
 ISSUE = "Our biggest customer wants exclusivity"
 
 
