@@ -31,6 +31,7 @@ from browsing import (
     LOAD_MS,
     advice_row,
     button,
+    choose_giver,
     click_when_enabled,
     commitment_item,
     kernel_pid,
@@ -100,6 +101,7 @@ def test_a_whole_round_survives_reloads_and_a_killed_kernel(
 
     # Advice in the consult phase: typed, Enter saves it, the box empties.
     advice = "Name the conflict in the open, with both of them in the room"
+    choose_giver(page)
     type_and_enter(page, "Advice", advice)
     advice_row(page, advice).wait_for()
     assert advice in stored(db)[0]
@@ -171,6 +173,7 @@ def test_the_projector_follows_the_console(
         if phase == "Consult":
             assert projector.get_by_text("advice is hidden").is_visible()  # back turned
 
+    choose_giver(page)
     type_and_enter(page, "Advice", "Write down what surprised you")
     projector.get_by_text("Write down what surprised you").wait_for()  # shown when turned back
     click_when_enabled(page, "Pause")
