@@ -115,6 +115,8 @@ def test_after_saving_advice_the_giver_resets_and_saving_without_choosing_asks(
 def test_after_saving_a_commitment_weight_and_levels_reset(console, store, cohort):
     _, (ana, *_), _ = cohort
     queue_and_start(console)
+    assert "Weight: how much this commitment counts" in console.commit_help.value
+    assert "0 is the expected outcome" in console.commit_help.value
     console.target.value = dt.date(2026, 4, 1)
     console.weight.value = 3
     levels = ["none", "one call", "two calls", "three calls", "a deal"]

@@ -42,6 +42,11 @@ GIVER_PLACEHOLDER = "Choose who gave it…"
 WHO_GAVE = "Who gave this advice? Choose a member or Anonymous."
 #: A commitment's weight unless the facilitator changes it (the weight field returns to it).
 DEFAULT_WEIGHT = 1.0
+#: The one line that says what a commitment's weight and GAS levels mean (see docs/coaches.md).
+COMMIT_HELP = (
+    "<p class='peerkit-help'>Weight: how much this commitment counts in the score "
+    "(1 = normal). GAS levels: what −2…+2 would look like; 0 is the expected outcome.</p>"
+)
 #: What a private round keeps: nothing written down (the default), or text for the facilitator.
 KEEP_NOTHING, KEEP_FOR_ME = "nothing", "for me"
 KEEP_CHOICES = [("Keep nothing", KEEP_NOTHING), ("Keep for me only", KEEP_FOR_ME)]
@@ -240,6 +245,7 @@ class Console(w.VBox):
         ]
         self.levels_box = w.Accordion(children=[w.VBox(self.levels)], titles=("GAS levels",))
         self.levels_box.selected_index = None
+        self.commit_help = w.HTML(COMMIT_HELP)
         self.commit_button = _button("Add commitment", "primary", "check")
         self.commit_warning = w.HTML()
         self.commit_list = w.HTML()
@@ -306,6 +312,7 @@ class Console(w.VBox):
             [
                 w.HTML("<h3>Commitments</h3>"),
                 w.HBox([self.owner, self.target, self.weight]),
+                self.commit_help,
                 self.commit_entry,
                 self.levels_box,
                 self.commit_button,
