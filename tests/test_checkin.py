@@ -96,7 +96,7 @@ def test_a_note_typed_after_the_outcome_is_saved_and_says_so(store, due_setup):
     review = review_of(store, second.id, soon.id)
     assert review.outcome is Outcome.DONE and review.note == "Called on Monday; the board said yes"
     row = panel._rows[soon.id]
-    assert "✔ Saved" in row.message.value and "role='status'" in row.message.value
+    assert "✔ Saved: note" in row.message.value and "role='status'" in row.message.value
     assert "with a note" in row.text.value
     assert panel.unsaved() == []
     row.note.value = "Called on Tuesday"  # corrected: the same review, corrected
@@ -114,7 +114,7 @@ def test_a_level_changed_after_the_click_is_saved(store, due_setup):
     review = review_of(store, second.id, soon.id)
     assert review.outcome is Outcome.PARTIAL and review.level == 1
     assert "level +1" in panel._rows[soon.id].text.value
-    assert "✔ Saved" in panel._rows[soon.id].message.value
+    assert "✔ Saved: GAS level" in panel._rows[soon.id].message.value
 
 
 def test_a_new_date_changed_after_renegotiating_is_saved_and_shown(store, due_setup):
@@ -128,6 +128,7 @@ def test_a_new_date_changed_after_renegotiating_is_saved_and_shown(store, due_se
     row.new_date.value = dt.date(2026, 6, 2)
     assert review_of(store, second.id, soon.id).new_target_date == dt.date(2026, 6, 2)
     assert "to <strong>2026-06-02" in panel._rows[soon.id].text.value
+    assert "✔ Saved: new date" in panel._rows[soon.id].message.value
     row.new_date.value = dt.date(2026, 4, 1)  # before the meeting: refused, the store unchanged
     assert "Not saved" in row.message.value and "after this meeting" in row.message.value
     assert review_of(store, second.id, soon.id).new_target_date == dt.date(2026, 6, 2)

@@ -20,6 +20,8 @@ OUTCOME_BUTTONS = (
     (Outcome.DROPPED, "Dropped", ""),
     (Outcome.RENEGOTIATED, "Renegotiated", ""),
 )
+#: A row's fields as its "Saved: …" line names them, in the order of ``_Row.wanted``.
+FIELDS = ("GAS level", "note", "new date")
 #: The level dropdown's "no level given" choice (a dropdown's None shows as an empty box).
 FROM_OUTCOME = ""
 LEVELS: list[tuple[str, int | str]] = [("From the outcome", FROM_OUTCOME)] + [
@@ -144,7 +146,7 @@ class CheckIn(w.VBox):
 
     def record(self, item: DueItem, outcome: Outcome, row: _Row) -> None:
         """An outcome button: record the review with the row's level, note and new date."""
-        self._save(row, item, outcome)
+        self._save(row, item, outcome, "")
 
     def amend(self, row: _Row) -> None:
         """A note, level or new date changed on a row: save it against the review already
@@ -155,11 +157,15 @@ class CheckIn(w.VBox):
         if review is None:
             row.say_pending()
             return
-        if row.wanted(review) == (review.level, review.note, review.new_target_date):
+        stored = (review.level, review.note, review.new_target_date)
+        pairs = zip(FIELDS, row.wanted(review), stored, strict=True)
+        changed = [name for name, now, before in pairs if now != before]
+        if not changed:
             return  # nothing to save (a new date only counts for a renegotiation)
-        self._save(row, row.item, review.outcome)
+        self._save(row, row.item, review.outcome, " and ".join(changed))
 
-    def _save(self, row: _Row, item: DueItem, outcome: Outcome) -> None:
+    def _save(self, row: _Row, item: DueItem, outcome: Outcome, what: str) -> None:
+        """Record the review; ``what`` names the fields saved after the click ("" for one)."""
         if self.meeting_id is None:
             return
         level = None if row.level.value == FROM_OUTCOME else row.level.value
@@ -176,7 +182,7 @@ class CheckIn(w.VBox):
             row.say_error(str(exc))
             return
         self.refresh()
-        row.say_saved()
+        row.say_saved(what)
         if self.on_change:
             self.on_change()
 
@@ -296,8 +302,9 @@ class _Row:
         stored = self.item.review.note if self.item.review else ""
         return self.note.value.strip() != stored
 
-    def say_saved(self) -> None:
-        self.message.value = "<span role='status' class='peerkit-saved'>✔ Saved</span>"
+    def say_saved(self, what: str = "") -> None:
+        saved = f"✔ Saved: {what}" if what else "✔ Saved"
+        self.message.value = f"<span role='status' class='peerkit-saved'>{saved}</span>"
 
     def say_pending(self) -> None:
         if not self.unsaved():
