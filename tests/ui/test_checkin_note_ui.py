@@ -86,7 +86,7 @@ def test_a_note_typed_after_done_is_saved_on_tab_and_is_there_after_a_reload(
     note.click()
     note.press_sequentially(note_text)
     note.press("Tab")  # the facilitator moves on
-    expect(row.locator(".peerkit-checkin-message")).to_contain_text("Saved")
+    expect(row.locator(".peerkit-checkin-message")).to_contain_text("Saved: note")
     expect(row).to_contain_text("with a note")
     review = stored(path, meeting_id, item)
     assert review is not None and review.outcome is Outcome.DONE and review.note == note_text
@@ -125,7 +125,11 @@ def test_leaving_the_page_with_a_note_not_handed_over_asks_and_saves_it(
 
     page.on("dialog", stay)
     page.close(run_before_unload=True)  # the tab is closed (a reload asks the same way)
-    expect(row.locator(".peerkit-checkin-message")).to_contain_text("Saved")
+    expect(row.locator(".peerkit-checkin-message")).to_contain_text("Saved: note")
     assert asked == ["beforeunload"]
     review = stored(path, meeting_id, item)
     assert review is not None and review.outcome is Outcome.PARTIAL and review.note == note_text
+    # "Stay" leaves a working page (Voila's own unload handler did not cut the kernel off).
+    row.get_by_role("combobox", name="GAS level").select_option(label="+1")
+    expect(row.locator(".peerkit-checkin-message")).to_contain_text("Saved: GAS level")
+    assert page.locator(".jupyter-widgets-disconnected").count() == 0
