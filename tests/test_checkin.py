@@ -213,3 +213,18 @@ def test_a_reopened_check_in_shows_what_was_saved_and_a_click_keeps_the_note(sto
     panel.refresh()  # the first window catches up with the second's correction
     assert panel._rows[soon.id].note.value == "Signed"
     assert "partial" in panel._rows[soon.id].text.value
+
+
+def test_changing_the_level_before_any_outcome_keeps_a_refusal_in_view(store, due_setup):
+    second, soon, *_ = due_setup
+    panel = CheckIn(store)
+    panel.show(second.id)
+    row = panel._rows[soon.id]
+    row.new_date.value = dt.date(2026, 4, 1)  # before the meeting
+    row.buttons[4].click()  # Renegotiated: refused
+    row.level.value = -1  # nothing recorded yet: nothing to save, and the reason stays
+    assert "Not saved" in row.message.value and "after this meeting" in row.message.value
+    row.note.value = "Asked for six more weeks"
+    assert "not saved yet" in row.message.value
+    row.note.value = ""  # emptied: nothing waits any more
+    assert row.message.value == ""

@@ -22,6 +22,11 @@ OUTCOME_BUTTONS = (
 )
 #: A row's fields as its "Saved: …" line names them, in the order of ``_Row.wanted``.
 FIELDS = ("GAS level", "note", "new date")
+#: What a row says of a note typed before any outcome (the page asks before it is left).
+PENDING = (
+    "<span role='status' class='peerkit-warning' data-peerkit-unsaved='note'>"
+    "Note not saved yet: choose an outcome above to save it.</span>"
+)
 #: The level dropdown's "no level given" choice (a dropdown's None shows as an empty box).
 FROM_OUTCOME = ""
 LEVELS: list[tuple[str, int | str]] = [("From the outcome", FROM_OUTCOME)] + [
@@ -307,13 +312,12 @@ class _Row:
         self.message.value = f"<span role='status' class='peerkit-saved'>{saved}</span>"
 
     def say_pending(self) -> None:
-        if not self.unsaved():
+        """Before any outcome: say that a typed note waits for one (and stop saying it when
+        the note is emptied); any other message stays."""
+        if self.unsaved():
+            self.message.value = PENDING
+        elif self.message.value == PENDING:
             self.message.value = ""
-            return
-        self.message.value = (
-            "<span role='status' class='peerkit-warning' data-peerkit-unsaved='note'>"
-            "Note not saved yet: choose an outcome above to save it.</span>"
-        )
 
     def say_error(self, message: str) -> None:
         self.message.value = (
