@@ -12,7 +12,7 @@ from peerkit.formats import built_in
 from peerkit.meeting import RoundClock
 from peerkit.model import PeerkitError
 from peerkit.store import Store
-from peerkit.widgets.console import Console
+from peerkit.widgets.console import ANONYMOUS, Console
 from peerkit.widgets.projector import Projector
 
 TODAY = dt.date(2026, 3, 3)
@@ -115,9 +115,10 @@ def test_facilitator_and_scribe_consoles_and_the_projector_agree(store, cohort, 
     assert facilitator.timer.phase == scribe.timer.phase == projector.timer.phase == "Clarify"
 
     # The scribe captures advice while the facilitator runs the clock: both see all of it.
-    scribe.advice_entry.submit("Raise prices for new clients first")
+    scribe.giver.value = facilitator.giver.value = ANONYMOUS
+    assert scribe.advice_entry.submit("Raise prices for new clients first")
     facilitator.round_buttons["next"].click()
-    facilitator.advice_entry.submit("Talk to your three biggest clients")
+    assert facilitator.advice_entry.submit("Talk to your three biggest clients")
     for screen in (facilitator, scribe):
         screen.refresh()
     for screen in (facilitator, scribe):

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from peerkit.meeting import Status
-from peerkit.widgets.console import ANONYMOUS, Console
+from peerkit.widgets.console import ANONYMOUS, NOBODY_CHOSEN, WHO_GAVE, Console
 
 TODAY = dt.date(2026, 3, 3)
 
@@ -60,6 +60,8 @@ def test_advice_enter_saves_and_clears_a_bad_one_stays_in_the_box(console, store
     assert advice.text == "I tried this <b>once</b>" and advice.kind.value == "experience"
     html_rows = [row.children[1].value for row in console.advice_list.children]
     assert "&lt;b&gt;once&lt;/b&gt;" in html_rows[0] and "Ben" in html_rows[0]
+    assert console.giver.value == NOBODY_CHOSEN  # the next advice is not Ben's by default
+    console.giver.value = ANONYMOUS
     console.advice_entry.value = "x" * 5000
     assert not console.advice_entry.submit()
     assert console.advice_entry.value == "x" * 5000  # nothing typed is lost
@@ -83,8 +85,73 @@ def test_anonymous_advice_and_editing_and_deleting_the_last_entry(console, store
     assert "no advice in this round yet" in console.status.value
 
 
+def test_after_saving_advice_the_giver_resets_and_saving_without_choosing_asks(
+    console, store, cohort
+):
+    _, (ana, ben, chloe, _), _ = cohort
+    queue_and_start(console)
+    assert console.giver.value == NOBODY_CHOSEN  # nobody is chosen before the first advice
+    assert console.giver.options[0] == ("Choose who gave it…", NOBODY_CHOSEN)
+    console.giver.value = ben.id
+    assert console.advice_entry.submit("Raise prices")
+    assert console.giver.value == NOBODY_CHOSEN  # not Ben again by default
+    console.advice_entry.value = "Talk to customers first"
+    assert not console.advice_entry.submit()  # Enter without choosing: asked, not guessed
+    assert console.advice_entry.error == WHO_GAVE
+    assert console.advice_entry.value == "Talk to customers first"  # nothing typed is lost
+    assert [a.giver_id for a in store.advice(console.round_id)] == [ben.id]
+    console.giver.value = chloe.id
+    assert console.advice_entry.submit()
+    assert [a.giver_id for a in store.advice(console.round_id)] == [ben.id, chloe.id]
+    assert console.advice_entry.error == "" and console.giver.value == NOBODY_CHOSEN
+    console.edit_button.click()  # editing shows the giver of the advice edited...
+    assert console.giver.value == chloe.id
+    console.cancel_edit.click()  # ...and leaving the edit does not pass it to the next one
+    assert console.giver.value == NOBODY_CHOSEN
+    console.advice_button.click()  # the button asks too
+    assert console.advice_entry.error == WHO_GAVE
+
+
+def test_after_saving_a_commitment_weight_and_levels_reset(console, store, cohort):
+    _, (ana, *_), _ = cohort
+    queue_and_start(console)
+    assert "Weight: how much this commitment counts" in console.commit_help.value
+    assert "0 is the expected outcome" in console.commit_help.value
+    console.target.value = dt.date(2026, 4, 1)
+    console.weight.value = 3
+    levels = ["none", "one call", "two calls", "three calls", "a deal"]
+    for box, text in zip(console.levels, levels, strict=True):
+        box.value = text
+    assert console.commit_entry.submit("Call three clients")
+    [first] = store.commitments(owner_id=ana.id)
+    assert first.weight == 3 and first.levels is not None and list(first.levels) == levels
+    assert console.weight.value == 1  # the next commitment counts as normal unless changed
+    assert [box.value for box in console.levels] == [""] * 5
+    assert console.commit_entry.submit("Update the deck")
+    second = store.commitments(owner_id=ana.id)[-1]
+    assert second.weight == 1 and second.levels is None
+
+
+def test_a_failed_save_keeps_the_text_and_the_fields(console, store):
+    queue_and_start(console)
+    console.target.value = dt.date(2025, 1, 1)  # before the meeting: refused
+    console.weight.value = 2
+    console.levels[2].value = "expected"
+    console.commit_entry.value = "Hire a lead"
+    assert not console.commit_entry.submit()
+    assert "before the meeting" in console.commit_entry.error
+    assert console.commit_entry.value == "Hire a lead"
+    assert console.weight.value == 2 and console.levels[2].value == "expected"
+    assert store.commitments(meeting_id=console.meeting_id) == []
+    console.giver.value = ANONYMOUS
+    console.advice_entry.value = "y" * 5000  # refused by the store: giver and text both stay
+    assert not console.advice_entry.submit()
+    assert console.advice_entry.value == "y" * 5000 and console.giver.value == ANONYMOUS
+
+
 def test_the_presenter_stars_advice(console, store):
     queue_and_start(console)
+    console.giver.value = ANONYMOUS
     console.advice_entry.submit("Raise prices")
     star = console.advice_list.children[0].children[0]
     star.value = True
@@ -144,6 +211,7 @@ def test_the_projector_follows_the_console_and_hides_advice_when_it_should(
 ):
     assert "Waiting for the first round" in projector.heading.value
     queue_and_start(console)  # troika: share, clarify, consult (turned away), reflect
+    console.giver.value = ANONYMOUS
     console.advice_entry.submit("Name the risk")
     projector.refresh()  # in a kernel the follower does this within 200 ms
     assert "On the hot seat: Ana" in projector.heading.value
@@ -206,6 +274,7 @@ def test_export_minutes_writes_the_file_and_offers_a_download(console, store, tm
     import os
 
     queue_and_start(console)
+    console.giver.value = ANONYMOUS
     console.advice_entry.submit("Name the <b>risk</b>")
     old = os.getcwd()
     os.chdir(tmp_path)

@@ -16,7 +16,7 @@ from helpers import peerkit
 
 from peerkit.model import PeerkitError
 from peerkit.store import Store
-from peerkit.widgets.console import Console
+from peerkit.widgets.console import ANONYMOUS, Console
 
 pytestmark = pytest.mark.slow
 
@@ -94,6 +94,7 @@ def test_the_console_says_the_database_went_away_and_came_back(pg_cluster, pg_ur
         assert "role='alert'" in console.link.value and "not answering" in console.link.value
 
         # Typed during the outage: refused with a clear message, and kept in the box.
+        console.giver.value = ANONYMOUS
         console.advice_entry.value = "Ask the client what they would pay"
         assert not console.advice_entry.submit()
         assert console.advice_entry.value == "Ask the client what they would pay"

@@ -15,7 +15,7 @@ from peerkit.formats import built_in
 from peerkit.store import Store
 from peerkit.widgets import follow as follow_module
 from peerkit.widgets.checkin import due_items
-from peerkit.widgets.console import KEEP_FOR_ME, KEEP_NOTHING, NOT_PRIVATE, Console
+from peerkit.widgets.console import ANONYMOUS, KEEP_FOR_ME, KEEP_NOTHING, NOT_PRIVATE, Console
 from peerkit.widgets.projector import Projector
 
 TODAY = dt.date(2026, 3, 3)
@@ -65,6 +65,7 @@ def test_the_projector_shows_only_that_a_private_segment_is_under_way(
     for word in private_words(store, console):
         assert word not in room(projector), word
     console.round_buttons["start"].click()
+    console.giver.value = ANONYMOUS
     console.advice_entry.submit(ADVICE)
     assert [a.text for a in store.advice(console.round_id)] == [ADVICE]  # kept, for the facilitator
     for step in ("start", "next", "pause", "resume", "next", "next"):
@@ -139,6 +140,7 @@ def test_keep_for_me_keeps_the_text_out_of_the_next_check_in(console, store, coh
     assert rnd.private and rnd.keeps_text and rnd.issue == ISSUE
     assert "kept for you only" in console.private_note.value
     assert console.advice_box.layout.display is None
+    console.giver.value = ANONYMOUS
     assert console.advice_entry.submit(ADVICE)
     console.target.value = dt.date(2026, 4, 1)
     assert console.owner.value == ben.id
@@ -156,6 +158,7 @@ def test_keep_for_me_keeps_the_text_out_of_the_next_check_in(console, store, coh
 
 def test_a_queued_round_is_made_private_and_keeping_nothing_asks_first(console, store):
     queue(console, "Ana", issue=ISSUE)
+    console.giver.value = ANONYMOUS
     console.advice_entry.submit(ADVICE)
     rnd = store.round(console.round_id)
     console.privacy_round.value = rnd.id
@@ -189,6 +192,7 @@ def test_a_purge_from_another_window_empties_the_console_and_the_projector(
 ):
     _, _, meeting = cohort
     queue(console, issue=ISSUE, private=True, keep=KEEP_FOR_ME)
+    console.giver.value = ANONYMOUS
     console.advice_entry.submit(ADVICE)
     projector.refresh()
     stale_round = console.round_id
@@ -198,6 +202,7 @@ def test_a_purge_from_another_window_empties_the_console_and_the_projector(
     console.round_buttons["next"].click()
     assert "That meeting was purged." in console.status.value
     assert "No round with id" not in console.status.value
+    console.giver.value = ANONYMOUS
     console.advice_entry.value = "One more"
     assert not console.advice_entry.submit()
     assert "No round with id" not in console.advice_entry.error

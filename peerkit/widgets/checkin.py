@@ -10,7 +10,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from peerkit.model import Commitment, Member, Outcome, PeerkitError, Review
+from peerkit.model import Commitment, Meeting, Member, Outcome, PeerkitError, Review
 from peerkit.store import Store
 
 OUTCOME_BUTTONS = (
@@ -19,6 +19,13 @@ OUTCOME_BUTTONS = (
     (Outcome.NOT_DONE, "Not done", "warning"),
     (Outcome.DROPPED, "Dropped", ""),
     (Outcome.RENEGOTIATED, "Renegotiated", ""),
+)
+#: A row's fields as its "Saved: …" line names them, in the order of ``_Row.wanted``.
+FIELDS = ("GAS level", "note", "new date")
+#: What a row says of a note typed before any outcome (the page asks before it is left).
+PENDING = (
+    "<span role='status' class='peerkit-warning' data-peerkit-unsaved='note'>"
+    "Note not saved yet: choose an outcome above to save it.</span>"
 )
 #: The level dropdown's "no level given" choice (a dropdown's None shows as an empty box).
 FROM_OUTCOME = ""
@@ -77,7 +84,12 @@ def _private_rounds(store: Store, meeting_ids: set[int]) -> set[int]:
 
 
 class CheckIn(w.VBox):
-    """The check-in panel of the console: member by member, one click per commitment."""
+    """The check-in panel of the console: member by member, one click per commitment.
+
+    The click records the outcome with the row's level, note and new date as they are then; a
+    note, level or new date changed after the click is saved against that review as soon as the
+    box is left (Tab, Enter, a click elsewhere), and the row says "Saved" (or why not).
+    """
 
     def __init__(self, store: Store, on_change: Callable[[], None] | None = None) -> None:
         self.store = store
@@ -103,10 +115,17 @@ class CheckIn(w.VBox):
         items = due_items(self.store, self.meeting_id)
         key = (self.meeting_id, tuple(i.commitment.id for i in items))
         if key != self._key:
+            # A row still listed keeps its widgets (and whatever is typed in them).
+            same_meeting = self._key is not None and self._key[0] == self.meeting_id
             self._key = key
-            for row in self._rows.values():
-                row.close()
-            self._rows = {i.commitment.id: _Row(self, i, meeting.next_date) for i in items}
+            old = self._rows if same_meeting else {}
+            wanted = {i.commitment.id for i in items}
+            for cid, row in self._rows.items():
+                if cid not in wanted or not same_meeting:
+                    row.close()
+            self._rows = {
+                i.commitment.id: old.get(i.commitment.id) or _Row(self, i, meeting) for i in items
+            }
             children: list[w.Widget] = []
             owner = None
             for item in items:
@@ -131,33 +150,68 @@ class CheckIn(w.VBox):
         )
 
     def record(self, item: DueItem, outcome: Outcome, row: _Row) -> None:
+        """An outcome button: record the review with the row's level, note and new date."""
+        self._save(row, item, outcome, "")
+
+    def amend(self, row: _Row) -> None:
+        """A note, level or new date changed on a row: save it against the review already
+        recorded at this meeting; before any outcome, say that choosing one saves it."""
+        if row.filling or self.meeting_id is None:
+            return
+        review = row.item.review
+        if review is None:
+            row.say_pending()
+            return
+        stored = (review.level, review.note, review.new_target_date)
+        pairs = zip(FIELDS, row.wanted(review), stored, strict=True)
+        changed = [name for name, now, before in pairs if now != before]
+        if not changed:
+            return  # nothing to save (a new date only counts for a renegotiation)
+        self._save(row, row.item, review.outcome, " and ".join(changed))
+
+    def _save(self, row: _Row, item: DueItem, outcome: Outcome, what: str) -> None:
+        """Record the review; ``what`` names the fields saved after the click ("" for one)."""
         if self.meeting_id is None:
             return
+        level = None if row.level.value == FROM_OUTCOME else row.level.value
         try:
             self.store.record_review(
                 item.commitment.id,
                 self.meeting_id,
                 outcome,
-                level=None if row.level.value == FROM_OUTCOME else row.level.value,
+                level=level,
                 note=row.note.value,
                 new_target_date=row.new_date.value if outcome is Outcome.RENEGOTIATED else None,
             )
         except PeerkitError as exc:
-            row.message.value = (
-                f"<span role='alert' class='peerkit-error'>⚠ Not saved: {html.escape(str(exc))}"
-                "</span>"
-            )
+            row.say_error(str(exc))
             return
         self.refresh()
+        row.say_saved(what)
         if self.on_change:
             self.on_change()
+
+    def unsaved(self) -> list[DueItem]:
+        """The rows whose note (as the kernel has it) is not in the store."""
+        return [row.item for row in self._rows.values() if row.unsaved()]
+
+
+def default_new_date(target: dt.date, meeting_date: dt.date, next_date: dt.date | None) -> dt.date:
+    """The new target date a renegotiation offers: the next meeting when it is known, else four
+    weeks after the later of the old target and this meeting. Either is after this meeting, as
+    the store requires (an overdue target plus four weeks can fall before it)."""
+    if next_date is not None and next_date > meeting_date:
+        return next_date
+    return max(target, meeting_date) + dt.timedelta(days=28)
 
 
 class _Row:
     """One commitment's line: its text, history, the five outcome buttons, level and note."""
 
-    def __init__(self, panel: CheckIn, item: DueItem, next_date: dt.date | None) -> None:
+    def __init__(self, panel: CheckIn, item: DueItem, meeting: Meeting) -> None:
         self.item = item
+        self.filling = False  # True while the row shows what the store holds (not a user edit)
+        self._shown: Review | None = None  # the review the fields were last filled from
         self.text = w.HTML()
         self.buttons = []
         for outcome, label, style in OUTCOME_BUTTONS:
@@ -169,10 +223,17 @@ class _Row:
             button.on_click(lambda _, o=outcome: panel.record(self.item, o, self))
             self.buttons.append(button)
         self.level = w.Dropdown(options=LEVELS, value=FROM_OUTCOME, description="GAS level")
-        self.note = w.Text(description="Note", placeholder="optional")
-        default_new = next_date or (item.target + dt.timedelta(days=28))
-        self.new_date = w.DatePicker(description="New date", value=default_new)
+        # Sent to the kernel when the box is left or on Enter (not at every key): then saved.
+        self.note = w.Text(
+            description="Note", placeholder="optional; Enter or Tab saves", continuous_update=False
+        )
+        self.note.add_class("peerkit-checkin-note")
+        self.default_new = default_new_date(item.target, meeting.date, meeting.next_date)
+        self.new_date = w.DatePicker(description="New date", value=self.default_new)
         self.message = w.HTML()
+        self.message.add_class("peerkit-checkin-message")
+        for widget in (self.level, self.note, self.new_date):
+            widget.observe(lambda _: panel.amend(self), "value")
         self.box = w.VBox(
             [
                 self.text,
@@ -193,21 +254,84 @@ class _Row:
             if r.new_target_date
         )
         recorded = ""
-        if item.review is not None:
+        review = item.review
+        if review is not None:
             recorded = (
                 f"<div class='peerkit-recorded'>✔ Recorded: <strong>"
-                f"{html.escape(item.review.outcome.value)}</strong>"
-                + (f", level {item.review.level:+d}" if item.review.level is not None else "")
+                f"{html.escape(review.outcome.value)}</strong>"
+                + (
+                    f" to <strong>{review.new_target_date.isoformat()}</strong>"
+                    if review.new_target_date
+                    else ""
+                )
+                + (f", level {review.level:+d}" if review.level is not None else "")
+                + (", with a note" if review.note else "")
                 + "</div>"
             )
         self.text.value = (
             f"<div><strong>{html.escape(c.text)}</strong> — target {item.target.isoformat()} "
             f"({when}){html.escape(history)}</div>{recorded}"
         )
+        if review != self._shown:
+            self._fill(review)
+
+    def _fill(self, review: Review | None) -> None:
+        """Show what the store now holds; a field whose text differs from what was stored
+        before (typed and not saved yet, or refused) keeps what was typed."""
+        before, self._shown = self._shown, review
         self.message.value = ""
+        if review is None:
+            return
+        self.filling = True
+        try:
+            if self.note.value.strip() == (before.note if before else ""):
+                self.note.value = review.note
+            if self.level.value == _level_choice(before):
+                self.level.value = _level_choice(review)
+            if review.new_target_date is not None and self.new_date.value in (
+                self.default_new,
+                before.new_target_date if before else None,
+            ):
+                self.new_date.value = review.new_target_date
+        finally:
+            self.filling = False
+
+    def wanted(self, review: Review) -> tuple[int | None, str, dt.date | None]:
+        """(level, note, new date) as the row's fields would record them on ``review``."""
+        level = None if self.level.value == FROM_OUTCOME else int(self.level.value)
+        renegotiated = review.outcome is Outcome.RENEGOTIATED
+        return level, self.note.value.strip(), self.new_date.value if renegotiated else None
+
+    def unsaved(self) -> bool:
+        """Whether the note, as the kernel has it, is not what the store holds."""
+        stored = self.item.review.note if self.item.review else ""
+        return self.note.value.strip() != stored
+
+    def say_saved(self, what: str = "") -> None:
+        saved = f"✔ Saved: {what}" if what else "✔ Saved"
+        self.message.value = f"<span role='status' class='peerkit-saved'>{saved}</span>"
+
+    def say_pending(self) -> None:
+        """Before any outcome: say that a typed note waits for one (and stop saying it when
+        the note is emptied); any other message stays."""
+        if self.unsaved():
+            self.message.value = PENDING
+        elif self.message.value == PENDING:
+            self.message.value = ""
+
+    def say_error(self, message: str) -> None:
+        self.message.value = (
+            "<span role='alert' class='peerkit-error' data-peerkit-unsaved='error'>⚠ Not saved: "
+            f"{html.escape(message)}</span>"
+        )
 
     def close(self) -> None:
         for widget in [*self.buttons, self.level, self.note, self.new_date, self.message]:
             widget.close()
         self.text.close()
         self.box.close()
+
+
+def _level_choice(review: Review | None) -> int | str:
+    """The level dropdown's value for a review's level (none given: "From the outcome")."""
+    return FROM_OUTCOME if review is None or review.level is None else review.level

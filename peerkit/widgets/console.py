@@ -36,6 +36,17 @@ KIND_LABELS = [(k.value.capitalize(), k.value) for k in AdviceKind]
 CHECKIN_TAB, HOT_SEAT_TAB, ATTENDANCE_TAB = 0, 1, 2
 #: The "given by" choice for anonymous advice (a dropdown's None means "nothing chosen").
 ANONYMOUS = 0
+#: The "given by" placeholder, chosen after each save: advice is never attributed by default.
+NOBODY_CHOSEN = -1
+GIVER_PLACEHOLDER = "Choose who gave it…"
+WHO_GAVE = "Who gave this advice? Choose a member or Anonymous."
+#: A commitment's weight unless the facilitator changes it (the weight field returns to it).
+DEFAULT_WEIGHT = 1.0
+#: The one line that says what a commitment's weight and GAS levels mean (see docs/coaches.md).
+COMMIT_HELP = (
+    "<p class='peerkit-help'>Weight: how much this commitment counts in the score "
+    "(1 = normal). GAS levels: what −2…+2 would look like; 0 is the expected outcome.</p>"
+)
 #: What a private round keeps: nothing written down (the default), or text for the facilitator.
 KEEP_NOTHING, KEEP_FOR_ME = "nothing", "for me"
 KEEP_CHOICES = [("Keep nothing", KEEP_NOTHING), ("Keep for me only", KEEP_FOR_ME)]
@@ -206,7 +217,9 @@ class Console(w.VBox):
         self.round_buttons["next"].button_style = "primary"
         self.phase_table = w.HTML()
 
-        self.giver = w.Dropdown(description="Given by", options=[])
+        self.giver = w.Dropdown(
+            description="Given by", options=[(GIVER_PLACEHOLDER, NOBODY_CHOSEN)]
+        )
         self.kind = w.ToggleButtons(
             description="Kind",
             options=KIND_LABELS,
@@ -227,13 +240,16 @@ class Console(w.VBox):
             label="Commitment", placeholder="What will be done; Enter saves", rows=2
         )
         self.target = w.DatePicker(description="Target date")
-        self.weight = w.BoundedFloatText(description="Weight", value=1.0, min=0.5, max=10, step=0.5)
+        self.weight = w.BoundedFloatText(
+            description="Weight", value=DEFAULT_WEIGHT, min=0.5, max=10, step=0.5
+        )
         self.levels = [
             w.Text(description=label, placeholder="optional")
             for label in ("−2 much less", "−1 less", "0 expected", "+1 more", "+2 much more")
         ]
         self.levels_box = w.Accordion(children=[w.VBox(self.levels)], titles=("GAS levels",))
         self.levels_box.selected_index = None
+        self.commit_help = w.HTML(COMMIT_HELP)
         self.commit_button = _button("Add commitment", "primary", "check")
         self.commit_warning = w.HTML()
         self.commit_list = w.HTML()
@@ -304,6 +320,7 @@ class Console(w.VBox):
             [
                 w.HTML("<h3>Commitments</h3>"),
                 w.HBox([self.owner, self.target, self.weight]),
+                self.commit_help,
                 self.commit_entry,
                 self.levels_box,
                 self.commit_button,
@@ -661,7 +678,7 @@ class Console(w.VBox):
     def _save_advice(self, text: str) -> None:
         if self._editing is not None:
             self.store.edit_advice(
-                self._editing, text=text, kind=self.kind.value, giver_id=self.giver.value or None
+                self._editing, text=text, kind=self.kind.value, giver_id=self._giver_id()
             )
             self._stop_editing()
             return
@@ -671,10 +688,17 @@ class Console(w.VBox):
         self.store.add_advice(
             rnd.id,
             text,
-            giver_id=self.giver.value or None,
+            giver_id=self._giver_id(),
             kind=self.kind.value,
             at=self.clock(),
         )
+        self.giver.value = NOBODY_CHOSEN  # the next advice is not attributed to this giver
+
+    def _giver_id(self) -> int | None:
+        """The chosen giver's member id, None for Anonymous; asks when nobody is chosen."""
+        if self.giver.value in (None, NOBODY_CHOSEN):
+            raise PeerkitError(WHO_GAVE)
+        return None if self.giver.value == ANONYMOUS else int(self.giver.value)
 
     def _last_advice(self) -> Any:
         items = self.store.advice(self.round_id) if self.round_id else []
@@ -698,6 +722,7 @@ class Console(w.VBox):
         self.advice_button.description = "Add advice"
         self.cancel_edit.layout.display = "none"
         self.advice_entry.value = ""
+        self.giver.value = NOBODY_CHOSEN  # the edited advice's giver is not the next one's
 
     def _delete_last(self) -> None:
         last = self._last_advice()
@@ -728,6 +753,8 @@ class Console(w.VBox):
             weight=self.weight.value,
             levels=levels if any(x.strip() for x in levels) else None,
         )
+        # Saved: the next commitment starts from the defaults, not from this one's values.
+        self.weight.value = DEFAULT_WEIGHT
         for box in self.levels:
             box.value = ""
 
@@ -862,7 +889,7 @@ class Console(w.VBox):
             ],
         )
         people = [(m.name, m.id) for m in present]
-        _choose(self.giver, [("Anonymous", ANONYMOUS), *people])
+        _choose(self.giver, [(GIVER_PLACEHOLDER, NOBODY_CHOSEN), ("Anonymous", ANONYMOUS), *people])
         round_id = rnd.id if rnd else None
         if round_id != self._owner_round:  # a new round: its presenter commits first
             self.owner.value = None

@@ -87,6 +87,11 @@ def kernel_pid(page: Any) -> int:
     raise AssertionError(f"no process for kernel {kernel_id}")
 
 
+def choose_giver(page: Any, name: str = "Anonymous") -> None:
+    """Say who gives the next advice: after each save the console asks again."""
+    page.get_by_label("Given by", exact=True).select_option(label=name)
+
+
 def type_and_enter(page: Any, label: str, text: str) -> None:
     box = page.get_by_label(label, exact=True)
     box.fill(text)

@@ -31,6 +31,7 @@ from browsing import (
     LOAD_MS,
     advice_row,
     button,
+    choose_giver,
     click_when_enabled,
     commitment_item,
     kernel_pid,
@@ -100,6 +101,7 @@ def test_a_whole_round_survives_reloads_and_a_killed_kernel(
 
     # Advice in the consult phase: typed, Enter saves it, the box empties.
     advice = "Name the conflict in the open, with both of them in the room"
+    choose_giver(page)
     type_and_enter(page, "Advice", advice)
     advice_row(page, advice).wait_for()
     assert advice in stored(db)[0]
@@ -172,6 +174,7 @@ def test_the_projector_follows_the_console(
             # Back turned. The advice panel is its own widget, drawn just after the clock.
             projector.get_by_text("advice is hidden").wait_for()
 
+    choose_giver(page)
     type_and_enter(page, "Advice", "Write down what surprised you")
     projector.get_by_text("Write down what surprised you").wait_for()  # shown when turned back
     click_when_enabled(page, "Pause")

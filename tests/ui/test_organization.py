@@ -17,6 +17,7 @@ from browsing import (
     CLOCK,
     LOAD_MS,
     advice_row,
+    choose_giver,
     click_when_enabled,
     open_console,
     open_page,
@@ -71,7 +72,9 @@ def test_facilitator_scribe_and_projector_on_one_meeting(
         wait_phase(window, "Consult")
 
     # Both capture advice; each sees the other's, and the store has every piece once.
+    choose_giver(scribe)
     type_and_enter(scribe, "Advice", "Ask each of them what a good outcome looks like")
+    choose_giver(facilitator)
     type_and_enter(facilitator, "Advice", "Meet both managers together, this week")
     for console in (facilitator, scribe):
         advice_row(console, "what a good outcome looks like").wait_for()
@@ -98,6 +101,7 @@ def test_the_console_says_the_database_restarted_and_loses_nothing(
         )
         # Typed during the outage: Enter says it was not saved, and the text stays in the box.
         text = "Write down the three questions you will ask first"
+        choose_giver(page)
         box = page.get_by_label("Advice", exact=True)
         box.fill(text)
         box.press("Enter")

@@ -17,6 +17,7 @@ import pytest
 from browsing import (
     CLOCK,
     button,
+    choose_giver,
     click_when_enabled,
     open_console,
     open_hot_seat,
@@ -103,6 +104,7 @@ def test_a_private_segment_shows_nothing_of_itself_on_the_projector(
     click_when_enabled(console, "Start")
     wait_phase(console, "Share")
     console.get_by_text("Private segment, kept for you only.").wait_for()
+    choose_giver(console)
     type_and_enter(console, "Advice", ADVICE)
     assert ADVICE in stored(db)[0]  # kept, for the facilitator
     presenter, rnd = private_round(db)
