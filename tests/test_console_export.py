@@ -1,0 +1,136 @@
+"""The console's minutes export (a real PDF printed from inside a running event loop, as a
+kernel's widget callback is), and the meeting the console opens on."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import unicodedata
+from pathlib import Path
+
+import pytest
+from conftest import CONSOLE_TODAY
+
+from peerkit.widgets.console import EXPORT, EXPORTING, Console
+
+
+def queue_and_start(console: Console, issue: str = "Pricing") -> None:
+    console.queue_format.value = "troika consulting"
+    console.queue_issue.value = issue
+    console.queue_button.click()
+    console.round_buttons["start"].click()
+
+
+def click_in_a_kernel(console: Console) -> list[tuple[bool, str, str]]:
+    """Click Export as a kernel runs a widget callback (on a running asyncio loop), wait for
+    the export to finish; return what the button and its line showed right after the click."""
+    seen = []
+
+    async def callback() -> None:
+        console.export_button.click()
+        b = console.export_button
+        seen.append((b.disabled, b.description, console.export_result.value))
+        assert console.export_task is not None
+        await console.export_task
+
+    asyncio.run(callback())
+    return seen
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The console's folder (its minutes go to ./minutes)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def needs_chromium() -> None:
+    if not os.access("/usr/bin/chromium", os.X_OK):
+        reason = "PDF export needs /usr/bin/chromium (apt-get install chromium)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+# -- export ---------------------------------------------------------------------------------
+
+
+def test_pdf_export_from_the_console_prints_a_real_pdf(console, in_tmp):
+    needs_chromium()
+    queue_and_start(console)
+    console.advice_entry.submit("Name the risk before the price")
+    console.export_to.value = "md"
+    console.export_button.click()  # outside a loop (a script): done when click returns
+    assert "Download minutes-2026-03-03.md" in console.export_result.value
+
+    console.export_to.value = "pdf"
+    [(disabled, description, line)] = click_in_a_kernel(console)
+    # While it runs: the button says so, and the Markdown line is already gone.
+    assert disabled and description == EXPORTING
+    assert ".md" not in line and "Exporting the minutes as PDF" in line
+
+    pdf = in_tmp / "minutes" / "minutes-2026-03-03.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    text = pdf_text(pdf)
+    assert "Name the risk before the price" in text and "Pricing" in text
+    result = console.export_result.value
+    assert "Download minutes-2026-03-03.pdf" in result
+    assert "data:application/pdf;base64,JVBERi" in result  # "%PDF" in base64
+    assert ".md" not in result and "Not exported" not in result
+    assert not console.export_button.disabled and console.export_button.description == EXPORT
+    assert console.status.value == ""  # nothing said at the top: the outcome is by the button
+
+
+def test_a_failed_export_replaces_the_last_success_line(console, in_tmp):
+    console.export_to.value = "md"
+    console.export_button.click()
+    assert "✔ Saved" in console.export_result.value
+    # The next file cannot be written: a folder holds its name.
+    (in_tmp / "minutes" / "minutes-2026-03-03.html").mkdir()
+    console.export_to.value = "html"
+    click_in_a_kernel(console)
+    result = console.export_result.value
+    assert "Not exported" in result and "is a folder" in result and "role='alert'" in result
+    assert "✔" not in result and "Download" not in result
+    assert not console.export_button.disabled and console.export_button.description == EXPORT
+
+
+def test_a_file_that_cannot_be_written_is_said_plainly(console, in_tmp):
+    (in_tmp / "minutes").write_text("a file where the folder should be")
+    console.export_button.click()
+    assert "Not exported: The file could not be written" in console.export_result.value
+
+
+def test_the_export_line_is_cleared_when_another_meeting_opens(store, cohort, clock, in_tmp):
+    c, _, meeting = cohort
+    console = Console(store, c, clock=clock, today=dt.date(2026, 4, 7))
+    assert console.meeting_id == meeting.id  # no meeting today yet: the latest
+    console.export_button.click()
+    assert "✔ Saved" in console.export_result.value
+    console.today_button.click()
+    assert console.meeting_id != meeting.id
+    assert console.export_result.value == ""
+
+
+def test_the_export_line_goes_with_a_meeting_purged_elsewhere(console, store, in_tmp):
+    console.export_button.click()
+    assert "✔ Saved" in console.export_result.value
+    store.purge_meeting(console.meeting_id)  # the CLI, or another window
+    console.refresh()
+    assert console.meeting_id is None and console.export_result.value == ""
+
+
+def test_export_with_no_meeting_open_says_so_by_the_button(store, clock, in_tmp):
+    empty = store.add_cohort("Empty Circle")
+    console = Console(store, empty, clock=clock, today=CONSOLE_TODAY)
+    console.export_button.click()
+    assert "Not exported: Open a meeting first." in console.export_result.value
+    assert not (in_tmp / "minutes").exists()
