@@ -275,3 +275,27 @@ def on_screen(store: Store, cohort_id: int, meeting_id: int | None = None) -> On
 def current_round(store: Store, cohort_id: int) -> Round | None:
     """The round on the cohort's screens, or None (none, or no longer in the store)."""
     return on_screen(store, cohort_id).round
+
+
+def meeting_to_open(
+    store: Store, cohort_id: int, today: dt.date, formats: dict[str, Format]
+) -> int | None:
+    """The meeting a console opens on (None when the cohort has none).
+
+    The one on screen while its round is live (started and not finished: a reload, a second
+    window, a meeting run past midnight); else today's (the one on screen if it is dated today);
+    else the one on screen; else the most recent.
+    """
+    now = on_screen(store, cohort_id)
+    round_live = now.round is not None and round_status(store, now.round, formats) in (
+        Status.RUNNING,
+        Status.PAUSED,
+    )
+    if now.meeting is not None and round_live:
+        return now.meeting.id
+    todays = [m for m in now.meetings if m.date == today]
+    if todays:
+        return now.meeting.id if now.meeting in todays else todays[0].id
+    if now.meeting is not None:
+        return now.meeting.id
+    return now.meetings[-1].id if now.meetings else None

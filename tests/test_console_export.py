@@ -134,3 +134,53 @@ def test_export_with_no_meeting_open_says_so_by_the_button(store, clock, in_tmp)
     console.export_button.click()
     assert "Not exported: Open a meeting first." in console.export_result.value
     assert not (in_tmp / "minutes").exists()
+
+
+# -- the meeting the console opens on ---------------------------------------------------------
+
+MEETING_DAY = dt.date(2026, 4, 7)
+
+
+@pytest.fixture
+def last_month_on_screen(store, cohort):
+    """Last month's meeting on screen, and today's meeting already in the store."""
+    c, _, last_month = cohort
+    today = store.add_meeting(c.id, MEETING_DAY, place="Room 2")
+    store.set_screen(c.id, meeting_id=last_month.id, round_id=0)
+    return c, last_month, today
+
+
+def test_the_console_opens_todays_meeting_over_last_months_on_screen(
+    store, clock, last_month_on_screen
+):
+    c, _, today = last_month_on_screen
+    console = Console(store, c, clock=clock, today=MEETING_DAY)
+    assert console.meeting_id == today.id
+    assert store.screen(c.id).meeting_id == today.id  # the projector follows
+
+
+def test_a_live_round_keeps_its_meeting_open(store, clock, last_month_on_screen):
+    c, last_month, _ = last_month_on_screen
+    running = Console(store, c, clock=clock, today=CONSOLE_TODAY)  # yesterday's console
+    queue_and_start(running)
+    console = Console(store, c, clock=clock, today=MEETING_DAY)  # a reload after midnight
+    assert console.meeting_id == last_month.id
+    assert console.timer.running and console.tabs.selected_index == 1  # on the live round
+    running.round_buttons["finish"].click()
+    assert Console(store, c, clock=clock, today=MEETING_DAY).meeting_id != last_month.id
+
+
+def test_with_no_meeting_today_the_console_opens_the_one_on_screen_else_the_latest(
+    store, cohort, clock
+):
+    c, _, first = cohort
+    later = store.add_meeting(c.id, "2026-04-07")
+    assert Console(store, c, clock=clock, today=dt.date(2026, 5, 5)).meeting_id == later.id
+    store.set_screen(c.id, meeting_id=first.id, round_id=0)
+    assert Console(store, c, clock=clock, today=dt.date(2026, 5, 5)).meeting_id == first.id
+
+
+def test_the_meeting_asked_for_wins(store, clock, last_month_on_screen):
+    c, last_month, _ = last_month_on_screen
+    console = Console(store, c, clock=clock, today=MEETING_DAY, meeting_id=last_month.id)
+    assert console.meeting_id == last_month.id

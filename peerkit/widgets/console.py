@@ -263,7 +263,10 @@ class Console(w.VBox):
         self._wire()
         super().__init__(children=self._layout())
         self.add_class("peerkit-console")
-        self._load_meetings(meeting_id)
+        # The meeting asked for; else a live round's, today's, the one on screen, the latest.
+        self._load_meetings(
+            meeting_id or live.meeting_to_open(store, cohort.id, self.today, self.formats)
+        )
         self._open_live_round()
         self.refresh()
         self.tabs.observe(self._on_tab, "selected_index")
