@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import CONSOLE_TODAY
 
+from peerkit.store import Store
 from peerkit.widgets.console import EXPORT, EXPORTING, Console
 
 
@@ -184,3 +185,26 @@ def test_the_meeting_asked_for_wins(store, clock, last_month_on_screen):
     c, last_month, _ = last_month_on_screen
     console = Console(store, c, clock=clock, today=MEETING_DAY, meeting_id=last_month.id)
     assert console.meeting_id == last_month.id
+
+
+# -- the link to the accountability view ------------------------------------------------------
+
+
+def test_the_console_links_to_the_accountability_view_in_a_new_tab(store, cohort, clock, in_tmp):
+    c, _, _ = cohort
+    assert Console(store, c, clock=clock, today=CONSOLE_TODAY).views.value == ""  # none here
+    (in_tmp / "accountability.ipynb").write_text("{}")  # served beside the console
+    link = Console(store, c, clock=clock, today=CONSOLE_TODAY).views.value
+    assert "href='accountability.ipynb'" in link
+    assert "target='_blank'" in link and "rel='noopener'" in link
+    assert "Accountability view" in link and "opens in a new tab" in link
+
+
+def test_in_a_cohort_folder_the_link_is_to_its_own_accountability_view(tmp_path, clock):
+    from peerkit.folder import init_folder
+
+    config = init_folder(tmp_path / "circle", "Circle")
+    assert (config.folder / "accountability.ipynb").is_file()
+    with Store(config.store_url) as store:
+        console = Console(store, store.cohort("Circle"), clock=clock, config=config)
+        assert "href='accountability.ipynb'" in console.views.value

@@ -8,6 +8,7 @@ import datetime as dt
 import html
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -17,6 +18,7 @@ from peerkit.folder import DEFAULT_GROUND_RULES, CohortConfig
 from peerkit.formats import load_formats
 from peerkit.meeting import RoundClock, Status, meeting_budget
 from peerkit.model import AdviceKind, Attendance, Cohort, Format, PeerkitError, Round
+from peerkit.serve import ACCOUNTABILITY_NOTEBOOK
 from peerkit.store import Store
 from peerkit.widgets.checkin import CheckIn
 from peerkit.widgets.entry import EntryBox
@@ -121,6 +123,7 @@ class Console(w.VBox):
         self._unseen = store.watcher(cohort.id)
 
         self.title = w.HTML(f"<h1 class='peerkit-title'>{_h(cohort.name)} · console</h1>")
+        self.views = w.HTML(_accountability_link(config))
         self.meeting_pick = w.Dropdown(description="Meeting", options=[])
         self.today_button = _button("Open today's meeting", icon="calendar")
         self.chatham = w.Checkbox(
@@ -355,6 +358,7 @@ class Console(w.VBox):
         header = w.VBox(
             [
                 self.title,
+                self.views,
                 w.HBox([self.meeting_pick, self.today_button, self.chatham]),
                 w.HBox([self.budget, self.fit_button]),
                 self.link,
@@ -742,8 +746,6 @@ class Console(w.VBox):
         kernel goes on answering clicks; meanwhile the button says "Exporting…". The line under
         the button holds this click's outcome only: the last one is gone the moment it is
         clicked."""
-        from pathlib import Path
-
         from peerkit.minutes import export
 
         if self.export_task is not None and not self.export_task.done():
@@ -1081,6 +1083,19 @@ class Console(w.VBox):
             )
             + "</ul>"
         )
+
+
+def _accountability_link(config: CohortConfig | None) -> str:
+    """A link to the accountability view that `peerkit serve` serves beside the console (a new
+    tab, so the meeting stays open here); nothing when that notebook is not beside this one."""
+    folder = config.folder if config else Path.cwd()
+    if not (folder / ACCOUNTABILITY_NOTEBOOK).is_file():
+        return ""
+    return (
+        f"<p class='peerkit-links'><a href='{ACCOUNTABILITY_NOTEBOOK}' target='_blank' "
+        "rel='noopener'>Accountability view<span class='peerkit-visually-hidden'> (opens in a "
+        "new tab)</span> <span aria-hidden='true'>↗</span></a></p>"
+    )
 
 
 def _private_mark(rnd: Round) -> str:
