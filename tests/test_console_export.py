@@ -181,6 +181,29 @@ def test_with_no_meeting_today_the_console_opens_the_one_on_screen_else_the_late
     assert Console(store, c, clock=clock, today=dt.date(2026, 5, 5)).meeting_id == first.id
 
 
+def test_a_meeting_set_for_today_at_the_last_meeting_is_opened(store, cohort, clock):
+    """Last month's meeting set today as the next date: the console opens today's meeting (made
+    as "Open today's meeting" makes it), not last month's; a second console opens the same."""
+    c, _, last_month = cohort
+    store.update_meeting(last_month.id, next_date=MEETING_DAY)
+    store.set_screen(c.id, meeting_id=last_month.id, round_id=0)
+    console = Console(store, c, clock=clock, today=MEETING_DAY)
+    today = store.meeting(console.meeting_id)
+    assert today.date == MEETING_DAY and today.place == last_month.place
+    assert store.screen(c.id).meeting_id == today.id
+    scribe = Console(store, c, clock=clock, today=MEETING_DAY)
+    assert scribe.meeting_id == today.id
+    assert [m.date for m in store.meetings(c.id)] == [last_month.date, MEETING_DAY]
+
+
+def test_no_meeting_is_made_on_a_day_nothing_is_set_for(store, cohort, clock):
+    c, _, last_month = cohort
+    store.update_meeting(last_month.id, next_date=MEETING_DAY)
+    console = Console(store, c, clock=clock, today=MEETING_DAY + dt.timedelta(days=1))
+    assert console.meeting_id == last_month.id
+    assert len(store.meetings(c.id)) == 1
+
+
 def test_the_meeting_asked_for_wins(store, clock, last_month_on_screen):
     c, last_month, _ = last_month_on_screen
     console = Console(store, c, clock=clock, today=MEETING_DAY, meeting_id=last_month.id)

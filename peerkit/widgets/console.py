@@ -268,7 +268,14 @@ class Console(w.VBox):
         self.add_class("peerkit-console")
         # The meeting asked for; else a live round's, today's, the one on screen, the latest.
         self._load_meetings(
-            meeting_id or live.meeting_to_open(store, cohort.id, self.today, self.formats)
+            meeting_id
+            or live.meeting_to_open(
+                store,
+                cohort.id,
+                self.today,
+                self.formats,
+                planned_minutes=config.meeting_minutes if config else None,
+            )
         )
         self._open_live_round()
         self.refresh()
