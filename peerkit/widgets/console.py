@@ -749,15 +749,14 @@ class Console(w.VBox):
     def _export(self) -> None:
         """Write the minutes of the meeting open, then offer them for download.
 
-        The export runs on a worker thread (a PDF takes Chromium about a second) while the
-        kernel goes on answering clicks; meanwhile the button says "Exporting…". The line under
-        the button holds this click's outcome only: the last one is gone the moment it is
-        clicked."""
+        The export runs on a worker thread (Chromium takes a second or more to print a PDF)
+        while the kernel goes on answering clicks; meanwhile the button says "Exporting…". The
+        line under the button holds this click's outcome only: the last one is replaced the
+        moment the button is clicked."""
         from peerkit.minutes import export
 
         if self.export_task is not None and not self.export_task.done():
             return  # one at a time (the button is disabled meanwhile)
-        self.export_result.value = ""
         meeting_id, to = self.meeting_id, self.export_to.value
         if meeting_id is None:
             self._exported(None, "Open a meeting first.")
