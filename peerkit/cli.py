@@ -12,6 +12,8 @@ import click
 
 from peerkit.model import PeerkitError, parse_day
 
+#: The store `peerkit serve --demo` builds and serves unless --db names another.
+DEMO_DB = "demo.db"
 DB_HELP = (
     "The store: a SQLite file path or a database URL such as postgresql://user@host/peerkit "
     "(default: $PEERKIT_DB or ./peerkit.db)."
@@ -67,7 +69,10 @@ def demo(db: str, seed: int, today: str | None, force: bool) -> None:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
     with open_store(db, create=True) as store:
-        summary = build_demo(store, seed=seed, today=day)
+        _say_built(build_demo(store, seed=seed, today=day), store)
+
+
+def _say_built(summary: Any, store: Any) -> None:
     click.echo(
         f"Demo cohort {summary.cohort!r} in {store.where}: {summary.members} members, "
         f"{summary.meetings} meetings, {summary.rounds} rounds, {summary.advice} pieces of advice, "
@@ -337,6 +342,13 @@ def _folder_defaults(db: str, cohort: str | None) -> tuple[str, str | None]:
     "--preheat", is_flag=True, help="Keep a warm kernel per page (faster first paint, more memory)."
 )
 @click.option(
+    "--demo",
+    "demo_store",
+    is_flag=True,
+    help=f"Serve the demo cohort from ./{DEMO_DB} (or --db), building it only when that store "
+    "is new or empty; a store that holds a cohort is served as it is, never rebuilt.",
+)
+@click.option(
     "--token",
     envvar="PEERKIT_TOKEN",
     default=None,
@@ -353,12 +365,15 @@ def serve(
     open_browser: bool,
     preheat: bool,
     token: str | None,
+    demo_store: bool,
 ) -> None:
-    """Serve the facilitator console and the projector view (Voila) until Ctrl-C.
+    """Serve the facilitator console, the projector view and the accountability view (Voila)
+    until Ctrl-C.
 
     Inside a cohort folder (made by `peerkit init`), its notebooks, store, formats and settings
-    are used. On an address other than loopback (127.0.0.1, ::1, localhost) every page needs
-    a secret: --token."""
+    are used. With --demo, the demo store (./demo.db unless --db is given) is built first if it
+    is new or empty, and kept as it is otherwise. On an address other than loopback (127.0.0.1,
+    ::1, localhost) every page needs a secret: --token."""
     from peerkit.dashboard import CONFIG_ENV
     from peerkit.folder import find_config
     from peerkit.serve import ServeError, check_token
@@ -370,7 +385,18 @@ def serve(
     except ServeError as exc:
         raise PeerkitError(str(exc)) from None
     config = find_config()
-    db, cohort = _folder_defaults(db, cohort)
+    if demo_store:
+        if config is not None:
+            raise PeerkitError(
+                f"--demo serves the demo store, not the cohort folder {config.folder}'s: "
+                "run it outside the folder, or drop --demo."
+            )
+        source = click.get_current_context().get_parameter_source("db")
+        if source is not click.core.ParameterSource.COMMANDLINE:
+            db = DEMO_DB  # never $PEERKIT_DB: that is where real meetings live
+        _demo_unless_there(db)
+    else:
+        db, cohort = _folder_defaults(db, cohort)
     with open_store(db) as store:  # refuse a missing or newer store before starting anything
         store.cohort(cohort)
     env = {"PEERKIT_COHORT": cohort} if cohort else {}
@@ -487,6 +513,18 @@ def score(db: str, cohort: str | None, since: str | None, fmt: str) -> None:
     db, cohort = _folder_defaults(db, cohort)
     with open_store(db) as store:
         click.echo(format_scores(score_rows(store, store.cohort(cohort).id, day), fmt))
+
+
+def _demo_unless_there(db: str) -> None:
+    """Build the demo cohort in ``db`` when that store is new or holds no cohort; leave a store
+    that holds one as it is (it may hold meetings run since)."""
+    from peerkit.demo import build_demo
+
+    with open_store(db, create=True) as store:
+        if store.cohorts():
+            click.echo(f"Serving {store.where} as it is (--demo builds only a new store).")
+            return
+        _say_built(build_demo(store), store)
 
 
 def notebooks_dir() -> Path:

@@ -446,3 +446,33 @@ def current_round(
 ) -> Round | None:
     """The round on the cohort's screens, or None (none, or no longer in the store)."""
     return on_screen(store, cohort_id, formats=formats).round
+
+
+def meeting_to_open(
+    store: Store,
+    cohort_id: int,
+    today: dt.date,
+    formats: dict[str, Format],
+    *,
+    planned_minutes: int | None = None,
+) -> int | None:
+    """The meeting a console opens on (None when the cohort has none).
+
+    The one on screen while its round is live (started and not finished: a reload, a second
+    window, a meeting run past midnight); else today's: the one on screen if it is dated today,
+    another dated today, or, when the last meeting set today as the next date, a new one made as
+    "Open today's meeting" makes it (:func:`meeting_for_today`); else the one on screen; else
+    the most recent.
+    """
+    now = on_screen(store, cohort_id, formats=formats)
+    if now.meeting is not None and now.live:
+        return now.meeting.id
+    todays = [m for m in now.meetings if m.date == today]
+    if todays:
+        return now.meeting.id if now.meeting in todays else todays[0].id
+    before = [m for m in now.meetings if m.date < today]
+    if before and before[-1].next_date == today:
+        return meeting_for_today(store, cohort_id, today, planned_minutes=planned_minutes).id
+    if now.meeting is not None:
+        return now.meeting.id
+    return now.meetings[-1].id if now.meetings else None

@@ -1,8 +1,9 @@
 """Serve the dashboard notebooks through Voila, offline, with peerkit's template.
 
 ``serve()`` is what ``peerkit serve`` runs: it starts ``python -m voila`` on a directory of
-notebooks (``facilitator.ipynb`` is the console, ``projector.ipynb`` the room's view), waits until
-the server answers, prints both URLs and runs until Ctrl-C or SIGTERM.
+notebooks (``facilitator.ipynb`` is the console, ``projector.ipynb`` the room's view,
+``accountability.ipynb`` the follow-through scoreboard), waits until the server answers, prints
+their URLs and runs until Ctrl-C or SIGTERM.
 
 The notebooks find the meeting store through the environment variable ``PEERKIT_DB`` (a
 SQLAlchemy URL), which every kernel inherits from the Voila server::
@@ -47,6 +48,7 @@ from types import FrameType
 from typing import IO, Any
 
 __all__ = [
+    "ACCOUNTABILITY_NOTEBOOK",
     "CONSOLE_NOTEBOOK",
     "DB_ENV",
     "GENERATE_TOKEN",
@@ -71,6 +73,7 @@ DB_ENV = "PEERKIT_DB"
 TEMPLATE_NAME = "peerkit"
 CONSOLE_NOTEBOOK = "facilitator.ipynb"
 PROJECTOR_NOTEBOOK = "projector.ipynb"
+ACCOUNTABILITY_NOTEBOOK = "accountability.ipynb"
 HEALTH_PATH = "voila/static/voila.js"
 """Fetched to know the server is up. Never a notebook URL: each GET of one starts a kernel."""
 
@@ -337,6 +340,10 @@ class VoilaServer:
     def projector_url(self) -> str:
         return self.render_url(PROJECTOR_NOTEBOOK)
 
+    @property
+    def accountability_url(self) -> str:
+        return self.render_url(ACCOUNTABILITY_NOTEBOOK)
+
     def log_text(self) -> str:
         """What Voila wrote so far (only when its output goes to a log file)."""
         if self.log_path is None or not self.log_path.exists():
@@ -524,8 +531,9 @@ def serve(
     - ``token``: the secret every page and API call must carry, or GENERATE_TOKEN for a fresh
       one; required unless ``host`` is loopback (ServeError before anything starts).
 
-    Prints the console and projector URLs once Voila answers (with ``?token=`` when the secret
-    was generated: that is the only place it is shown). Stops Voila and its kernels on Ctrl-C
+    Prints the console and projector URLs once Voila answers, and the accountability view's
+    when ``notebook_dir`` holds it (with ``?token=`` when the secret was generated: that is
+    the only place it is shown). Stops Voila and its kernels on Ctrl-C
     or SIGTERM and returns 0; returns Voila's own exit code if it dies by itself. Raises
     ServeError if Voila does not come up.
     """
@@ -557,6 +565,8 @@ def serve(
             raise
         print(f"Console:   {shown(server.console_url)}", flush=True)
         print(f"Projector: {shown(server.projector_url)}", flush=True)
+        if (Path(notebook_dir) / ACCOUNTABILITY_NOTEBOOK).is_file():
+            print(f"Accountability: {shown(server.accountability_url)}", flush=True)
         if host in _WILDCARD_HOSTS:
             print(f"(listening on all interfaces, port {port})", flush=True)
         if generated:

@@ -594,6 +594,21 @@ def test_pdf_holds_the_members_and_the_commitments(record, tmp_path):
     assert not any(s in text for s in SECRETS)
 
 
+def test_pdf_prints_inside_a_running_event_loop(record, tmp_path):
+    """A kernel's thread always runs an asyncio loop (a notebook cell, a widget callback), where
+    Playwright's sync API refuses to start: the print runs on a worker thread of its own."""
+    import asyncio
+
+    needs_chromium()
+    store, first, _ = record
+
+    async def cell() -> minutes.Exported:
+        return minutes.export(store, first.id, "pdf", tmp_path / "m.pdf")
+
+    done = asyncio.run(cell())
+    assert done.path.read_bytes().startswith(b"%PDF")
+
+
 def test_pdf_without_chromium_says_how_to_get_it(record, tmp_path, monkeypatch):
     store, first, _ = record
     monkeypatch.setenv("PEERKIT_CHROMIUM", str(tmp_path / "no-chromium"))

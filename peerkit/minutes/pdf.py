@@ -4,11 +4,17 @@ nbconvert's own ``--to pdf`` needs pandoc and xelatex and cannot take SVG, and `
 only looks for Playwright's downloaded browser; printing our self-contained HTML with the
 system's Chromium is fast (well under a second) and needs no network. Every request the page
 might make is aborted, on top of the page's own Content-Security-Policy.
+
+Playwright's sync API refuses to run on a thread whose asyncio loop is running, which a Jupyter
+kernel's main thread always has (a notebook cell, a widget callback), and on a thread that
+already holds a sync Playwright session. So the print always runs on a worker thread of its own,
+and :func:`html_to_pdf` waits for it: the CLI, the console and a notebook cell print the same way.
 """
 
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from peerkit.browser import CHROMIUM_ARGS, INSTALL_HINT
@@ -28,14 +34,26 @@ def chromium_path() -> str:
 
 
 def html_to_pdf(html: str, *, title: str | None = None) -> bytes:
-    """Print ``html`` (a self-contained page) to A4 PDF bytes."""
+    """Print ``html`` (a self-contained page) to A4 PDF bytes.
+
+    Safe to call from anywhere, a running event loop included: the browser is driven from a
+    worker thread (see the module's docstring) while this call waits.
+    """
     executable = chromium_path()
     try:
-        from playwright.sync_api import Error, sync_playwright
+        import playwright.sync_api  # noqa: F401  (say it is missing before starting a thread)
     except ImportError:
         raise PeerkitError(
             "PDF export needs the playwright package: pip install playwright."
         ) from None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="peerkit-pdf") as worker:
+        return worker.submit(_print, executable, html, title).result()
+
+
+def _print(executable: str, html: str, title: str | None) -> bytes:
+    """The print itself, on a thread with no event loop running (see html_to_pdf)."""
+    from playwright.sync_api import Error, sync_playwright
+
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)

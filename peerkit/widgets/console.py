@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import html
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -16,10 +18,11 @@ from peerkit.folder import DEFAULT_GROUND_RULES, CohortConfig
 from peerkit.formats import load_formats
 from peerkit.meeting import RoundClock, Status, meeting_budget
 from peerkit.model import AdviceKind, Attendance, Cohort, Format, PeerkitError, Round
+from peerkit.serve import ACCOUNTABILITY_NOTEBOOK
 from peerkit.store import Store
 from peerkit.widgets.checkin import CheckIn
 from peerkit.widgets.entry import EntryBox
-from peerkit.widgets.follow import follow
+from peerkit.widgets.follow import follow, redraw_failed
 from peerkit.widgets.timer import Timer
 
 ROUND_BUTTONS = (
@@ -66,6 +69,10 @@ PRIVACY_CHOICES = [
     ("Not private", NOT_PRIVATE),
 ]
 PURGED = "That meeting was purged."
+#: The export button's words, at rest and while an export runs.
+EXPORT, EXPORTING = "Export minutes", "Exporting…"
+EXPORT_NAMES = {"html": "HTML", "md": "Markdown", "pdf": "PDF"}
+EXPORT_TYPES = {"html": "text/html", "md": "text/markdown", "pdf": "application/pdf"}
 ROUND_GONE = (
     "That round is no longer in the store (its meeting was purged, or it was deleted): "
     "nothing was saved."
@@ -130,6 +137,7 @@ class Console(w.VBox):
         self._peeking = False
 
         self.title = w.HTML(f"<h1 class='peerkit-title'>{_h(cohort.name)} · console</h1>")
+        self.views = w.HTML(_accountability_link(config))
         self.meeting_pick = w.Dropdown(description="Meeting", options=[])
         self.today_button = _button("Open today's meeting", icon="calendar")
         self.chatham = w.Checkbox(
@@ -261,7 +269,7 @@ class Console(w.VBox):
         self.next_button = _button("Save next meeting date", icon="calendar")
         self.export_to = w.Dropdown(
             description="Minutes as",
-            options=[("HTML", "html"), ("Markdown", "md"), ("PDF", "pdf")],
+            options=[(name, key) for key, name in EXPORT_NAMES.items()],
             value="html",
         )
         self.export_chatham = w.Checkbox(
@@ -270,13 +278,25 @@ class Console(w.VBox):
             indent=False,
             layout=w.Layout(width="auto"),
         )
-        self.export_button = _button("Export minutes", "primary", "download")
-        self.export_result = w.HTML()
+        self.export_button = _button(EXPORT, "primary", "download")
+        self.export_result = w.HTML()  # the last click's outcome, and only it
+        #: The export under way on a worker thread (await it to know it is done), or None.
+        self.export_task: asyncio.Task[None] | None = None
 
         self._wire()
         super().__init__(children=self._layout())
         self.add_class("peerkit-console")
-        self._load_meetings(meeting_id)
+        # The meeting asked for; else a live round's, today's, the one on screen, the latest.
+        self._load_meetings(
+            meeting_id
+            or live.meeting_to_open(
+                store,
+                cohort.id,
+                self.today,
+                self.formats,
+                planned_minutes=config.meeting_minutes if config else None,
+            )
+        )
         self._open_live_round()
         self.refresh()
         self.tabs.observe(self._on_tab, "selected_index")
@@ -370,6 +390,7 @@ class Console(w.VBox):
         header = w.VBox(
             [
                 self.title,
+                self.views,
                 w.HBox([self.meeting_pick, self.today_button, self.chatham]),
                 self.screen_note,
                 w.HBox([self.budget, self.fit_button]),
@@ -406,6 +427,7 @@ class Console(w.VBox):
         self.next_button.on_click(lambda _: self._act(self._save_next_date))
         self.rules_button.on_click(lambda _: self._act(self._accept_rules))
         self.export_button.on_click(lambda _: self._act(self._export))
+        self.meeting_pick.observe(lambda _: self._forget_export(), "value")
 
     # -- the one way every click goes: store first, then redraw ---------------------------
 
@@ -790,34 +812,88 @@ class Console(w.VBox):
         self.store.accept_ground_rules(meeting.id, rules, present, at=self.clock())
 
     def _export(self) -> None:
-        from pathlib import Path
+        """Write the minutes of the meeting open, then offer them for download.
 
+        The export runs on a worker thread (Chromium takes a second or more to print a PDF)
+        while the kernel goes on answering clicks; meanwhile the button says "Exporting…". The
+        line under the button holds this click's outcome only: the last one is replaced the
+        moment the button is clicked."""
         from peerkit.minutes import export
 
-        if self.meeting_id is None:
-            raise PeerkitError("Open a meeting first.")
+        if self.export_task is not None and not self.export_task.done():
+            return  # one at a time (the button is disabled meanwhile)
+        meeting_id, to = self.meeting_id, self.export_to.value
+        if meeting_id is None:
+            self._exported(None, "Open a meeting first.")
+            return
         folder = (self.config.folder if self.config else Path.cwd()) / "minutes"
-        folder.mkdir(exist_ok=True)
         templates = []
         if self.config and self.config.templates_dir.is_dir():
             templates.append(self.config.templates_dir)
-        done = export(
-            self.store,
-            self.meeting_id,
-            self.export_to.value,
-            directory=folder,
-            chatham_house=self.export_chatham.value,
-            formats=self.formats,
-            template_dirs=templates,
-        )
-        kinds = {"html": "text/html", "md": "text/markdown", "pdf": "application/pdf"}
-        data = base64.b64encode(Path(done.path).read_bytes()).decode("ascii")
-        name = Path(done.path).name
+        store, chatham, formats = self.store, self.export_chatham.value, self.formats
+
+        def write() -> tuple[tuple[Path, bytes] | None, str]:
+            """The file written and its bytes, or why not (never raises: a worker's error
+            would otherwise be lost)."""
+            try:
+                folder.mkdir(exist_ok=True)
+                done = export(
+                    store,
+                    meeting_id,
+                    to,
+                    directory=folder,
+                    chatham_house=chatham,
+                    formats=formats,
+                    template_dirs=templates,
+                )
+                return (done.path, done.path.read_bytes()), ""
+            except PeerkitError as exc:
+                return None, str(exc)
+            except OSError as exc:
+                where = f" ({exc.filename})" if exc.filename else ""
+                return None, f"The file could not be written: {exc.strerror or exc}{where}."
+            except Exception as exc:  # its message may quote what was typed: the type only
+                redraw_failed(exc, "exporting the minutes")
+                return None, f"Something went wrong ({type(exc).__name__}); nothing was lost."
+
+        self.export_button.disabled = True
+        self.export_button.description = self.export_button.tooltip = EXPORTING
         self.export_result.value = (
-            f"<p role='status'>✔ Saved <code>{_h(done.path)}</code> · "
-            f"<a download='{_h(name)}' href='data:{kinds[self.export_to.value]};base64,{data}'>"
-            f"Download {_h(name)}</a></p>"
+            f"<p role='status'>Exporting the minutes as {_h(EXPORT_NAMES[to])}…</p>"
         )
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # a script or a test: no kernel to keep answering
+            self._exported(*write())
+            return
+
+        async def in_the_background() -> None:
+            self._exported(*await loop.run_in_executor(None, write))
+
+        self.export_task = loop.create_task(in_the_background())
+
+    def _exported(self, written: tuple[Any, bytes] | None, problem: str) -> None:
+        """Show an export's outcome in place of whatever the line said before."""
+        self.export_button.disabled = False
+        self.export_button.description = self.export_button.tooltip = EXPORT
+        if written is None:
+            self.export_result.value = (
+                f"<div role='alert' class='peerkit-error'>⚠ Not exported: {_h(problem)}</div>"
+            )
+            return
+        path, data = written
+        name = path.name
+        kind = EXPORT_TYPES[path.suffix.lstrip(".")]
+        self.export_result.value = (
+            f"<p role='status'>✔ Saved <code>{_h(path)}</code> · "
+            f"<a download='{_h(name)}' href='data:{kind};base64,"
+            f"{base64.b64encode(data).decode('ascii')}'>Download {_h(name)}</a></p>"
+        )
+
+    def _forget_export(self) -> None:
+        """Another meeting is open: the last export's line was about the one before."""
+        if self.export_task is None or self.export_task.done():
+            self.export_result.value = ""
 
     def _set_attendance(self, member_id: int, status: str) -> None:
         meeting_id = self.meeting_id
@@ -948,7 +1024,6 @@ class Console(w.VBox):
         self.next_date.value = None
         self.target.value = None
         self.commit_warning.value = ""
-        self.export_result.value = ""
 
     def _draw_rules(self, meeting_id: int) -> None:
         accepted = self.store.ground_rules(meeting_id)
@@ -1094,6 +1169,19 @@ class Console(w.VBox):
             )
             + "</ul>"
         )
+
+
+def _accountability_link(config: CohortConfig | None) -> str:
+    """A link to the accountability view that `peerkit serve` serves beside the console (a new
+    tab, so the meeting stays open here); nothing when that notebook is not beside this one."""
+    folder = config.folder if config else Path.cwd()
+    if not (folder / ACCOUNTABILITY_NOTEBOOK).is_file():
+        return ""
+    return (
+        f"<p class='peerkit-links'><a href='{ACCOUNTABILITY_NOTEBOOK}' target='_blank' "
+        "rel='noopener'>Accountability view<span class='peerkit-visually-hidden'> (opens in a "
+        "new tab)</span> <span aria-hidden='true'>↗</span></a></p>"
+    )
 
 
 def _private_mark(rnd: Round) -> str:
