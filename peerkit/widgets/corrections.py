@@ -29,6 +29,8 @@ KIND_TITLES = {
     REVIEW: "Review",
     PARKING: "Parking lot",
 }
+#: Each kind in a sentence ("no … yet").
+NAMES = {ADVICE: "advice", COMMITMENT: "commitment", REVIEW: "review", PARKING: "parking-lot item"}
 #: The "given by" choice for anonymous advice (as the console's capture form has it).
 ANONYMOUS = 0
 UNDO_HELP = "Undo brings it back until the meeting is closed."
@@ -327,11 +329,11 @@ class EntryEditor(w.Accordion):
         entries = self._read(meeting_id, rounds, names) if meeting_id is not None else []
         self.entries = {f"{e.kind}:{e.id}": e for e in entries}
         _choose(self.pick, [(e.label, key) for key, e in self.entries.items()])
-        what = " or ".join(KIND_TITLES[k].lower() for k in self.kinds)
+        what = " and no ".join(NAMES[k] for k in self.kinds)
         self.empty.value = "" if entries else f"<p>Nothing to correct: no {_h(what)} yet.</p>"
-        for control in (self.pick, self.save_button, self.delete_button):
+        for control in (self.save_button, self.delete_button):
             control.disabled = not entries
-        self.form.layout.display = None if entries else "none"
+        self.pick.layout.display = self.form.layout.display = None if entries else "none"
         self._load()
 
     def _read(self, meeting_id: int, rounds: list[Round], names: dict[int, str]) -> list[_Entry]:
