@@ -46,8 +46,8 @@ if TYPE_CHECKING:
 
 #: The newest schema this peerkit knows; a store at a revision not in KNOWN_REVISIONS was written
 #: by a newer peerkit and is refused untouched.
-HEAD = "0006"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+HEAD = "0007"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 DEFAULT_DB = "peerkit.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: How long a read or write waits for a database server that went away to come back (a
@@ -298,6 +298,22 @@ class Store:
         """Run one write in its own transaction, committed before returning."""
         with self._begin(what) as conn:
             return conn.execute(statement)
+
+    def _lock_meeting(self, conn: Connection, meeting_id: int) -> None:
+        """Hold the meeting until the transaction ends, so that what the transaction reads
+        next (the queue's order, the latest deletion) is still true when it writes. Two windows
+        reordering or undoing at once then take turns. The first statement of a transaction.
+
+        SQLite: ``BEGIN IMMEDIATE`` takes the file's write lock before anything is read (a
+        deferred transaction would read, then be refused, or work from a stale read).
+        PostgreSQL: the meeting's row, ``FOR UPDATE``.
+        """
+        if self.is_sqlite:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.execute(
+                sa.select(t.meetings.c.id).where(t.meetings.c.id == meeting_id).with_for_update()
+            )
 
     def _upsert(self, table: sa.Table, values: dict[str, Any]) -> Any:
         """Insert the row, or update the one with the same primary key: one statement, so two
@@ -729,6 +745,123 @@ class Store:
             conn.execute(sa.delete(t.meetings).where(t.meetings.c.id == meeting_id))
         return Purge(meeting, removed, self._forget(), files)
 
+    # -- deletions: undone until the meeting is closed ----------------------------------------
+
+    def _soft_delete(
+        self,
+        meeting_id: int,
+        what: str,
+        item: tuple[sa.Table, int],
+        with_it: dict[sa.Table, Any] | None = None,
+        check: Callable[[Connection], None] | None = None,
+    ) -> Deletion:
+        """Mark an item of ``meeting_id`` deleted (and ``with_it``: the rows that go with it),
+        all with one stamp, so one Undo brings them back together. ``check`` runs first, in
+        the same transaction, to refuse (raising PeerkitError) what must stay."""
+        table, item_id = item
+        with self._begin(what) as conn:
+            self._lock_meeting(conn, meeting_id)
+            if check is not None:
+                check(conn)
+            stamp = _deletion_stamp(conn, meeting_id)
+            marked = conn.execute(
+                sa.update(table)
+                .where(table.c.id == item_id, table.c.deleted_at.is_(None))
+                .values(deleted_at=stamp)
+            ).rowcount
+            if marked != 1:
+                raise PeerkitError(f"{what} was already deleted (in another window?).")
+            for other, condition in (with_it or {}).items():
+                marked += (
+                    conn.execute(
+                        sa.update(other)
+                        .where(condition, other.c.deleted_at.is_(None))
+                        .values(deleted_at=stamp)
+                    ).rowcount
+                    or 0
+                )
+            if table is t.rounds:
+                _renumber(conn, meeting_id)
+            found = _deletions(conn, meeting_id, stamp)
+        return found[0]
+
+    def deletions(self, meeting_id: int) -> list[Deletion]:
+        """What was deleted at this meeting and can still be undone, newest first."""
+        with self._connect(reading=True) as conn:
+            return _deletions(conn, meeting_id)
+
+    def undo_delete(self, meeting_id: int) -> Deletion:
+        """Bring back the meeting's latest deletion (an item and whatever went with it)."""
+        with self._begin("The undo") as conn:
+            self._lock_meeting(conn, meeting_id)
+            found = _deletions(conn, meeting_id)
+            if not found:
+                raise PeerkitError(
+                    "Nothing to undo: nothing deleted at this meeting is waiting to be erased."
+                )
+            last = found[0]
+            scope = _deletion_scope(meeting_id)
+            r, c = t.reviews, t.commitments
+            orphans = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(r.join(c, c.c.id == r.c.commitment_id))
+                .where(
+                    scope[r],
+                    r.c.deleted_at == last.at,
+                    c.c.deleted_at.is_not(None),
+                    c.c.deleted_at != last.at,
+                )
+            ).scalar()
+            if orphans:
+                raise PeerkitError(
+                    "That review's commitment was deleted at the meeting that made it: open "
+                    "that meeting and undo its deletion there first."
+                )
+            back = conn.execute(
+                sa.select(t.rounds.c.id).where(scope[t.rounds], t.rounds.c.deleted_at == last.at)
+            ).all()
+            for table, condition in scope.items():
+                conn.execute(
+                    sa.update(table)
+                    .where(condition, table.c.deleted_at == last.at)
+                    .values(deleted_at=None)
+                )
+            if back:  # a round comes back to its place in the queue
+                _renumber(conn, meeting_id, first={row.id for row in back})
+        return last
+
+    def close_meeting(self, meeting_id: int) -> Closing:
+        """Close the meeting: what was deleted at it is erased for good (Undo can no longer
+        bring it back), overwritten in the database's own files as a purge does (see
+        :meth:`_forget`). Everything else stays in the record."""
+        meeting = self.meeting(meeting_id)
+        scope = _deletion_scope(meeting_id)
+        removed: dict[str, int] = {}
+        with self._begin("Closing the meeting") as conn:
+            self._lock_meeting(conn, meeting_id)
+            erased_commitments = sa.select(t.commitments.c.id).where(
+                scope[t.commitments], t.commitments.c.deleted_at.is_not(None)
+            )
+            erased_rounds = sa.select(t.rounds.c.id).where(
+                scope[t.rounds], t.rounds.c.deleted_at.is_not(None)
+            )
+            # An erased commitment's reviews (held at any meeting) and an erased round's
+            # advice and phase log go with it, as the foreign keys would take them anyway.
+            extra: dict[sa.Table, Any] = {
+                t.reviews: t.reviews.c.commitment_id.in_(erased_commitments),
+                t.advice: t.advice.c.round_id.in_(erased_rounds),
+            }
+            conn.execute(sa.delete(t.phase_log).where(t.phase_log.c.round_id.in_(erased_rounds)))
+            for table in t.SOFT_DELETED:
+                condition = scope[table] & table.c.deleted_at.is_not(None)
+                if table in extra:
+                    condition = condition | extra[table]
+                count = conn.execute(sa.delete(table).where(condition)).rowcount or 0
+                if count:
+                    removed[table.name] = count
+        held = self._forget() if removed else ()
+        return Closing(meeting, removed, held)
+
     # -- files peerkit wrote ----------------------------------------------------------------
 
     def record_export(
@@ -859,8 +992,8 @@ class Store:
                 "This private round keeps nothing, so its issue is not written down: "
                 "leave the issue empty, or keep the text for yourself."
             )
-        if position is None:
-            position = len(self.rounds(meeting_id))
+        if position is None:  # the end of the queue
+            position = 1 + max((r.position for r in self.rounds(meeting_id)), default=-1)
         values = {
             "meeting_id": meeting_id,
             "presenter_id": presenter_id,
@@ -874,6 +1007,8 @@ class Store:
         return self.round(result.inserted_primary_key[0])
 
     def update_round(self, round_id: int, **changes: Any) -> Round:
+        """Change a round; ``position`` is its place in the queue (0: first), as
+        :meth:`move_round` moves it."""
         allowed = {"issue", "format_name", "position", "presenter_id"}
         unknown = set(changes) - allowed
         if unknown:
@@ -886,10 +1021,64 @@ class Store:
                 raise PeerkitError(
                     "This private round keeps nothing, so its issue is not written down."
                 )
-        self._write(
-            sa.update(t.rounds).where(t.rounds.c.id == round_id).values(**changes), "The round"
-        )
+        position = changes.pop("position", None)
+        if changes:
+            self._write(
+                sa.update(t.rounds).where(t.rounds.c.id == round_id).values(**changes),
+                "The round",
+            )
+        if position is not None:
+            self.move_round(round_id, to=int(position))
         return self.round(round_id)
+
+    def move_round(self, round_id: int, steps: int = 0, *, to: int | None = None) -> list[Round]:
+        """Move a round up (``steps`` < 0) or down the queue, or ``to`` a place (0: first);
+        returns the meeting's rounds in their new order, numbered 0, 1, 2…
+
+        A round that has started keeps its place, and a round does not move past one that has
+        started: the queue's order is the order the rounds happened. Two windows moving rounds
+        at once take turns (the meeting is held while the order is read and rewritten).
+        """
+        rnd = self.round(round_id)
+        with self._begin("The queue's order") as conn:
+            self._lock_meeting(conn, rnd.meeting_id)
+            rows = conn.execute(
+                sa.select(t.rounds.c.id)
+                .where(t.rounds.c.meeting_id == rnd.meeting_id, t.rounds.c.deleted_at.is_(None))
+                .order_by(t.rounds.c.position, t.rounds.c.id)
+            ).all()
+            order = [row.id for row in rows]
+            if round_id not in order:
+                raise PeerkitError("That round was removed from the queue meanwhile.")
+            here = order.index(round_id)
+            there = here + int(steps) if to is None else int(to)
+            there = max(0, min(len(order) - 1, there))
+            if there == here:
+                where = "first" if here == 0 else "last" if here == len(order) - 1 else "there"
+                raise PeerkitError(f"Round {here + 1} is already {where} in the queue.")
+            passed = order[min(here, there) : max(here, there) + 1]
+            started = {
+                row.round_id
+                for row in conn.execute(
+                    sa.select(t.phase_log.c.round_id)
+                    .where(t.phase_log.c.round_id.in_(passed))
+                    .distinct()
+                ).all()
+            }
+            if started:
+                number = 1 + min(order.index(i) for i in started)
+                raise PeerkitError(
+                    f"Round {number} has started: it keeps its place, and rounds not yet "
+                    "started move only among themselves."
+                )
+            order.insert(there, order.pop(here))
+            for place, moved in enumerate(order):
+                conn.execute(
+                    sa.update(t.rounds)
+                    .where(t.rounds.c.id == moved, t.rounds.c.position != place)
+                    .values(position=place)
+                )
+        return self.rounds(rnd.meeting_id)
 
     def make_private(self, round_id: int, *, private: bool = True, keep_text: bool = True) -> Round:
         """Mark a round private (or not). Keeping nothing deletes, for good, the issue, advice
@@ -910,11 +1099,35 @@ class Store:
             self._forget()
         return self.round(round_id)
 
-    def delete_round(self, round_id: int) -> None:
-        """Remove a queued round; a round that has started keeps its record."""
-        if self.phase_events(round_id):
-            raise PeerkitError("This round has started: it stays in the record.")
-        self._write(sa.delete(t.rounds).where(t.rounds.c.id == round_id), "The round")
+    def delete_round(self, round_id: int) -> Deletion:
+        """Remove a queued round, with whatever was captured in it (undone by
+        :meth:`undo_delete` until the meeting is closed); a round that has started keeps its
+        record. The rounds after it move up."""
+        rnd = self.round(round_id)
+
+        def check(conn: Connection) -> None:
+            log = sa.select(t.phase_log.c.id).where(t.phase_log.c.round_id == round_id)
+            if conn.execute(log.limit(1)).first():
+                raise PeerkitError("This round has started: it stays in the record.")
+            made = sa.select(t.commitments.c.id).where(t.commitments.c.round_id == round_id)
+            reviewed = sa.select(t.reviews.c.id).where(
+                t.reviews.c.commitment_id.in_(made), t.reviews.c.deleted_at.is_(None)
+            )
+            if conn.execute(reviewed.limit(1)).first():
+                raise PeerkitError(
+                    "A commitment made in this round has been reviewed: it stays in the record."
+                )
+
+        return self._soft_delete(
+            rnd.meeting_id,
+            "The round",
+            (t.rounds, round_id),
+            {
+                t.advice: t.advice.c.round_id == round_id,
+                t.commitments: t.commitments.c.round_id == round_id,
+            },
+            check,
+        )
 
     def round(self, round_id: int) -> Round:
         rows = self._rows(sa.select(t.rounds).where(t.rounds.c.id == round_id))
@@ -922,12 +1135,17 @@ class Store:
             raise PeerkitError(f"No round with id {round_id} in this store.")
         if self.allowed_cohorts is not None:
             self.meeting(rows[0].meeting_id)
+        if rows[0].deleted_at is not None:
+            raise PeerkitError(
+                f"Round {round_id} was removed from the queue (Undo brings it back)."
+            )
         return _round(rows[0])
 
     def rounds(self, meeting_id: int) -> list[Round]:
+        """The meeting's rounds in queue order (removed ones left out)."""
         query = (
             sa.select(t.rounds)
-            .where(t.rounds.c.meeting_id == meeting_id)
+            .where(t.rounds.c.meeting_id == meeting_id, t.rounds.c.deleted_at.is_(None))
             .order_by(t.rounds.c.position, t.rounds.c.id)
         )
         return [_round(r) for r in self._rows(query)]
@@ -1030,13 +1248,19 @@ class Store:
         return self.advice_item(advice_id)
 
     def advice_item(self, advice_id: int) -> Advice:
-        rows = self._rows(sa.select(t.advice).where(t.advice.c.id == advice_id))
+        rows = self._rows(
+            sa.select(t.advice).where(t.advice.c.id == advice_id, t.advice.c.deleted_at.is_(None))
+        )
         if not rows:
             raise PeerkitError(f"No advice with id {advice_id}: it may have been deleted.")
         return _advice(rows[0])
 
     def advice(self, round_id: int) -> list[Advice]:
-        query = sa.select(t.advice).where(t.advice.c.round_id == round_id).order_by(t.advice.c.id)
+        query = (
+            sa.select(t.advice)
+            .where(t.advice.c.round_id == round_id, t.advice.c.deleted_at.is_(None))
+            .order_by(t.advice.c.id)
+        )
         return [_advice(r) for r in self._rows(query)]
 
     def edit_advice(self, advice_id: int, **changes: Any) -> Advice:
@@ -1056,9 +1280,11 @@ class Store:
         )
         return self.advice_item(advice_id)
 
-    def delete_advice(self, advice_id: int) -> None:
-        self.advice_item(advice_id)
-        self._write(sa.delete(t.advice).where(t.advice.c.id == advice_id), "The advice")
+    def delete_advice(self, advice_id: int) -> Deletion:
+        """Delete an advice (undone by :meth:`undo_delete` until the meeting is closed)."""
+        item = self.advice_item(advice_id)
+        meeting_id = self.round(item.round_id).meeting_id
+        return self._soft_delete(meeting_id, "The advice", (t.advice, advice_id))
 
     # -- commitments and reviews ----------------------------------------------------------
 
@@ -1074,19 +1300,43 @@ class Store:
         levels: Sequence[str] | None = None,
         private: bool = False,
     ) -> Commitment:
+        values = self._commitment_values(
+            owner_id, meeting_id, text, target_date, weight=weight, levels=levels
+        )
+        if round_id is not None:
+            _refuse_if_keeps_nothing(self.round(round_id), "commitment")
+        values.update(meeting_id=meeting_id, round_id=round_id, private=private)
+        result = self._write(sa.insert(t.commitments).values(**values), "The commitment")
+        return self.commitment(result.inserted_primary_key[0])
+
+    def _commitment_values(
+        self,
+        owner_id: int,
+        meeting_id: int,
+        text: str,
+        target_date: dt.date | str | None,
+        *,
+        weight: float,
+        levels: Sequence[str] | None,
+    ) -> dict[str, Any]:
+        """A commitment's columns, checked (the same checks for a new one and an edit)."""
         text = check_text(text, "The commitment")
         day = _required_day(target_date, "The target date")
         meeting = self.meeting(meeting_id)
         self._same_cohort(owner_id, meeting_id)
-        if round_id is not None:
-            _refuse_if_keeps_nothing(self.round(round_id), "commitment")
         if day < meeting.date:
             raise PeerkitError(
                 f"The target date {day.isoformat()} is before the meeting "
                 f"({meeting.date.isoformat()}): pick a later date."
             )
-        if not 0 < float(weight) <= 10:
-            raise PeerkitError(f"A weight of {weight}? Use a number above 0 and at most 10.")
+        try:
+            weight = float(weight)
+        except (TypeError, ValueError):
+            raise PeerkitError(
+                f"A weight of {weight!r}? Use a number above 0 and at most 10."
+            ) from None
+        if not 0 < weight <= 10:
+            raise PeerkitError(f"A weight of {weight:g}? Use a number above 0 and at most 10.")
         stored_levels = None
         if levels is not None and any(str(x).strip() for x in levels):
             if len(levels) != 5 or not all(str(x).strip() for x in levels):
@@ -1094,23 +1344,56 @@ class Store:
                     "Describe all five levels (−2, −1, 0 expected, +1, +2) or none of them."
                 )
             stored_levels = json.dumps([check_text(str(x), "A level description") for x in levels])
-        values = {
+        return {
             "owner_id": owner_id,
-            "meeting_id": meeting_id,
-            "round_id": round_id,
             "text": text,
             "target_date": day,
-            "weight": float(weight),
+            "weight": weight,
             "levels": stored_levels,
-            "private": private,
         }
-        result = self._write(sa.insert(t.commitments).values(**values), "The commitment")
-        return self.commitment(result.inserted_primary_key[0])
+
+    def edit_commitment(self, commitment_id: int, **changes: Any) -> Commitment:
+        """Correct a commitment's text, owner, target date, weight or GAS levels, with the
+        checks a new one gets; bad input changes nothing."""
+        allowed = {"text", "owner_id", "target_date", "weight", "levels"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise PeerkitError(f"Cannot change {', '.join(sorted(unknown))} of a commitment.")
+        current = self.commitment(commitment_id)
+        if current.round_id is not None and "text" in changes:
+            _refuse_if_keeps_nothing(self.round(current.round_id), "commitment")
+        merged: dict[str, Any] = {
+            "owner_id": current.owner_id,
+            "text": current.text,
+            "target_date": current.target_date,
+            "weight": current.weight,
+            "levels": current.levels,
+            **changes,
+        }
+        values = self._commitment_values(
+            merged["owner_id"],
+            current.meeting_id,
+            merged["text"],
+            merged["target_date"],
+            weight=merged["weight"],
+            levels=merged["levels"],
+        )
+        self._write(
+            sa.update(t.commitments).where(t.commitments.c.id == commitment_id).values(**values),
+            "The commitment",
+        )
+        return self.commitment(commitment_id)
 
     def commitment(self, commitment_id: int) -> Commitment:
-        rows = self._rows(sa.select(t.commitments).where(t.commitments.c.id == commitment_id))
+        rows = self._rows(
+            sa.select(t.commitments).where(
+                t.commitments.c.id == commitment_id, t.commitments.c.deleted_at.is_(None)
+            )
+        )
         if not rows:
-            raise PeerkitError(f"No commitment with id {commitment_id} in this store.")
+            raise PeerkitError(
+                f"No commitment with id {commitment_id} in this store (it may have been deleted)."
+            )
         return _commitment(rows[0])
 
     def commitments(
@@ -1120,7 +1403,11 @@ class Store:
         owner_id: int | None = None,
         cohort_id: int | None = None,
     ) -> list[Commitment]:
-        query = sa.select(t.commitments).order_by(t.commitments.c.id)
+        query = (
+            sa.select(t.commitments)
+            .where(t.commitments.c.deleted_at.is_(None))
+            .order_by(t.commitments.c.id)
+        )
         if meeting_id is not None:
             query = query.where(t.commitments.c.meeting_id == meeting_id)
         if owner_id is not None:
@@ -1133,12 +1420,20 @@ class Store:
             )
         return [_commitment(r) for r in self._rows(query)]
 
-    def delete_commitment(self, commitment_id: int) -> None:
-        """Remove a commitment entered by mistake (only while it has no review)."""
-        if self.reviews(commitment_id=commitment_id):
-            raise PeerkitError("This commitment has been reviewed: it stays in the record.")
-        self._write(
-            sa.delete(t.commitments).where(t.commitments.c.id == commitment_id), "The commitment"
+    def delete_commitment(self, commitment_id: int) -> Deletion:
+        """Remove a commitment entered by mistake, only while it has no review (undone by
+        :meth:`undo_delete` until the meeting that made it is closed)."""
+        current = self.commitment(commitment_id)
+
+        def check(conn: Connection) -> None:
+            reviewed = sa.select(t.reviews.c.id).where(
+                t.reviews.c.commitment_id == commitment_id, t.reviews.c.deleted_at.is_(None)
+            )
+            if conn.execute(reviewed.limit(1)).first():
+                raise PeerkitError("This commitment has been reviewed: it stays in the record.")
+
+        return self._soft_delete(
+            current.meeting_id, "The commitment", (t.commitments, commitment_id), check=check
         )
 
     def record_review(
@@ -1151,7 +1446,37 @@ class Store:
         note: str = "",
         new_target_date: dt.date | str | None = None,
     ) -> Review:
-        """Record (or correct) the review of a commitment at a meeting."""
+        """Record (or correct) the review of a commitment at a meeting. A review of it deleted
+        earlier at this meeting is replaced (Undo no longer brings it back)."""
+        values = self._review_values(
+            commitment_id,
+            meeting_id,
+            outcome,
+            level=level,
+            note=note,
+            new_target_date=new_target_date,
+        )
+        with self._begin("The review") as conn:
+            conn.execute(
+                sa.delete(t.reviews).where(
+                    (t.reviews.c.commitment_id == commitment_id)
+                    & (t.reviews.c.meeting_id == meeting_id)
+                )
+            )
+            conn.execute(sa.insert(t.reviews).values(**values))
+        return self.reviews(commitment_id=commitment_id, meeting_id=meeting_id)[0]
+
+    def _review_values(
+        self,
+        commitment_id: int,
+        meeting_id: int,
+        outcome: Outcome | str,
+        *,
+        level: int | None,
+        note: str,
+        new_target_date: dt.date | str | None,
+    ) -> dict[str, Any]:
+        """A review's columns, checked (the same checks for a new one and an edit)."""
         outcome = Outcome(_enum(Outcome, outcome, "outcome"))
         commitment, meeting = self.commitment(commitment_id), self.meeting(meeting_id)
         if meeting.date < self.meeting(commitment.meeting_id).date:
@@ -1166,7 +1491,7 @@ class Store:
                 raise PeerkitError("The new target date must be after this meeting.")
         elif new_day is not None:
             raise PeerkitError("Only a renegotiated commitment takes a new target date.")
-        values = {
+        return {
             "commitment_id": commitment_id,
             "meeting_id": meeting_id,
             "outcome": outcome.value,
@@ -1174,25 +1499,68 @@ class Store:
             "note": check_text(note, "The note", allow_empty=True),
             "new_target_date": new_day,
         }
-        with self._begin("The review") as conn:
-            conn.execute(
-                sa.delete(t.reviews).where(
-                    (t.reviews.c.commitment_id == commitment_id)
-                    & (t.reviews.c.meeting_id == meeting_id)
-                )
+
+    def edit_review(self, review_id: int, **changes: Any) -> Review:
+        """Correct a review's outcome, GAS level, note or new target date in place, with the
+        checks a new review gets; bad input changes nothing. A new target date is dropped
+        when the outcome is no longer "renegotiated"."""
+        allowed = {"outcome", "level", "note", "new_target_date"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise PeerkitError(f"Cannot change {', '.join(sorted(unknown))} of a review.")
+        current = self.review(review_id)
+        merged: dict[str, Any] = {
+            "outcome": current.outcome,
+            "level": current.level,
+            "note": current.note,
+            "new_target_date": current.new_target_date,
+            **changes,
+        }
+        outcome = Outcome(_enum(Outcome, merged["outcome"], "outcome"))
+        if outcome is not Outcome.RENEGOTIATED and "new_target_date" not in changes:
+            merged["new_target_date"] = None
+        values = self._review_values(
+            current.commitment_id,
+            current.meeting_id,
+            merged["outcome"],
+            level=merged["level"],
+            note=merged["note"],
+            new_target_date=merged["new_target_date"],
+        )
+        self._write(
+            sa.update(t.reviews).where(t.reviews.c.id == review_id).values(**values), "The review"
+        )
+        return self.review(review_id)
+
+    def review(self, review_id: int) -> Review:
+        rows = self._rows(
+            sa.select(t.reviews).where(
+                t.reviews.c.id == review_id, t.reviews.c.deleted_at.is_(None)
             )
-            conn.execute(sa.insert(t.reviews).values(**values))
-        return self.reviews(commitment_id=commitment_id, meeting_id=meeting_id)[0]
+        )
+        if not rows:
+            raise PeerkitError(
+                f"No review with id {review_id} in this store (it may have been deleted)."
+            )
+        return _review(rows[0])
 
     def reviews(
         self, *, commitment_id: int | None = None, meeting_id: int | None = None
     ) -> list[Review]:
-        query = sa.select(t.reviews).order_by(t.reviews.c.id)
+        query = (
+            sa.select(t.reviews).where(t.reviews.c.deleted_at.is_(None)).order_by(t.reviews.c.id)
+        )
         if commitment_id is not None:
             query = query.where(t.reviews.c.commitment_id == commitment_id)
         if meeting_id is not None:
             query = query.where(t.reviews.c.meeting_id == meeting_id)
         return [_review(r) for r in self._rows(query)]
+
+    def delete_review(self, review_id: int) -> Deletion:
+        """Delete a review recorded by mistake: the commitment is open again as before it
+        (undone by :meth:`undo_delete` until the meeting that held it is closed)."""
+        current = self.review(review_id)
+        return self._soft_delete(current.meeting_id, "The review", (t.reviews, review_id))
 
     def open_commitments(
         self, cohort_id: int, *, before_meeting: int | None = None
@@ -1237,13 +1605,36 @@ class Store:
     def parking(self, meeting_id: int) -> list[ParkingItem]:
         rows = self._rows(
             sa.select(t.parking)
-            .where(t.parking.c.meeting_id == meeting_id)
+            .where(t.parking.c.meeting_id == meeting_id, t.parking.c.deleted_at.is_(None))
             .order_by(t.parking.c.id)
         )
         return [ParkingItem(r.id, r.meeting_id, r.text, bool(r.private)) for r in rows]
 
-    def delete_parking(self, item_id: int) -> None:
-        self._write(sa.delete(t.parking).where(t.parking.c.id == item_id), "The parking-lot item")
+    def parking_item(self, item_id: int) -> ParkingItem:
+        rows = self._rows(
+            sa.select(t.parking).where(t.parking.c.id == item_id, t.parking.c.deleted_at.is_(None))
+        )
+        if not rows:
+            raise PeerkitError(
+                f"No parking-lot item with id {item_id} in this store (it may have been deleted)."
+            )
+        r = rows[0]
+        return ParkingItem(r.id, r.meeting_id, r.text, bool(r.private))
+
+    def edit_parking(self, item_id: int, text: str) -> ParkingItem:
+        text = check_text(text, "The parking-lot item")
+        self.parking_item(item_id)
+        self._write(
+            sa.update(t.parking).where(t.parking.c.id == item_id).values(text=text),
+            "The parking-lot item",
+        )
+        return self.parking_item(item_id)
+
+    def delete_parking(self, item_id: int) -> Deletion:
+        """Delete a parking-lot item (undone by :meth:`undo_delete` until the meeting is
+        closed)."""
+        item = self.parking_item(item_id)
+        return self._soft_delete(item.meeting_id, "The parking-lot item", (t.parking, item_id))
 
     # -- ground rules ---------------------------------------------------------------------
 
@@ -1456,6 +1847,153 @@ class Screen:
     chatham_house: bool = False
 
 
+@dataclass(frozen=True)
+class Deletion:
+    """One deletion at a meeting: an item, and the rows that went with it (a round's advice
+    and commitments), all marked with the same ``at``. Undone until the meeting is closed."""
+
+    meeting_id: int
+    at: float
+    kind: str  # "round", "commitment", "review", "advice" or "parking"
+    item_id: int
+    text: str  # the item's text (a round: its format; a review: its commitment's text)
+    name: str | None  # who: the presenter, the advice's giver, the commitment's owner
+    rows: int  # how many rows it marked, the item included
+
+    @property
+    def what(self) -> str:
+        """The deletion in words, for the console: "the advice “Talk to …”"."""
+        text = _short(self.text)
+        who = f"{self.name}'s " if self.name else ""
+        said = {
+            "round": f"the round of {self.name or 'a member'} ({self.text})",
+            "commitment": f"{who or 'the '}commitment “{text}”",
+            "review": f"the review of {who}commitment “{text}”",
+            "advice": f"the advice “{text}”",
+            "parking": f"the parking-lot item “{text}”",
+        }[self.kind]
+        more = self.rows - 1
+        if more:
+            said += f" and {more} entr{'ies' if more != 1 else 'y'} captured in it"
+        return said
+
+
+@dataclass(frozen=True)
+class Closing:
+    """What closing a meeting erased for good, and what may still hold copies."""
+
+    meeting: Meeting
+    removed: dict[str, int]  # rows erased, by table
+    still_held: tuple[str, ...]
+
+
+#: Which row names a deletion that marked several (a round takes its advice and commitments).
+_KINDS = ("round", "commitment", "review", "advice", "parking")
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _deletion_scope(meeting_id: int) -> dict[sa.Table, Any]:
+    """Each soft-deleted table's rows that belong to the meeting (in t.SOFT_DELETED order):
+    advice through its round, reviews by the meeting that held them."""
+    round_ids = sa.select(t.rounds.c.id).where(t.rounds.c.meeting_id == meeting_id)
+    return {
+        t.reviews: t.reviews.c.meeting_id == meeting_id,
+        t.commitments: t.commitments.c.meeting_id == meeting_id,
+        t.advice: t.advice.c.round_id.in_(round_ids),
+        t.parking: t.parking.c.meeting_id == meeting_id,
+        t.rounds: t.rounds.c.meeting_id == meeting_id,
+    }
+
+
+def _deletion_stamp(conn: Connection, meeting_id: int) -> float:
+    """The mark of a new deletion: now, and always later than the meeting's earlier ones (so
+    Undo tells them apart, even when two come within the clock's resolution)."""
+    latest = conn.execute(
+        sa.select(
+            *[
+                sa.select(sa.func.max(table.c.deleted_at)).where(condition).scalar_subquery()
+                for table, condition in _deletion_scope(meeting_id).items()
+            ]
+        )
+    ).one()
+    newest = max((float(x) for x in latest if x is not None), default=None)
+    now = time.time()
+    return now if newest is None or now > newest else newest + 0.001
+
+
+def _deletions(conn: Connection, meeting_id: int, at: float | None = None) -> list[Deletion]:
+    """The meeting's deletions still waiting to be erased (only the one marked ``at``, when
+    given), newest first: one query over the five tables."""
+    scope = _deletion_scope(meeting_id)
+    who = t.members.alias("who")
+    r, a, c, v, p = t.rounds, t.advice, t.commitments, t.reviews, t.parking
+    made = t.commitments.alias("made")
+
+    def kind(name: str) -> Any:
+        return sa.literal_column(f"'{name}'", sa.String).label("kind")
+
+    def name(column: Any) -> Any:
+        return column.label("name")
+
+    parts = [
+        sa.select(r.c.deleted_at, kind("round"), r.c.id, r.c.format_name, name(who.c.name))
+        .select_from(r.outerjoin(who, who.c.id == r.c.presenter_id))
+        .where(scope[r]),
+        sa.select(c.c.deleted_at, kind("commitment"), c.c.id, c.c.text, name(who.c.name))
+        .select_from(c.outerjoin(who, who.c.id == c.c.owner_id))
+        .where(scope[c]),
+        sa.select(v.c.deleted_at, kind("review"), v.c.id, made.c.text, name(who.c.name))
+        .select_from(
+            v.join(made, made.c.id == v.c.commitment_id).outerjoin(who, who.c.id == made.c.owner_id)
+        )
+        .where(scope[v]),
+        sa.select(a.c.deleted_at, kind("advice"), a.c.id, a.c.text, name(who.c.name))
+        .select_from(a.outerjoin(who, who.c.id == a.c.giver_id))
+        .where(scope[a]),
+        sa.select(
+            p.c.deleted_at, kind("parking"), p.c.id, p.c.text, name(sa.null().cast(sa.String))
+        ).where(scope[p]),
+    ]
+    wanted = [
+        part.where(part.selected_columns[0].is_not(None))
+        if at is None
+        else part.where(part.selected_columns[0] == at)
+        for part in parts
+    ]
+    rows = conn.execute(sa.union_all(*wanted)).all()
+    batches: dict[float, list[Any]] = {}
+    for row in rows:
+        batches.setdefault(float(row[0]), []).append(row)
+    found = []
+    for stamp in sorted(batches, reverse=True):
+        batch = batches[stamp]
+        main = min(batch, key=lambda row: (_KINDS.index(row[1]), row[2]))
+        found.append(
+            Deletion(meeting_id, stamp, main[1], main[2], main[3] or "", main[4], len(batch))
+        )
+    return found
+
+
+def _renumber(
+    conn: Connection, meeting_id: int, first: set[int] | frozenset[int] = frozenset()
+) -> None:
+    """Number the meeting's rounds 0, 1, 2… in queue order; a round in ``first`` (one brought
+    back) goes before another that holds its old place now."""
+    rows = conn.execute(
+        sa.select(t.rounds.c.id, t.rounds.c.position).where(
+            t.rounds.c.meeting_id == meeting_id, t.rounds.c.deleted_at.is_(None)
+        )
+    ).all()
+    order = sorted(rows, key=lambda row: (row.position, row.id not in first, row.id))
+    for place, row in enumerate(order):
+        if row.position != place:
+            conn.execute(sa.update(t.rounds).where(t.rounds.c.id == row.id).values(position=place))
+
+
 def _first_line(exc: BaseException) -> str:
     return str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200]
 
@@ -1562,4 +2100,13 @@ def _review(r: Any) -> Review:
     )
 
 
-__all__ = ["DEFAULT_DB", "HEAD", "GroundRules", "Screen", "Store", "database_url"]
+__all__ = [
+    "DEFAULT_DB",
+    "HEAD",
+    "Closing",
+    "Deletion",
+    "GroundRules",
+    "Screen",
+    "Store",
+    "database_url",
+]

@@ -65,12 +65,17 @@ SHOWN_COMMITMENT = (
     "NOT c.private"
     " AND (c.round_id IS NULL OR c.round_id NOT IN (SELECT id FROM rounds WHERE private))"
 )
+#: Reviews that are in the record: neither the review nor its commitment deleted (a deletion
+#: waiting for Undo or for the meeting's close counts nowhere). ``r`` is the reviews table.
+IN_RECORD = "r.deleted_at IS NULL AND c.deleted_at IS NULL"
 _PACKED_SQL = (
     "SELECT count(*), "
     + ", ".join(f"group_concat({expr})" for expr in _PACKED)
     + " FROM reviews AS r JOIN commitments AS c ON c.id = r.commitment_id"
     + " WHERE r.id > ? AND r.id <= ? AND "
     + SHOWN_COMMITMENT
+    + " AND "
+    + IN_RECORD
 )
 _IN_COHORT = " AND c.meeting_id IN (SELECT id FROM meetings WHERE cohort_id = ?)"
 
@@ -162,7 +167,9 @@ def _portable_reviews(conn: Connection, cohort_id: int | None) -> dict[str, np.n
         r.c.new_target_date,
         c.c.weight,
     ).join(c, c.c.id == r.c.commitment_id)
-    query = query.where(sa.text(SHOWN_COMMITMENT))
+    query = query.where(
+        sa.text(SHOWN_COMMITMENT), r.c.deleted_at.is_(None), c.c.deleted_at.is_(None)
+    )
     if cohort_id is not None:
         query = query.where(
             c.c.meeting_id.in_(
@@ -404,6 +411,7 @@ def read_phase_frame(
         rounds_q = rounds_q.where(t.meetings.c.cohort_id == cohort_id)
     if not include_private:
         rounds_q = rounds_q.where(t.rounds.c.private.is_(False))
+    rounds_q = rounds_q.where(t.rounds.c.deleted_at.is_(None))  # a removed round never ran
     rounds = conn.execute(rounds_q).all()
     by_name = {name.casefold(): fmt for name, fmt in formats.items()}
     known = {

@@ -29,6 +29,16 @@ VOCABULARY = {"vocabulary": True}
 IDENTITY = {"identity": True}
 
 
+def deleted_at() -> Column[Any]:
+    """When the row was deleted (seconds since the epoch), or NULL for a row in the record.
+
+    A deletion during a meeting only sets this: Undo clears it, and closing the meeting (or a
+    purge) erases the row for good. Every read of the record leaves such rows out; see
+    :data:`SOFT_DELETED`.
+    """
+    return Column("deleted_at", Float)
+
+
 def free_text_columns(table: Table) -> list[Column[Any]]:
     """The columns of ``table`` that hold words a person typed (names, advice, notes…)."""
     return [
@@ -91,6 +101,7 @@ rounds = Table(
     Column("private", Boolean, nullable=False, default=False),
     # A private round's issue, advice and commitments: kept for the facilitator, or not at all.
     Column("keeps_text", Boolean, nullable=False, default=True),
+    deleted_at(),
 )
 
 phase_log = Table(
@@ -118,6 +129,7 @@ advice = Table(
     Column("at", Float, nullable=False),
     Column("starred", Boolean, nullable=False, default=False),
     Column("private", Boolean, nullable=False, default=False),
+    deleted_at(),
 )
 
 commitments = Table(
@@ -132,6 +144,7 @@ commitments = Table(
     Column("weight", Float, nullable=False, default=1.0),
     Column("levels", Text),  # JSON list of five level descriptions, −2 … +2
     Column("private", Boolean, nullable=False, default=False),
+    deleted_at(),
 )
 
 reviews = Table(
@@ -146,6 +159,7 @@ reviews = Table(
     Column("level", Integer),
     Column("note", Text, nullable=False, default=""),
     Column("new_target_date", Date),
+    deleted_at(),
     UniqueConstraint("commitment_id", "meeting_id", name="uq_review_per_meeting"),
 )
 
@@ -156,7 +170,12 @@ parking = Table(
     Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
     Column("text", Text, nullable=False),
     Column("private", Boolean, nullable=False, default=False),
+    deleted_at(),
 )
+
+#: The tables whose rows a deletion during a meeting only marks (``deleted_at``), in the order
+#: they are erased for good (rows that point at others first).
+SOFT_DELETED = (reviews, commitments, advice, parking, rounds)
 
 screens = Table(
     "screens",

@@ -21,6 +21,7 @@ from peerkit.model import AdviceKind, Attendance, Cohort, Format, PeerkitError, 
 from peerkit.serve import ACCOUNTABILITY_NOTEBOOK
 from peerkit.store import Store
 from peerkit.widgets.checkin import CheckIn
+from peerkit.widgets.corrections import ADVICE, COMMITMENT, PARKING, REVIEW, Corrections
 from peerkit.widgets.entry import EntryBox
 from peerkit.widgets.follow import follow, redraw_failed
 from peerkit.widgets.timer import Timer
@@ -163,6 +164,8 @@ class Console(w.VBox):
         self.rules_status = w.HTML()
 
         self.queue_table = w.HTML()
+        # Removing and reordering queued rounds, editing or deleting any entry, Undo, closing.
+        self.corrections = Corrections(store, self._act, self._say)
         self.queue_presenter = w.Dropdown(
             description="Presenter", options=[], layout=w.Layout(width="34rem")
         )
@@ -238,7 +241,7 @@ class Console(w.VBox):
         self.advice_entry = EntryBox(label="Advice", placeholder="Type the advice; Enter saves")
         self.advice_button = _button("Add advice", "primary", "plus")
         self.edit_button = _button("Edit last advice", icon="pencil")
-        self.delete_button = _button("Delete last advice", "danger", "trash")
+        self.delete_button = _button("Delete last advice", icon="trash")
         self.cancel_edit = _button("Cancel edit")
         self.cancel_edit.layout.display = "none"
         self.advice_list = w.VBox()
@@ -331,7 +334,13 @@ class Console(w.VBox):
                 w.HBox([self.giver, self.kind]),
                 self.advice_entry,
                 w.HBox(
-                    [self.advice_button, self.edit_button, self.delete_button, self.cancel_edit]
+                    [
+                        self.advice_button,
+                        self.edit_button,
+                        self.delete_button,
+                        self.corrections.undo_button(),
+                        self.cancel_edit,
+                    ]
                 ),
                 self.advice_list,
             ]
@@ -348,6 +357,9 @@ class Console(w.VBox):
                 self.commit_list,
             ]
         )
+        entries = self.corrections.editor(
+            (ADVICE, COMMITMENT), "Correct or delete advice or a commitment"
+        )
         # During a round what is used most comes first: the countdown, its buttons, capture.
         hot_seat = w.VBox(
             [
@@ -359,8 +371,10 @@ class Console(w.VBox):
                 self.private_note,
                 advice,
                 commitments,
+                entries,
                 w.HTML("<h2>Hot-seat queue</h2>"),
                 self.queue_table,
+                self.corrections.queue_box,
                 w.HBox([self.queue_presenter, self.queue_format]),
                 w.HBox([self.queue_issue, self.queue_button]),
                 self.queue_private,
@@ -374,14 +388,21 @@ class Console(w.VBox):
                 self.parking_entry,
                 self.parking_button,
                 self.parking_list,
+                self.corrections.editor((PARKING,), "Correct or delete a parking-lot item"),
                 w.HBox([self.next_date, self.next_button]),
                 w.HTML("<h2>Minutes</h2>"),
                 w.HBox([self.export_to, self.export_chatham, self.export_button]),
                 self.export_result,
+                self.corrections.close_box,
             ]
         )
         checkin = w.VBox(
-            [self.rules_text, w.HBox([self.rules_button, self.rules_status]), self.checkin]
+            [
+                self.rules_text,
+                w.HBox([self.rules_button, self.rules_status]),
+                self.checkin,
+                self.corrections.editor((REVIEW,), "Correct or delete a review"),
+            ]
         )
         self.tabs = w.Tab(
             children=[checkin, hot_seat, self.attendance_box, parking],
@@ -747,9 +768,8 @@ class Console(w.VBox):
         self.giver.value = NOBODY_CHOSEN  # the edited advice's giver is not the next one's
 
     def _delete_last(self) -> None:
-        last = self._last_advice()
-        self.store.delete_advice(last.id)
-        self._say(f"Deleted: “{last.text[:60]}”")
+        done = self.store.delete_advice(self._last_advice().id)
+        self._say(f"Deleted {done.what}. Undo brings it back until the meeting is closed.")
 
     def _star(self, advice_id: int, starred: bool) -> None:
         if not self._building:
@@ -948,6 +968,10 @@ class Console(w.VBox):
         self.round_pick.value = rnd.id if rnd else None
         _choose(self.privacy_round, labels, prefer=rnd.id if rnd else None)
         self.queue_table.value = self._queue_html(rounds, statuses, members)
+        queued = [
+            pair for pair, r in zip(labels, rounds, strict=True) if statuses[r.id] is Status.READY
+        ]
+        self.corrections.draw(meeting.id, rounds, members, queued)
         present = live.present_members(self.store, meeting)
         if self.tabs.selected_index == ATTENDANCE_TAB:
             self._draw_attendance(meeting.id)
@@ -1017,6 +1041,7 @@ class Console(w.VBox):
             pick.options = []
         self._disarm_privacy()
         self.queue_table.value = "<p>No meeting open.</p>"
+        self.corrections.draw(None)
         self.checkin.show(None)
         self._attendance_key, self._attendance, self._presented = None, {}, None
         _replace_children(self.attendance_box, [w.HTML("<p>No meeting open.</p>")])
