@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 
 def peerkit(
@@ -15,3 +18,12 @@ def peerkit(
     return subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=cwd, env=env
     )
+
+
+def needs_chromium() -> None:
+    """Skip (fail in CI) a test that prints a PDF when Debian's Chromium is missing."""
+    if not os.access("/usr/bin/chromium", os.X_OK):
+        reason = "PDF export needs /usr/bin/chromium (apt-get install chromium)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
-import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import needs_chromium, peerkit
 
 from peerkit import minutes
 from peerkit.confidentiality import A_MEMBER
@@ -182,14 +182,6 @@ def assert_names_nobody(record: Record, text: str, where: str) -> None:
 
 def one_line(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
-
-
-def needs_chromium() -> None:
-    if not os.access("/usr/bin/chromium", os.X_OK):
-        reason = "PDF export needs /usr/bin/chromium (apt-get install chromium)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
 
 
 def exported_text(record: Record, kind: str, tmp_path: Path) -> tuple[str, str]:
@@ -412,8 +404,6 @@ def test_chatham_house_wins_over_naming_the_others(record, tmp_path):
 
 
 def test_peerkit_minutes_in_a_folder_follows_its_naming_setting(tmp_path):
-    from helpers import peerkit
-
     folder = tmp_path / "circle"
     made = peerkit("init", str(folder), "--cohort", "Harbour Circle")
     assert made.returncode == 0, made.stderr

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import unicodedata
 from pathlib import Path
 
 import pytest
 from conftest import CONSOLE_TODAY
+from helpers import needs_chromium
 
 from peerkit.store import Store
 from peerkit.widgets.console import ANONYMOUS, EXPORT, EXPORTING, Console
@@ -51,14 +51,6 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The console's folder (its minutes go to ./minutes)."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-def needs_chromium() -> None:
-    if not os.access("/usr/bin/chromium", os.X_OK):
-        reason = "PDF export needs /usr/bin/chromium (apt-get install chromium)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
 
 
 # -- export ---------------------------------------------------------------------------------

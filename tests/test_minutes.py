@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import random
 import re
 import subprocess
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import needs_chromium
 
 from peerkit import minutes
 from peerkit.cli import cli, main
@@ -565,14 +565,6 @@ def test_ics_holds_the_next_meeting_and_each_target_date(record, tmp_path):
         "Due: Call HR by Friday",
         "Test Circle: next meeting",
     ]
-
-
-def needs_chromium() -> None:
-    if not os.access("/usr/bin/chromium", os.X_OK):
-        reason = "PDF export needs /usr/bin/chromium (apt-get install chromium)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
 
 
 def test_pdf_holds_the_members_and_the_commitments(record, tmp_path):
