@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peerkit.widgets.console import CHECKIN_TAB, HOT_SEAT_TAB
+from peerkit.widgets.console import ANONYMOUS, CHECKIN_TAB, HOT_SEAT_TAB
+
+
+def give(console, text: str) -> None:
+    """Save an advice as the facilitator does: a giver chosen (here Anonymous), then Enter."""
+    console.giver.value = ANONYMOUS
+    assert console.advice_entry.submit(text)
 
 
 def pick(dropdown, starts: str):
@@ -33,7 +39,7 @@ def open_editor(console, kind_title: str):
 def test_delete_last_advice_is_an_ordinary_button_with_an_undo(console, store):
     queue(console, "Ana")
     console.round_buttons["start"].click()
-    console.advice_entry.submit("Talk to five customers")
+    give(console, "Talk to five customers")
     assert console.delete_button.button_style == ""  # not a red button any more
     assert visible_undo(console) == []
     console.delete_button.click()
@@ -100,8 +106,8 @@ def test_any_advice_or_commitment_is_edited_through_the_stores_checks(console, s
     _, (ana, ben, *_), meeting = cohort
     queue(console, "Ana")
     console.round_buttons["start"].click()
-    console.advice_entry.submit("First advice")
-    console.advice_entry.submit("Second advice")
+    give(console, "First advice")
+    give(console, "Second advice")
     console.target.value = dt.date(2026, 4, 1)
     console.commit_entry.submit("Call three clients")
     console.tabs.selected_index = HOT_SEAT_TAB
@@ -152,7 +158,7 @@ def test_any_entry_deleted_from_the_editor_comes_back_with_undo(console, store, 
     console.round_buttons["start"].click()
     console.target.value = dt.date(2026, 4, 1)
     console.commit_entry.submit("Call three clients")
-    console.advice_entry.submit("Only advice")
+    give(console, "Only advice")
     editor = open_editor(console, "Correct or delete advice")
     pick(editor.pick, "Commitment")
     editor.delete_button.click()
@@ -263,8 +269,8 @@ def test_the_projector_never_shows_deleted_advice_or_a_removed_round(
     console.round_buttons["start"].click()
     for _ in range(3):
         console.round_buttons["next"].click()  # Client reflects: the room sees the advice
-    console.advice_entry.submit("Name the risk")
-    console.advice_entry.submit("Hire slowly")
+    give(console, "Name the risk")
+    give(console, "Hire slowly")
     projector.refresh()
     assert "Name the risk" in projector.advice.value and "Advice (2)" in projector.advice.value
     store.delete_advice(store.advice(console.round_id)[0].id)
