@@ -254,9 +254,14 @@ def test_status_of_a_round_is_read_from_the_store(console, store):
 def test_the_group_accepts_the_ground_rules_at_the_start(console, store, cohort):
     _, people, meeting = cohort
     assert "What is said here stays here" in console.rules_text.value
+    console.rules_button.click()  # before the attendance: refused, nothing recorded
+    assert "Take the attendance first" in console.status.value
+    assert store.ground_rules(meeting.id) is None
+    console.everyone_button.click()
+    store.set_attendance(meeting.id, people[1].id, "apologies")
     console.rules_button.click()
     accepted = store.ground_rules(meeting.id)
-    assert accepted is not None and len(accepted.present) == len(people)
+    assert accepted is not None and len(accepted.present) == len(people) - 1
     console.tabs.selected_index = 0
     assert "Accepted at" in console.rules_status.value
 
@@ -288,3 +293,17 @@ def test_export_minutes_writes_the_file_and_offers_a_download(console, store, tm
     assert "Name the" in written[0].read_text(encoding="utf-8")
     assert "Download minutes-2026-03-03.md" in console.export_result.value
     assert "data:text/markdown;base64," in console.export_result.value
+
+
+def test_attendance_is_one_click_then_the_exceptions(console, store, cohort):
+    from peerkit.widgets.console import ATTENDANCE_TAB
+
+    c, (ana, ben, chloe, dev), meeting = cohort
+    console.tabs.selected_index = ATTENDANCE_TAB
+    assert "not marked yet: 4" in console.attendance_count.value
+    console.everyone_button.click()
+    assert "Present: 4 · apologies: 0 · absent: 0<" in console.attendance_count.value
+    console._attendance[ben.id].value = "apologies"  # then the exception
+    assert store.attendance(meeting.id)[ben.id].value == "apologies"
+    assert "Present: 3 · apologies: 1" in console.attendance_count.value
+    assert all(t.value for t in console._attendance.values())

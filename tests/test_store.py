@@ -271,3 +271,17 @@ def test_ground_rules_acceptance_is_recorded_per_meeting(store, cohort):
     assert record.present == (ana.id, ben.id) and record.accepted_at == 5
     store.purge_meeting(meeting.id)
     assert store.counts()["ground_rules"] == 0
+
+
+def test_everyone_present_marks_only_who_is_not_marked_yet(store, cohort):
+    c, (ana, ben, chloe, dev), meeting = cohort
+    store.set_attendance(meeting.id, ben.id, "apologies")
+    store.member_leaves(dev.id, "2026-02-01")
+    assert store.mark_everyone_present(meeting.id) == 2
+    marks = store.attendance(meeting.id)
+    assert {k: v.value for k, v in marks.items()} == {
+        ana.id: "present",
+        ben.id: "apologies",  # kept: the exception was marked first
+        chloe.id: "present",
+    }
+    assert store.mark_everyone_present(meeting.id) == 0  # a second click changes nothing

@@ -678,6 +678,20 @@ class Store:
         values = {"meeting_id": meeting_id, "member_id": member_id, "status": status.value}
         self._write(self._upsert(t.attendance, values), "The attendance")
 
+    def mark_everyone_present(self, meeting_id: int) -> int:
+        """Mark every active member not yet marked as present, in one step (those already marked,
+        say with apologies, keep their mark); returns how many were marked."""
+        meeting = self.meeting(meeting_id)
+        marked = self.attendance(meeting_id)
+        unmarked = [
+            m.id for m in self.members(meeting.cohort_id, include_left=False) if m.id not in marked
+        ]
+        with self._begin("The attendance") as conn:
+            for member_id in unmarked:
+                values = {"meeting_id": meeting_id, "member_id": member_id, "status": "present"}
+                conn.execute(self._upsert(t.attendance, values))
+        return len(unmarked)
+
     def attendance(self, meeting_id: int) -> dict[int, Attendance]:
         rows = self._rows(
             sa.select(t.attendance.c.member_id, t.attendance.c.status).where(

@@ -154,6 +154,8 @@ class Console(w.VBox):
         self.link = w.HTML()  # what the console says about the database connection
 
         self.attendance_box = w.VBox()
+        self.everyone_button = _button("Everyone present", "", "users")
+        self.attendance_count = w.HTML()
         self.checkin = CheckIn(store)
         rules = config.ground_rules if config else DEFAULT_GROUND_RULES
         self.rules_text = w.HTML(
@@ -426,6 +428,7 @@ class Console(w.VBox):
         self.today_button.on_click(lambda _: self._act(self._open_today))
         self.chatham.observe(self._on_chatham, "value")
         self.fit_button.on_click(lambda _: self._act(self._fit))
+        self.everyone_button.on_click(lambda _: self._act(self._everyone_present))
         self.queue_button.on_click(lambda _: self._act(self._queue))
         self.queue_private.observe(lambda _: self._sync_queue_form(), "value")
         self.queue_keep.observe(lambda _: self._sync_queue_form(), "value")
@@ -827,6 +830,11 @@ class Console(w.VBox):
         if self.meeting_id is None:
             raise PeerkitError("Open a meeting first.")
         meeting = self.store.meeting(self.meeting_id)
+        if not self.store.attendance(meeting.id):
+            raise PeerkitError(
+                "Take the attendance first (Attendance tab: “Everyone present”, then the "
+                "exceptions): the ground rules are recorded with who was there."
+            )
         present = [m.id for m in live.present_members(self.store, meeting)]
         rules = self.config.ground_rules if self.config else DEFAULT_GROUND_RULES
         self.store.accept_ground_rules(meeting.id, rules, present, at=self.clock())
@@ -914,6 +922,10 @@ class Console(w.VBox):
         """Another meeting is open: the last export's line was about the one before."""
         if self.export_task is None or self.export_task.done():
             self.export_result.value = ""
+
+    def _everyone_present(self) -> None:
+        if self.meeting_id is not None:
+            self.store.mark_everyone_present(self.meeting_id)
 
     def _set_attendance(self, member_id: int, status: str) -> None:
         meeting_id = self.meeting_id
@@ -1092,12 +1104,26 @@ class Console(w.VBox):
             _replace_children(
                 self.attendance_box,
                 [
-                    w.HTML("<p>Mark who is here; the advice and owner lists follow it.</p>"),
+                    w.HTML(
+                        "<p>Mark who is here; the advice and owner lists follow it. "
+                        "“Everyone present” marks all who are not marked yet; then change "
+                        "the exceptions.</p>"
+                    ),
+                    w.HBox([self.everyone_button, self.attendance_count]),
                     *self._attendance.values(),
                 ],
             )
         for member_id, toggle in self._attendance.items():
             toggle.value = marks[member_id].value if member_id in marks else None
+        counts = [
+            f"{a.value}: {sum(1 for m in members if marks.get(m.id) is a)}" for a in Attendance
+        ]
+        unmarked = sum(1 for m in members if m.id not in marks)
+        if unmarked:
+            counts.append(f"not marked yet: {unmarked}")
+        self.attendance_count.value = (
+            f"<span class='peerkit-note' role='status'>{' · '.join(counts).capitalize()}</span>"
+        )
 
     def _queue_html(self, rounds: list[Any], statuses: dict[int, Status], members: dict) -> str:
         if not rounds:
