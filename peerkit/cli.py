@@ -381,7 +381,7 @@ def serve(
     from peerkit.store import database_url
 
     try:
-        check_token(host, token)  # before anything is opened or started
+        check_token(host, token, preheat=preheat)  # before anything is opened or started
     except ServeError as exc:
         raise PeerkitError(str(exc)) from None
     config = find_config()

@@ -134,12 +134,19 @@ def is_loopback(host: str) -> bool:
     return address.is_loopback
 
 
-def check_token(host: str, token: str | None) -> None:
+def check_token(host: str, token: str | None, *, preheat: bool = False) -> None:
     """Raise ServeError unless ``token`` is acceptable for serving on ``host``.
 
     Loopback needs no secret. Any other address needs one of at least MIN_TOKEN_LENGTH
     characters, or GENERATE_TOKEN. A secret given for loopback is checked and used too.
+    ``preheat`` is refused beyond loopback: Voila 0.5's channel to its warm kernels
+    (``/voila/query/<kernel id>``) does not check the secret and hands over the page's request.
     """
+    if preheat and not is_loopback(host):
+        raise ServeError(
+            "--preheat is for serving on this computer only: beyond it, Voila's warm kernels "
+            "answer a channel that does not check the secret. Serve without --preheat."
+        )
     if not token:
         if is_loopback(host):
             return
@@ -156,13 +163,15 @@ def check_token(host: str, token: str | None) -> None:
         )
 
 
-def resolve_token(host: str, token: str | None) -> tuple[str | None, bool]:
+def resolve_token(
+    host: str, token: str | None, *, preheat: bool = False
+) -> tuple[str | None, bool]:
     """``(secret, generated)`` to serve ``host`` with (``check_token`` first).
 
     ``(None, False)`` on loopback without a secret; a fresh ``secrets.token_urlsafe(32)`` for
     GENERATE_TOKEN; else the secret as given.
     """
-    check_token(host, token)
+    check_token(host, token, preheat=preheat)
     if not token:
         return None, False
     if token == GENERATE_TOKEN:
@@ -468,7 +477,7 @@ def start_server(
     ``token``: the secret (or GENERATE_TOKEN); required unless ``host`` is loopback
     (ServeError, see ``check_token``). The server's ``token`` holds the one in use.
     """
-    token, _generated = resolve_token(host, token)
+    token, _generated = resolve_token(host, token, preheat=preheat)
     notebook_dir = Path(notebook_dir)
     if not notebook_dir.is_dir():
         raise ServeError(f"notebook directory not found: {notebook_dir}")
@@ -537,7 +546,7 @@ def serve(
     or SIGTERM and returns 0; returns Voila's own exit code if it dies by itself. Raises
     ServeError if Voila does not come up.
     """
-    token, generated = resolve_token(host, token)
+    token, generated = resolve_token(host, token, preheat=preheat)
     server = start_server(
         notebook_dir,
         db_url=db_url,
@@ -646,7 +655,7 @@ def running_server(
     Voila's output goes to ``log_path`` (a temporary file by default: ``server.log_text()``).
     ``token`` as for ``serve()`` (GENERATE_TOKEN: a fresh one, in ``server.token``).
     """
-    token, _generated = resolve_token(host, token)
+    token, _generated = resolve_token(host, token, preheat=preheat)
     tmp_dir: tempfile.TemporaryDirectory[str] | None = None
     if log_path is None:
         tmp_dir = tempfile.TemporaryDirectory(prefix="peerkit-voila-")

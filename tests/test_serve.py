@@ -561,3 +561,23 @@ def test_a_secret_guards_every_page_and_api_call(tmp_path: Path, demo_copy: Path
         assert websocket_status(channels) == 403
         assert websocket_status(channels + "?token=" + "x" * 43) == 403
         assert websocket_status(channels, cookie=cookie) == 101
+
+
+def test_preheat_is_refused_beyond_loopback(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Voila 0.5's channel to its warm kernels does not check the secret: no --preheat there."""
+    monkeypatch.delenv("PEERKIT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(serve_module.subprocess, "Popen", _no_voila)
+    db = str(tmp_path / "no-store-yet.db")
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", "--db", db, "--host", "0.0.0.0", "--token", "generate", "--preheat"])
+    assert exit_.value.code not in (0, None)
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.splitlines()) == 1
+    assert err.startswith("Error: --preheat is for serving on this computer only")
+    assert not (tmp_path / "no-store-yet.db").exists()
+    check_token("127.0.0.1", None, preheat=True)  # on loopback it stays
