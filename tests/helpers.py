@@ -27,3 +27,21 @@ def needs_chromium() -> None:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(reason)
         pytest.skip(reason)
+
+
+def sqlite_bytes(db_path: Path) -> bytes:
+    """Every byte of a SQLite store as it is on disk: the file, its -wal and its -shm."""
+    return b"".join(p.read_bytes() for p in db_path.parent.glob(db_path.name + "*"))
+
+
+def files_holding(root: Path, text: str) -> list[str]:
+    """The files under ``root`` (a database server's data directory) whose bytes hold ``text``."""
+    needle = text.encode()
+    found = []
+    for path in root.rglob("*"):
+        try:
+            if path.is_file() and needle in path.read_bytes():
+                found.append(str(path.relative_to(root)))
+        except OSError:  # a file the server removed meanwhile
+            continue
+    return found

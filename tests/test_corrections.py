@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from pathlib import Path
 
 import pytest
+from helpers import files_holding, sqlite_bytes
 
 from peerkit import minutes
 from peerkit.model import PeerkitError
@@ -199,10 +199,6 @@ def test_closing_erases_a_deleted_commitment_with_its_deleted_reviews(store, coh
     assert store.deletions(meeting.id) == []  # the review went with its commitment
 
 
-def _sqlite_bytes(db_path: Path) -> bytes:
-    return b"".join(p.read_bytes() for p in db_path.parent.glob(db_path.name + "*"))
-
-
 def test_what_closing_erases_is_gone_from_the_sqlite_files_under_a_reader(db_path):
     store = Store(db_path)
     c = store.add_cohort("Close Circle")
@@ -215,7 +211,7 @@ def test_what_closing_erases_is_gone_from_the_sqlite_files_under_a_reader(db_pat
     for advice in gone:
         store.delete_advice(advice.id)
     store.delete_parking(parked.id)
-    assert SECRET.encode() in _sqlite_bytes(db_path)  # deleted, still there for Undo
+    assert SECRET.encode() in sqlite_bytes(db_path)  # deleted, still there for Undo
     stop, reads = threading.Event(), []
 
     def reader() -> None:  # another window following the store
@@ -233,7 +229,7 @@ def test_what_closing_erases_is_gone_from_the_sqlite_files_under_a_reader(db_pat
         while not reads:
             stop.wait(0.01)
         closed = store.close_meeting(meeting.id)
-        raw = _sqlite_bytes(db_path)
+        raw = sqlite_bytes(db_path)
     finally:
         stop.set()
         thread.join()
@@ -256,19 +252,8 @@ def test_what_closing_erases_is_gone_from_the_postgres_data_directory(pg_cluster
     closed = store.close_meeting(meeting.id)
     store.close()
     assert closed.still_held == ()
-    holders = [
-        str(p.relative_to(pg_cluster.data))
-        for p in pg_cluster.data.rglob("*")
-        if p.is_file() and SECRET.encode() in _read(p)
-    ]
+    holders = files_holding(pg_cluster.data, SECRET)
     assert holders == [], f"still in {holders}"
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""
 
 
 def test_a_purge_erases_what_was_deleted_too(store, cohort):

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import peerkit
+from helpers import peerkit, sqlite_bytes
 
 from peerkit.store import Store
 
@@ -56,7 +56,7 @@ def test_purge_yes_forgets_the_meeting_and_names_the_files_that_still_hold_it(db
     assert "Purged the meeting of 2026-03-03" in done.stdout
     assert str(written) in done.stdout and "Kept them" in done.stdout
     assert written.exists()  # --yes alone keeps files; --delete-files deletes them
-    raw = b"".join(p.read_bytes() for p in db.parent.glob("peerkit.db*"))
+    raw = sqlite_bytes(db)
     assert SECRET.encode() not in raw
 
 

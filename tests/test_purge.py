@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from pathlib import Path
 
 import pytest
+from helpers import files_holding, sqlite_bytes
 
 from peerkit import minutes
 from peerkit.store import Store
@@ -27,10 +27,6 @@ def _said_in_a_meeting(store: Store) -> tuple[int, int]:
     store.add_parking(meeting.id, f"{SECRET} parked")
     store.accept_ground_rules(meeting.id, f"{SECRET} rules", [ana.id])
     return meeting.id, keep.id
-
-
-def _sqlite_bytes(db_path: Path) -> bytes:
-    return b"".join(p.read_bytes() for p in db_path.parent.glob(db_path.name + "*"))
 
 
 def test_purge_counts_what_it_deletes_and_keeps_the_other_meetings(store):
@@ -69,7 +65,7 @@ def test_sqlite_purge_under_a_concurrent_reader_leaves_no_copy(db_path):
         while not reads:
             stop.wait(0.01)
         done = store.purge_meeting(meeting_id)
-        raw = _sqlite_bytes(db_path)  # read while the reader still runs
+        raw = sqlite_bytes(db_path)  # read while the reader still runs
     finally:
         stop.set()
         thread.join()
@@ -102,11 +98,11 @@ def test_postgres_purge_leaves_no_copy_in_the_data_directory_or_pg_wal(pg_cluste
     meeting_id, _ = _said_in_a_meeting(store)
     # Make the rows reach the table files and the log first, as a real meeting would.
     pg_cluster.sql("CHECKPOINT")
-    assert _found_in(pg_cluster.data, SECRET), "the test's text never reached the disk"
+    assert files_holding(pg_cluster.data, SECRET), "the test's text never reached the disk"
     done = store.purge_meeting(meeting_id)
     store.close()
     assert done.still_held == ()
-    holders = _found_in(pg_cluster.data, SECRET)
+    holders = files_holding(pg_cluster.data, SECRET)
     assert holders == [], f"still in {holders}"
 
 
@@ -132,16 +128,3 @@ def test_purge_names_the_files_written_earlier_that_still_hold_it(store, tmp_pat
     done = store.purge_meeting(meeting_id)
     assert [e.path for e in done.files] == [written.path.resolve(), written.ics_path.resolve()]
     assert other.path.exists()
-
-
-def _found_in(root: Path, text: str) -> list[str]:
-    needle = text.encode()
-    found = []
-    for path in root.rglob("*"):
-        if path.is_file():
-            try:
-                if needle in path.read_bytes():
-                    found.append(str(path.relative_to(root)))
-            except OSError:
-                continue
-    return found

@@ -355,14 +355,21 @@ def _no_voila(*args: Any, **kwargs: Any) -> Any:
     raise AssertionError("a server was started")
 
 
+@pytest.fixture
+def no_voila(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`peerkit serve` from an empty folder, no secret in the environment, and no Voila to start
+    (starting one fails the test)."""
+    monkeypatch.delenv("PEERKIT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(serve_module.subprocess, "Popen", _no_voila)
+
+
 def test_cli_refuses_to_serve_beyond_loopback_without_a_secret(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    no_voila: None,
 ) -> None:
-    monkeypatch.delenv("PEERKIT_TOKEN", raising=False)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(serve_module.subprocess, "Popen", _no_voila)
     db = str(tmp_path / "no-store-yet.db")  # refused before the store is even opened
     with pytest.raises(SystemExit) as exit_:
         main(["serve", "--db", db, "--host", "0.0.0.0"])
@@ -564,14 +571,9 @@ def test_a_secret_guards_every_page_and_api_call(tmp_path: Path, demo_copy: Path
 
 
 def test_preheat_is_refused_beyond_loopback(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], no_voila: None
 ) -> None:
     """Voila 0.5's channel to its warm kernels does not check the secret: no --preheat there."""
-    monkeypatch.delenv("PEERKIT_TOKEN", raising=False)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(serve_module.subprocess, "Popen", _no_voila)
     db = str(tmp_path / "no-store-yet.db")
     with pytest.raises(SystemExit) as exit_:
         main(["serve", "--db", db, "--host", "0.0.0.0", "--token", "generate", "--preheat"])

@@ -10,6 +10,7 @@ import textwrap
 
 import pytest
 import sqlalchemy as sa
+from helpers import sqlite_bytes
 
 from peerkit.model import AdviceKind, Attendance, Outcome, PeerkitError
 from peerkit.store import HEAD, Store
@@ -134,9 +135,7 @@ def test_a_purged_meeting_is_gone_from_the_file_itself(store, cohort, db_path):
     store.purge_meeting(meeting.id)
     assert [m.id for m in store.meetings(c.id)] == [keep.id]
     store.close()
-    raw = b"".join(
-        p.read_bytes() for p in db_path.parent.iterdir() if p.name.startswith(db_path.name)
-    )
+    raw = sqlite_bytes(db_path)
     for secret in (b"SECRET-MERGER", b"SECRET-ADVICE", b"SECRET-COMMITMENT", b"SECRET-PARKING"):
         assert secret not in raw
 
