@@ -57,7 +57,7 @@ class RoundView:
             return self.format.phases[self.state.phase].instruction
         if self.status is Status.READY:
             return f"{self.presenter} is next on the hot seat."
-        return "Thank you. Commitments are recorded."
+        return "Thank you: the round is over."
 
     @property
     def next_phase(self) -> str:

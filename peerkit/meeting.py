@@ -300,7 +300,8 @@ def meeting_budget(
     now: float,
     floor: float = FLOOR_SECONDS,
 ) -> Budget:
-    """The budget of a meeting: its planned length from its first round's start (or from now,
+    """The budget of a meeting: its planned length from its start (the first thing recorded at
+    it; for a meeting stored before starts were recorded, its first round's start; from now,
     when nothing has started), against the phases not yet reached in every round."""
     meeting = store.meeting(meeting_id)
     started: list[float] = []
@@ -318,6 +319,6 @@ def meeting_budget(
         elif state.status is not Status.FINISHED:
             current_left += max(state.remaining(now), 0.0)
             plans.append(state.plan[state.phase + 1 :])
-    began = min(started) if started else now
+    began = meeting.started_at or (min(started) if started else now)
     time_left = began + meeting.planned_minutes * 60.0 - now - current_left
     return fit_agenda(time_left, plans, floor)

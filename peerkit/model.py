@@ -103,6 +103,8 @@ class Meeting:
     place: str = ""
     planned_minutes: int = 180
     next_date: dt.date | None = None
+    #: When the first thing was recorded at it (epoch seconds): its time budget counts from here.
+    started_at: float | None = None
 
 
 @dataclass(frozen=True)

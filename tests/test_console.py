@@ -262,7 +262,7 @@ def test_the_group_accepts_the_ground_rules_at_the_start(console, store, cohort)
     console.rules_button.click()
     accepted = store.ground_rules(meeting.id)
     assert accepted is not None and len(accepted.present) == len(people) - 1
-    console.tabs.selected_index = 0
+    console.show_moment("attendance")  # the ground rules follow the attendance
     assert "Accepted at" in console.rules_status.value
 
 
@@ -296,10 +296,9 @@ def test_export_minutes_writes_the_file_and_offers_a_download(console, store, tm
 
 
 def test_attendance_is_one_click_then_the_exceptions(console, store, cohort):
-    from peerkit.widgets.console import ATTENDANCE_TAB
 
     c, (ana, ben, chloe, dev), meeting = cohort
-    console.tabs.selected_index = ATTENDANCE_TAB
+    console.show_moment("attendance")
     assert "not marked yet: 4" in console.attendance_count.value
     console.everyone_button.click()
     assert "Present: 4 · apologies: 0 · absent: 0<" in console.attendance_count.value

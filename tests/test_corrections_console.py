@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peerkit.widgets.console import ANONYMOUS, CHECKIN_TAB, HOT_SEAT_TAB
+from peerkit.widgets.console import ANONYMOUS
 
 
 def give(console, text: str) -> None:
@@ -110,7 +110,7 @@ def test_any_advice_or_commitment_is_edited_through_the_stores_checks(console, s
     give(console, "Second advice")
     console.target.value = dt.date(2026, 4, 1)
     console.commit_entry.submit("Call three clients")
-    console.tabs.selected_index = HOT_SEAT_TAB
+    console.show_moment("hot_seat")
     editor = open_editor(console, "Correct or delete advice")
     labels = [label for label, _ in editor.pick.options]
     assert labels == [
@@ -182,7 +182,7 @@ def test_a_review_is_corrected_or_deleted_from_the_check_in(store, cohort, clock
     second = store.add_meeting(c.id, "2026-04-07")
     pledge = store.add_commitment(ana.id, first.id, "Call the board", "2026-04-01")
     console = Console(store, c, clock=clock, today=dt.date(2026, 4, 7), meeting_id=second.id)
-    console.tabs.selected_index = CHECKIN_TAB
+    console.show_moment("checkin")
     console.checkin._rows[pledge.id].buttons[0].click()  # Done, by mistake
     editor = open_editor(console, "Correct or delete a review")
     assert [label for label, _ in editor.pick.options] == ["Review · Ana: “Call the board” — done"]

@@ -125,8 +125,7 @@ def test_keep_nothing_offers_no_advice_form_and_the_store_holds_no_text(
     [rnd] = store.rounds(console.meeting_id)
     assert rnd.private and rnd.keeps_nothing and rnd.issue == ""
     assert "Private segment: nothing is written down" in console.private_note.value
-    assert console.advice_box.layout.display == "none"
-    assert console.commit_box.layout.display == "none"
+    assert console.capture.layout.display == "none"  # neither advice nor commitments
     assert "private, keeps nothing" in console.queue_table.value
     assert store.advice(rnd.id) == [] and store.commitments(meeting_id=rnd.meeting_id) == []
     store.close()
@@ -139,7 +138,7 @@ def test_keep_for_me_keeps_the_text_out_of_the_next_check_in(console, store, coh
     [rnd] = store.rounds(console.meeting_id)
     assert rnd.private and rnd.keeps_text and rnd.issue == ISSUE
     assert "kept for you only" in console.private_note.value
-    assert console.advice_box.layout.display is None
+    assert console.capture.layout.display is None
     console.giver.value = ANONYMOUS
     assert console.advice_entry.submit(ADVICE)
     console.target.value = dt.date(2026, 4, 1)
@@ -181,7 +180,7 @@ def test_a_queued_round_is_made_private_and_keeping_nothing_asks_first(console, 
     console.privacy_choice.value = NOT_PRIVATE
     console.privacy_button.click()
     assert not store.round(rnd.id).private
-    assert console.private_note.value == "" and console.advice_box.layout.display is None
+    assert console.private_note.value == "" and console.capture.layout.display is None
 
 
 # -- a purge from another window ----------------------------------------------------------------

@@ -18,7 +18,7 @@ import pytest
 
 from peerkit import live
 from peerkit.store import Store
-from peerkit.widgets.console import HOT_SEAT_TAB, Console
+from peerkit.widgets.console import Console
 from peerkit.widgets.projector import Projector
 
 TODAY = dt.date(2026, 3, 3)  # the cohort fixture's meeting
@@ -192,7 +192,7 @@ def test_a_second_console_switching_meetings(room, window, cohort, clock):
     _, _, today = cohort
     start_round(first)
     second = window("console")  # another window on the same store, opened mid-round
-    assert second.meeting_id == today.id and second.tabs.selected_index == HOT_SEAT_TAB
+    assert second.meeting_id == today.id and second.moment == "hot_seat"
     assert second.round_id == first.round_id and second.timer.running
 
     second.meeting_pick.value = last_month_option(second)

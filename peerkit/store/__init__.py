@@ -46,8 +46,8 @@ if TYPE_CHECKING:
 
 #: The newest schema this peerkit knows; a store at a revision not in KNOWN_REVISIONS was written
 #: by a newer peerkit and is refused untouched.
-HEAD = "0007"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+HEAD = "0008"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 DEFAULT_DB = "peerkit.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: How long a read or write waits for a database server that went away to come back (a
@@ -676,7 +676,9 @@ class Store:
         if member.cohort_id != meeting.cohort_id:
             raise PeerkitError(f"{member.name} is not a member of this meeting's cohort.")
         values = {"meeting_id": meeting_id, "member_id": member_id, "status": status.value}
-        self._write(self._upsert(t.attendance, values), "The attendance")
+        with self._begin("The attendance") as conn:
+            conn.execute(self._upsert(t.attendance, values))
+            conn.execute(_started(meeting_id))
 
     def mark_everyone_present(self, meeting_id: int) -> int:
         """Mark every active member not yet marked as present, in one step (those already marked,
@@ -690,6 +692,7 @@ class Store:
             for member_id in unmarked:
                 values = {"meeting_id": meeting_id, "member_id": member_id, "status": "present"}
                 conn.execute(self._upsert(t.attendance, values))
+            conn.execute(_started(meeting_id))
         return len(unmarked)
 
     def attendance(self, meeting_id: int) -> dict[int, Attendance]:
@@ -1198,6 +1201,9 @@ class Store:
                         found = conn.execute(last).scalar()
                         place = 0 if found is None else found + 1
                     conn.execute(sa.insert(t.phase_log).values(**values, seq=place))
+                    if kind is PhaseEventKind.START:
+                        meeting = sa.select(t.rounds.c.meeting_id).where(t.rounds.c.id == round_id)
+                        conn.execute(_started(meeting.scalar_subquery(), float(at)))
                 return PhaseEvent(round_id, kind, float(at), value, tuple(plan) if plan else None)
             except _Conflict:
                 if seq is not None:
@@ -1478,6 +1484,7 @@ class Store:
                 )
             )
             conn.execute(sa.insert(t.reviews).values(**values))
+            conn.execute(_started(meeting_id))
         return self.reviews(commitment_id=commitment_id, meeting_id=meeting_id)[0]
 
     def _review_values(
@@ -1667,7 +1674,9 @@ class Store:
             "accepted_at": record.accepted_at,
             "present": json.dumps(list(record.present)),
         }
-        self._write(self._upsert(t.ground_rules, values), "The ground rules")
+        with self._begin("The ground rules") as conn:
+            conn.execute(self._upsert(t.ground_rules, values))
+            conn.execute(_started(meeting_id, record.accepted_at))
         return record
 
     def ground_rules(self, meeting_id: int) -> GroundRules | None:
@@ -2057,8 +2066,19 @@ def _member(r: Any) -> Member:
     )
 
 
+def _started(meeting_id: Any, at: float | None = None) -> Any:
+    """The meeting starts with the first thing recorded at it (attendance, ground rules, a review,
+    a round's start): its time budget counts from there. Later writes leave the start as it is."""
+    meetings = t.meetings.c
+    return (
+        sa.update(t.meetings)
+        .where(meetings.id == meeting_id, meetings.started_at.is_(None))
+        .values(started_at=time.time() if at is None else at)
+    )
+
+
 def _meeting(r: Any) -> Meeting:
-    return Meeting(r.id, r.cohort_id, r.date, r.place, r.planned_minutes, r.next_date)
+    return Meeting(r.id, r.cohort_id, r.date, r.place, r.planned_minutes, r.next_date, r.started_at)
 
 
 def _round(r: Any) -> Round:

@@ -79,6 +79,7 @@ meetings = Table(
     Column("place", String(120), nullable=False, default=""),
     Column("planned_minutes", Integer, nullable=False, default=180),
     Column("next_date", Date),
+    Column("started_at", Float),  # the first thing recorded at it (epoch seconds); NULL: not yet
 )
 
 attendance = Table(

@@ -1,4 +1,10 @@
-"""The facilitator's console: meeting, attendance, hot-seat queue, round controls, capture."""
+"""The facilitator's console: one screen per moment of the meeting, in the order it runs.
+
+The moments are named panels: ``attendance`` (who is here, then the ground rules), ``checkin``
+(the commitments due), ``hot_seat`` (the agenda beside the live round and its capture) and
+``close`` (parking lot, next date, minutes). ``Console(..., moments=[...])`` chooses and orders
+them by name, and takes a coach's own panel as a ``(title, widget)`` pair.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ import base64
 import datetime as dt
 import html
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +22,7 @@ import ipywidgets as w
 from peerkit import live
 from peerkit.folder import DEFAULT_GROUND_RULES, CohortConfig
 from peerkit.formats import load_formats
-from peerkit.meeting import RoundClock, Status, meeting_budget
+from peerkit.meeting import RoundClock, Status, format_plan, meeting_budget
 from peerkit.model import AdviceKind, Attendance, Cohort, Format, PeerkitError, Round
 from peerkit.serve import ACCOUNTABILITY_NOTEBOOK
 from peerkit.store import Store
@@ -24,6 +30,7 @@ from peerkit.widgets.checkin import CheckIn
 from peerkit.widgets.corrections import ADVICE, COMMITMENT, PARKING, REVIEW, Corrections
 from peerkit.widgets.entry import EntryBox
 from peerkit.widgets.follow import follow, redraw_failed
+from peerkit.widgets.keys import Keys
 from peerkit.widgets.timer import Timer
 
 ROUND_BUTTONS = (
@@ -36,8 +43,16 @@ ROUND_BUTTONS = (
     ("Finish round", "finish", "flag-checkered"),
 )
 KIND_LABELS = [(k.value.capitalize(), k.value) for k in AdviceKind]
-#: The console's tabs, in order (see ``_layout``).
-CHECKIN_TAB, HOT_SEAT_TAB, ATTENDANCE_TAB = 0, 1, 2
+#: The console's moments by name, with their tab titles, in the order a meeting runs them.
+MOMENTS = {
+    "attendance": "Attendance",
+    "checkin": "Check-in",
+    "hot_seat": "Hot seat",
+    "close": "Parking lot & close",
+}
+#: A coach's own panel: a ``(title, widget)`` pair among the names.
+Moment = str | tuple[str, w.Widget]
+LENGTH_HELP = "The meeting's planned length in minutes: the budget counts from its start."
 #: The "given by" choice for anonymous advice (a dropdown's None means "nothing chosen").
 ANONYMOUS = 0
 #: The "given by" placeholder, chosen after each save: advice is never attributed by default.
@@ -119,6 +134,7 @@ class Console(w.VBox):
         meeting_id: int | None = None,
         chime: bool = True,
         config: CohortConfig | None = None,
+        moments: Sequence[Moment] = tuple(MOMENTS),
     ) -> None:
         self.store, self.cohort, self.clock = store, cohort, clock
         self.config = config
@@ -136,20 +152,39 @@ class Console(w.VBox):
         #: True while this console looks at another meeting than the room's screen (chosen in
         #: the Meeting box while the meeting on screen has a live round): see live.on_screen.
         self._peeking = False
+        self._on_screen_rounds: list[Round] = []
+        self._capture_step: tuple[Any, ...] | None = None
 
         self.title = w.HTML(f"<h1 class='peerkit-title'>{_h(cohort.name)} · console</h1>")
         self.views = w.HTML(_accountability_link(config))
-        self.meeting_pick = w.Dropdown(description="Meeting", options=[])
+        self.meeting_pick = w.Dropdown(
+            description="Meeting",
+            options=[],
+            style={"description_width": "auto"},
+            layout=w.Layout(width="24rem"),
+        )
         self.today_button = _button("Open today's meeting", icon="calendar")
         self.chatham = w.Checkbox(
             description="Chatham House mode (no names on screen)",
             indent=False,
             layout=w.Layout(width="auto"),
         )
+        self.length = w.BoundedIntText(
+            description="Length (min)",
+            min=10,
+            max=24 * 60,
+            step=15,
+            tooltip=LENGTH_HELP,
+            style={"description_width": "auto"},
+            layout=w.Layout(width="11rem"),
+        )
         self.budget = w.HTML()
         self.fit_button = _button("Fit agenda to time", icon="compress")
+        # What the last click did: where the eye is (a fixed corner of the window, whatever
+        # was scrolled), and a live region for screen readers.
         self.status = w.HTML()
         self.status.add_class("peerkit-status")
+        self.status.layout.display = "none"
         self.screen_note = w.HTML()  # says so while this console peeks at another meeting
         self.link = w.HTML()  # what the console says about the database connection
 
@@ -197,9 +232,8 @@ class Console(w.VBox):
         self.queue_keep_box.add_class("peerkit-keep")
         self.queue_keep_box.layout.display = "none"
         self.queue_button = _button("Add to queue", icon="user-plus")
-        self.round_pick = w.Dropdown(
-            description="On screen", options=[], layout=w.Layout(width="34rem")
-        )
+        self.round_pick = w.Dropdown(description="On screen", options=[])
+        self.next_round_button = _button("Next round", "primary", "forward")
         self.privacy_round = w.Dropdown(
             description="Round", options=[], layout=w.Layout(width="34rem")
         )
@@ -224,6 +258,8 @@ class Console(w.VBox):
         self.privacy_box.selected_index = None
 
         self.timer = Timer(size="console", chime=chime)
+        self.round_title = w.HTML()
+        self.shortcuts = Keys()
         self.private_note = w.HTML()
         self.round_buttons = {key: _button(text, icon=icon) for text, key, icon in ROUND_BUTTONS}
         self.round_buttons["start"].button_style = "success"
@@ -241,6 +277,7 @@ class Console(w.VBox):
             layout=w.Layout(width="auto"),
         )
         self.advice_entry = EntryBox(label="Advice", placeholder="Type the advice; Enter saves")
+        self.advice_entry.add_class("peerkit-advice-entry")
         self.advice_button = _button("Add advice", "primary", "plus")
         self.edit_button = _button("Edit last advice", icon="pencil")
         self.delete_button = _button("Delete last advice", icon="trash")
@@ -289,7 +326,7 @@ class Console(w.VBox):
         self.export_task: asyncio.Task[None] | None = None
 
         self._wire()
-        super().__init__(children=self._layout())
+        super().__init__(children=self._layout(moments))
         self.add_class("peerkit-console")
         # The meeting asked for; else a live round's, today's, the one on screen, the latest.
         self._load_meetings(
@@ -305,13 +342,15 @@ class Console(w.VBox):
         self._open_live_round()
         self.refresh()
         self.tabs.observe(self._on_tab, "selected_index")
-        self._follower = follow(store, self.refresh, changed=self._unseen, on_status=self._link)
+        self._follower = follow(
+            store, self.refresh, changed=self._unseen, on_status=self._link, tick=self._tick
+        )
 
     def _open_live_round(self) -> None:
         """A round under way (a reload, a restarted kernel): open on its tab, not on check-in."""
         now = self._on_screen()
         if now.round is not None and now.statuses.get(now.round.id) in live.LIVE:
-            self.tabs.selected_index = HOT_SEAT_TAB
+            self.show_moment("hot_seat")
 
     def _on_screen(self) -> live.OnScreen:
         """The meeting this console shows (the room's, unless it peeks) and its round."""
@@ -319,21 +358,147 @@ class Console(w.VBox):
             self.store, self.cohort.id, self.meeting_id, formats=self.formats, peek=self._peeking
         )
 
+    @property
+    def moment(self) -> str | None:
+        """The name of the moment on show (a coach's own panel: its title)."""
+        index = self.tabs.selected_index
+        return None if index is None else self._moment_names[index]
+
+    def show_moment(self, name: str) -> None:
+        """Open the moment ``name`` ("attendance", "checkin", "hot_seat", "close")."""
+        if name not in self._moment_names:
+            raise PeerkitError(f"This console has no {name!r} moment.")
+        self.tabs.selected_index = self._moment_names.index(name)
+
     def _on_tab(self, change: dict[str, Any]) -> None:
         # The check-in (hundreds of widgets on a busy meeting) and the attendance toggles are
         # drawn only while they show: a console opened mid-round starts faster.
-        if change["new"] in (CHECKIN_TAB, ATTENDANCE_TAB):
+        if self.moment in ("checkin", "attendance"):
             self._act(lambda: None)
 
     # -- layout -----------------------------------------------------------------------------
 
-    def _layout(self) -> list[w.Widget]:
+    def _layout(self, moments: Sequence[Moment]) -> list[w.Widget]:
+        panels = {
+            "attendance": self._attendance_panel,
+            "checkin": self._checkin_panel,
+            "hot_seat": self._hot_seat_panel,
+            "close": self._close_panel,
+        }
+        names: list[str] = []
+        children: list[w.Widget] = []
+        for moment in moments:
+            if isinstance(moment, str):
+                if moment not in panels:
+                    raise PeerkitError(
+                        f"No console moment called {moment!r}: choose from {', '.join(MOMENTS)}, "
+                        "or give your own as a (title, widget) pair."
+                    )
+                names.append(moment)
+                children.append(panels[moment]())
+            else:
+                title, widget = moment
+                names.append(title)
+                children.append(widget)
+        if len(set(names)) != len(names):
+            raise PeerkitError("Each moment can be in the console once.")
+        self._moment_names = names
+        self.tabs = w.Tab(children=children, titles=[MOMENTS.get(name, name) for name in names])
+        self.tabs.add_class("peerkit-moments")
+        header = w.VBox(
+            [
+                w.HBox([self.title, self.views], layout=w.Layout(align_items="baseline")),
+                w.HBox([self.meeting_pick, self.today_button, self.length, self.chatham]),
+                w.HBox([self.budget, self.fit_button]),
+                self.screen_note,
+                self.link,
+                self.status,
+            ]
+        )
+        header.add_class("peerkit-header")
+        return [header, self.tabs]
+
+    def _attendance_panel(self) -> w.Widget:
+        """Who is here first ("everyone present", then the exceptions), then the ground rules,
+        accepted with who was there."""
+        return w.VBox(
+            [
+                w.HTML(
+                    "<h2>Attendance</h2><p>Mark who is here; the advice and owner lists follow "
+                    "it. “Everyone present” marks all who are not marked yet; then change the "
+                    "exceptions.</p>"
+                ),
+                w.HBox([self.everyone_button, self.attendance_count]),
+                self.attendance_box,
+                self.rules_text,
+                w.HBox([self.rules_button, self.rules_status]),
+            ]
+        )
+
+    def _checkin_panel(self) -> w.Widget:
+        return w.VBox(
+            [self.checkin, self.corrections.editor((REVIEW,), "Correct or delete a review")]
+        )
+
+    def _hot_seat_panel(self) -> w.Widget:
+        """Three columns on a 1366×768 laptop, nothing to scroll during a round: the agenda
+        (queue, next round, adding a round), the live round (countdown, its buttons and keys,
+        phases, commitments), and the advice being captured."""
         controls = w.HBox(list(self.round_buttons.values()))
         controls.add_class("peerkit-controls")
+        for pick in (self.queue_presenter, self.queue_format, self.queue_issue, self.round_pick):
+            pick.style.description_width = "5.5rem"
+            pick.layout.width = "100%"
+        agenda = w.VBox(
+            [
+                w.HTML("<h2>Agenda</h2>"),
+                self.queue_table,
+                self.round_pick,
+                self.next_round_button,
+                w.HTML("<h3>Add a round</h3>"),
+                self.queue_presenter,
+                self.queue_format,
+                self.queue_issue,
+                self.queue_private,
+                self.queue_keep_box,
+                self.queue_button,
+                self.corrections.queue_box,
+                self.privacy_box,
+            ]
+        )
+        agenda.add_class("peerkit-agenda")
+        for pick in (self.owner, self.target, self.weight):
+            pick.style.description_width = "auto"
+        self.owner.layout.width = "100%"
+        self.target.layout.width = "12rem"
+        self.weight.layout.width = "9rem"
+        self.commit_box = commitments = w.VBox(
+            [
+                self.owner,
+                w.HBox([self.target, self.weight]),
+                self.commit_entry,
+                w.HBox([self.commit_button, self.commit_warning]),
+                self.levels_box,
+                self.commit_help,
+                self.commit_list,
+            ]
+        )
+        live_round = w.VBox(
+            [
+                self.round_title,
+                self.timer,
+                controls,
+                self.shortcuts,
+                self.private_note,
+                self.phase_table,
+            ]
+        )
+        live_round.add_class("peerkit-live-round")
+        self.giver.style.description_width = self.kind.style.description_width = "auto"
         self.advice_box = advice = w.VBox(
             [
-                w.HTML("<h3>Advice</h3>"),
-                w.HBox([self.giver, self.kind]),
+                self.giver,
+                self.kind,
                 self.advice_entry,
                 w.HBox(
                     [
@@ -347,46 +512,26 @@ class Console(w.VBox):
                 self.advice_list,
             ]
         )
-        self.commit_box = commitments = w.VBox(
+        self.advice_list.add_class("peerkit-advice-list")
+        # Advice or commitments, as the phase asks (switched at each phase; a click overrides).
+        self.capture = w.Tab(children=[advice, commitments], titles=("Advice", "Commitments"))
+        capture = w.VBox(
             [
-                w.HTML("<h3>Commitments</h3>"),
-                w.HBox([self.owner, self.target, self.weight]),
-                self.commit_help,
-                self.commit_entry,
-                self.levels_box,
-                self.commit_button,
-                self.commit_warning,
-                self.commit_list,
+                self.capture,
+                self.corrections.editor(
+                    (ADVICE, COMMITMENT), "Correct or delete advice or a commitment"
+                ),
             ]
         )
-        entries = self.corrections.editor(
-            (ADVICE, COMMITMENT), "Correct or delete advice or a commitment"
-        )
-        # During a round what is used most comes first: the countdown, its buttons, capture.
-        hot_seat = w.VBox(
-            [
-                w.HTML("<h2>Round</h2>"),
-                self.round_pick,
-                self.timer,
-                controls,
-                self.phase_table,
-                self.private_note,
-                advice,
-                commitments,
-                entries,
-                w.HTML("<h2>Hot-seat queue</h2>"),
-                self.queue_table,
-                self.corrections.queue_box,
-                w.HBox([self.queue_presenter, self.queue_format]),
-                w.HBox([self.queue_issue, self.queue_button]),
-                self.queue_private,
-                self.queue_keep_box,
-                self.privacy_box,
-            ]
-        )
+        capture.add_class("peerkit-capture")
+        hot_seat = w.HBox([agenda, live_round, capture])
         hot_seat.add_class("peerkit-hot-seat")
-        parking = w.VBox(
+        return hot_seat
+
+    def _close_panel(self) -> w.Widget:
+        return w.VBox(
             [
+                w.HTML("<h2>Parking lot</h2>"),
                 self.parking_entry,
                 self.parking_button,
                 self.parking_list,
@@ -398,36 +543,15 @@ class Console(w.VBox):
                 self.corrections.close_box,
             ]
         )
-        checkin = w.VBox(
-            [
-                self.rules_text,
-                w.HBox([self.rules_button, self.rules_status]),
-                self.checkin,
-                self.corrections.editor((REVIEW,), "Correct or delete a review"),
-            ]
-        )
-        self.tabs = w.Tab(
-            children=[checkin, hot_seat, self.attendance_box, parking],
-            titles=("Check-in", "Hot seat", "Attendance", "Parking lot & close"),
-        )
-        header = w.VBox(
-            [
-                self.title,
-                self.views,
-                w.HBox([self.meeting_pick, self.today_button, self.chatham]),
-                self.screen_note,
-                w.HBox([self.budget, self.fit_button]),
-                self.link,
-                self.status,
-            ]
-        )
-        return [header, self.tabs]
 
     def _wire(self) -> None:
         self.meeting_pick.observe(self._on_meeting, "value")
         self.today_button.on_click(lambda _: self._act(self._open_today))
         self.chatham.observe(self._on_chatham, "value")
         self.fit_button.on_click(lambda _: self._act(self._fit))
+        self.length.observe(self._on_length, "value")
+        self.next_round_button.on_click(lambda _: self._act(self._next_round))
+        self.shortcuts.on_intent(lambda intent: self._act(lambda: self._shortcut(intent)))
         self.everyone_button.on_click(lambda _: self._act(self._everyone_present))
         self.queue_button.on_click(lambda _: self._act(self._queue))
         self.queue_private.observe(lambda _: self._sync_queue_form(), "value")
@@ -490,6 +614,7 @@ class Console(w.VBox):
         return saver
 
     def _say(self, message: str, error: bool = False) -> None:
+        self.status.layout.display = None if message else "none"
         if not message:
             self.status.value = ""
         elif error:
@@ -569,6 +694,14 @@ class Console(w.VBox):
                     self.store, self.cohort.id, chatham_house=change["new"], formats=self.formats
                 )
             )
+
+    def _on_length(self, change: dict[str, Any]) -> None:
+        if not self._building and self.meeting_id is not None and change["new"]:
+            self._act(lambda: self._set_length(int(change["new"])))
+
+    def _set_length(self, minutes: int) -> None:
+        meeting = self.store.update_meeting(self.meeting_id, planned_minutes=minutes)
+        self._say(f"The meeting is planned for {meeting.planned_minutes} minutes.")
 
     def _fit(self) -> None:
         if self.meeting_id is None:
@@ -699,6 +832,31 @@ class Console(w.VBox):
     @property
     def round_id(self) -> int | None:
         return self.round_pick.value
+
+    def _next_round(self) -> None:
+        """The next queued round after the one on screen goes on screen (the round on screen,
+        if it is still running, keeps running: put_on_screen refuses beside a live round)."""
+        now = self._on_screen()
+        rounds = list(now.rounds)
+        after = rounds.index(now.round) + 1 if now.round in rounds else 0
+        waiting = [r for r in rounds[after:] if now.statuses[r.id] is Status.READY]
+        waiting = waiting or [r for r in rounds if now.statuses[r.id] is Status.READY]
+        if not waiting:
+            raise PeerkitError("No round is waiting in the agenda: add one first.")
+        self._put_on_screen(waiting[0])
+
+    def _shortcut(self, intent: str) -> None:
+        """A key pressed during the round: the button it stands for, if that button is live."""
+        if intent == "advice":
+            self.capture.selected_index = 0
+            self.shortcuts.focus()
+            return
+        keys = ("start", "resume", "pause") if intent == "toggle" else (intent,)
+        for key in keys:
+            if not self.round_buttons[key].disabled:
+                self._round_command(key)
+                return
+        raise PeerkitError("That key does nothing now: no round is under way on screen.")
 
     def _clock_for(self, round_id: int, expected: int | None = None) -> RoundClock:
         rnd = self._round(round_id)
@@ -968,6 +1126,7 @@ class Console(w.VBox):
         self._draw_screen_note(now)
         members = {m.id: m for m in self.store.members(self.cohort.id)}
         rounds = list(now.rounds)
+        self._on_screen_rounds = rounds
         statuses = now.statuses
         rnd = now.round
         # The countdown and its buttons first: what the facilitator just clicked shows at once.
@@ -979,17 +1138,19 @@ class Console(w.VBox):
         self.round_pick.options = labels
         self.round_pick.value = rnd.id if rnd else None
         _choose(self.privacy_round, labels, prefer=rnd.id if rnd else None)
-        self.queue_table.value = self._queue_html(rounds, statuses, members)
+        self.queue_table.value = self._queue_html(rounds, statuses, members, rnd)
         queued = [
             pair for pair, r in zip(labels, rounds, strict=True) if statuses[r.id] is Status.READY
         ]
+        on_screen = rnd.id if rnd else None
+        self.next_round_button.disabled = not any(r_id != on_screen for _, r_id in queued)
         self.corrections.draw(meeting.id, rounds, members, queued)
         present = live.present_members(self.store, meeting)
-        if self.tabs.selected_index == ATTENDANCE_TAB:
+        if self.moment == "attendance":
             self._draw_attendance(meeting.id)
-        if self.tabs.selected_index == CHECKIN_TAB:
-            self.checkin.show(meeting.id)
             self._draw_rules(meeting.id)
+        if self.moment == "checkin":
+            self.checkin.show(meeting.id)
         suggestions = live.suggested_queue(
             self.store, meeting, last=self._last_presented(meeting), present=present
         )
@@ -1016,11 +1177,41 @@ class Console(w.VBox):
         )
         if self.next_date.value is None:
             self.next_date.value = meeting.next_date
+        self.length.value = meeting.planned_minutes
+        self._draw_budget(meeting)
+
+    def _tick(self) -> None:
+        """What moves with the clock alone, drawn again: the budget and the phases' times."""
+        now = self._on_screen()
+        if now.meeting is not None:
+            self._draw_budget(now.meeting)
+            if now.round is not None:
+                view = live.round_view(self.store, now.round, self.formats, self.clock())
+                self._draw_phases(view)
+
+    def _draw_budget(self, meeting: Any) -> None:
+        """The meeting's time: from its start (the first thing recorded at it) to its planned
+        length, against what is left of the agenda. Another day's meeting has no clock."""
+        day = self.today
+        self.fit_button.disabled = meeting.date != day
+        if meeting.date != day:
+            when = "was held" if meeting.date < day else "is planned"
+            self.budget.value = (
+                f"<div class='peerkit-budget'><strong>Meeting budget</strong> This meeting "
+                f"{when} on {meeting.date.isoformat()} ({meeting.planned_minutes} min): the "
+                "budget counts on the day.</div>"
+            )
+            return
         budget = meeting_budget(self.store, meeting.id, self.formats, self.clock())
         mark = "✔" if budget.scale >= 1 else ("↘" if budget.fits else "✖ Does not fit:")
+        started = (
+            f" Started {dt.datetime.fromtimestamp(meeting.started_at).strftime('%H:%M')}."
+            if meeting.started_at
+            else " Starts with the attendance."
+        )
         self.budget.value = (
-            f"<div class='peerkit-budget' role='status'><strong>Meeting budget</strong> "
-            f"{mark} {_h(budget.message)}</div>"
+            f"<div class='peerkit-budget'><strong>Meeting budget</strong> "
+            f"{mark} {_h(budget.message)}{started}</div>"
         )
 
     def _draw_screen_note(self, now: live.OnScreen) -> None:
@@ -1101,18 +1292,7 @@ class Console(w.VBox):
                     "value",
                 )
                 self._attendance[member.id] = toggle
-            _replace_children(
-                self.attendance_box,
-                [
-                    w.HTML(
-                        "<p>Mark who is here; the advice and owner lists follow it. "
-                        "“Everyone present” marks all who are not marked yet; then change "
-                        "the exceptions.</p>"
-                    ),
-                    w.HBox([self.everyone_button, self.attendance_count]),
-                    *self._attendance.values(),
-                ],
-            )
+            _replace_children(self.attendance_box, list(self._attendance.values()))
         for member_id, toggle in self._attendance.items():
             toggle.value = marks[member_id].value if member_id in marks else None
         counts = [
@@ -1125,20 +1305,51 @@ class Console(w.VBox):
             f"<span class='peerkit-note' role='status'>{' · '.join(counts).capitalize()}</span>"
         )
 
-    def _queue_html(self, rounds: list[Any], statuses: dict[int, Status], members: dict) -> str:
+    def _queue_html(
+        self, rounds: list[Any], statuses: dict[int, Status], members: dict, shown: Round | None
+    ) -> str:
+        """The agenda: each round with its planned minutes and status, the one on screen
+        marked by words and an arrow, not by its shade alone."""
         if not rounds:
-            return "<p>No rounds queued yet.</p>"
-        rows = "".join(
-            f"<tr><td>{i + 1}</td><td>{_h(members[r.presenter_id].name)}</td>"
-            f"<td>{_h(r.format_name)}</td><td>{_h(r.issue)}</td>"
-            f"<td>{_h(statuses[r.id].value)}{_h(_private_mark(r))}</td></tr>"
-            for i, r in enumerate(rounds)
-        )
+            return "<p>No rounds queued yet: add the first below.</p>"
+        items = []
+        for i, r in enumerate(rounds):
+            fmt = self.formats.get(r.format_name)
+            minutes = f" · {sum(format_plan(fmt)) / 60:.0f} min" if fmt else ""
+            now = shown is not None and r.id == shown.id
+            mark = "<strong>▶ on screen</strong> · " if now else ""
+            items.append(
+                f"<li class='{'now' if now else statuses[r.id].value}'>"
+                f"<span>{i + 1}. {_h(members[r.presenter_id].name)}</span> "
+                f"<span class='peerkit-agenda-meta'>{mark}{_h(r.format_name)}{minutes} · "
+                f"{_h(statuses[r.id].value)}{_h(_private_mark(r))}</span></li>"
+            )
         return (
-            "<table class='peerkit-table'><caption class='peerkit-visually-hidden'>"
-            "Hot-seat queue</caption><thead><tr>"
-            "<th scope='col'>#</th><th scope='col'>Presenter</th><th scope='col'>Format</th>"
-            "<th scope='col'>Issue</th><th scope='col'>Status</th></tr></thead>"
+            "<ol class='peerkit-agenda-list' aria-label='Hot-seat queue'>"
+            + "".join(items)
+            + "</ol>"
+        )
+
+    def _capture_for(self, view: live.RoundView) -> None:
+        """At each new step of the round, the capture the phase asks for: commitments in a
+        commitment phase, advice otherwise. Between steps the facilitator's choice stays."""
+        step = (view.round.id, view.status, view.state.phase)
+        if step == self._capture_step:
+            return
+        self._capture_step = step
+        phase = view.format.phases[view.state.phase] if view.status in live.LIVE else None
+        self.capture.selected_index = 1 if phase is not None and phase.commitments else 0
+
+    def _draw_phases(self, view: live.RoundView) -> None:
+        rows = "".join(
+            f"<tr class='{mark}'><td>{'▶ ' if mark == 'now' else ''}{_h(name)}</td>"
+            f"<td>{planned:.1f}</td><td>{used:.1f}</td><td>{mark}</td></tr>"
+            for name, planned, used, mark in view.phase_table
+        )
+        self.phase_table.value = (
+            "<table class='peerkit-table peerkit-phases'><caption>Phases (minutes)</caption>"
+            "<thead><tr><th scope='col'>Phase</th><th scope='col'>Planned</th>"
+            "<th scope='col'>Used</th><th scope='col'>State</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>"
         )
 
@@ -1160,18 +1371,27 @@ class Console(w.VBox):
     def _draw_round(self, rnd: Round | None, members: dict) -> None:
         if rnd is None:
             self._drawn = None
+            self.round_title.value = "<h2 class='peerkit-round-title'>No round on screen</h2>"
             self.timer.clear()
             self.phase_table.value = ""
             self._advice_key = None
             _replace_children(self.advice_list, [])
             self.commit_list.value = ""
             self.private_note.value = ""
-            self.advice_box.layout.display = self.commit_box.layout.display = None
+            self.capture.layout.display = None
             for button in self.round_buttons.values():
                 button.disabled = True
             return
         round_id = rnd.id
         view = live.round_view(self.store, rnd, self.formats, self.clock())
+        self._capture_for(view)
+        number = next((i + 1 for i, r in enumerate(self._on_screen_rounds) if r.id == rnd.id), 0)
+        issue = f": {_h(rnd.issue)}" if rnd.issue else ""
+        self.round_title.value = (
+            f"<h2 class='peerkit-round-title'>Round {number} · {_h(view.presenter)}</h2>"
+            f"<p class='peerkit-round-issue'>{_h(rnd.format_name)}{_h(_private_mark(rnd))}"
+            f"{issue}</p>"
+        )
         self._drawn = (round_id, view.seen)
         self.timer.show(**view.timer_args)
         enabled = {
@@ -1184,22 +1404,12 @@ class Console(w.VBox):
             button.disabled = key not in enabled
             if key == "previous" and view.state.phase == 0:
                 button.disabled = True
-        rows = "".join(
-            f"<tr class='{mark}'><td>{'▶ ' if mark == 'now' else ''}{_h(name)}</td>"
-            f"<td>{planned:.1f}</td><td>{used:.1f}</td><td>{mark}</td></tr>"
-            for name, planned, used, mark in view.phase_table
-        )
-        self.phase_table.value = (
-            "<table class='peerkit-table'><caption>Phases (minutes)</caption><thead><tr>"
-            "<th scope='col'>Phase</th><th scope='col'>Planned</th><th scope='col'>Used</th>"
-            f"<th scope='col'>State</th></tr></thead><tbody>{rows}</tbody></table>"
-        )
+        self._draw_phases(view)
         # A private round that keeps nothing has nothing to capture: a note, not a form.
         self.private_note.value = (
             NOTHING_WRITTEN if rnd.keeps_nothing else KEPT_FOR_YOU if rnd.private else ""
         )
-        capture = "none" if rnd.keeps_nothing else None
-        self.advice_box.layout.display = self.commit_box.layout.display = capture
+        self.capture.layout.display = "none" if rnd.keeps_nothing else None
         if rnd.keeps_nothing and self._editing is not None:
             self._stop_editing()
         names = {mid: m.name for mid, m in members.items()}

@@ -13,6 +13,8 @@ from peerkit.store import Store
 log = logging.getLogger(__name__)
 #: How often a screen looks for changes (seconds); PRAGMA data_version costs microseconds.
 INTERVAL = 0.2
+#: How often what moves with the clock alone (a budget in minutes) is drawn again (seconds).
+TICK = 10.0
 
 
 #: Set to 1 to log the full traceback of a failed redraw (it may quote what was typed).
@@ -39,12 +41,15 @@ def follow(
     changed: Callable[[], bool] | None = None,
     on_status: Callable[[str, bool], Any] | None = None,
     interval: float = INTERVAL,
+    tick: Callable[[], Any] | None = None,
+    tick_every: float = TICK,
 ) -> Any:
     """Call ``redraw`` whenever something is committed to ``store`` by another connection.
 
     ``changed`` says whether anything was committed since it last looked (default: a new
     ``store.watcher(cohort_id)``). ``on_status(text, is_problem)`` hears what to say about the
-    database connection whenever that changes (it went away; it came back).
+    database connection whenever that changes (it went away; it came back). ``tick`` is called
+    every ``tick_every`` seconds, for what moves with the clock alone (a budget in minutes).
 
     Runs as an asyncio task on the kernel's event loop (Voila keeps it running after the
     notebook has executed). Returns the task, or None outside a running loop (plain scripts,
@@ -63,11 +68,16 @@ def follow(
 
     async def watch() -> None:
         shown: tuple[str, bool] | None = None
+        ticked = loop.time()
         while True:
             await asyncio.sleep(interval)
             try:
                 if look():
                     redraw()
+                    ticked = loop.time()
+                elif tick is not None and loop.time() - ticked >= tick_every:
+                    ticked = loop.time()
+                    tick()
             except Exception as exc:  # a screen must keep following whatever one redraw did
                 redraw_failed(exc)
             if on_status is not None:
