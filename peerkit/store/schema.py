@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -205,6 +206,27 @@ exports = Table(
     Column("kind", String(16), nullable=False, info=VOCABULARY),
     Column("path", Text, nullable=False, info=VOCABULARY),
     Column("written_at", Float, nullable=False),
+)
+
+
+cohort_changes = Table(
+    "cohort_changes",
+    metadata,
+    # No foreign key: a cohort's counter outlives it (0: a row whose cohort was already gone).
+    Column("cohort_id", Integer, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False, default=0),
+)
+"""How many changes each cohort's rows have seen, counted by SQLite triggers (migration 0008):
+a SQLite follower wakes only for its own cohort. PostgreSQL's triggers NOTIFY instead."""
+
+#: What a redraw reads goes by these (migration 0008): a meeting's rows, a cohort's meetings.
+INDEXES = (
+    Index("ix_meetings_cohort_date", meetings.c.cohort_id, meetings.c.date),
+    Index("ix_rounds_meeting", rounds.c.meeting_id),
+    Index("ix_advice_round", advice.c.round_id),
+    Index("ix_commitments_meeting", commitments.c.meeting_id),
+    Index("ix_reviews_meeting", reviews.c.meeting_id),
+    Index("ix_parking_meeting", parking.c.meeting_id),
 )
 
 
