@@ -375,9 +375,10 @@ class Store:
         finally:
             self._counters.remove(work)
 
-    def _counted(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+    def _counted(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
         for work in self._counters:
             work.statements.append(statement)
+            work.parameters.append(parameters)
             work.rows.append(0)
 
     def _fetch(self, conn: Connection, statement: Any) -> Sequence[sa.Row[Any]]:
@@ -1922,9 +1923,10 @@ class Store:
 @dataclass
 class Work:
     """What a block of code asked of a store (:meth:`Store.counting`): each SQL statement run,
-    and how many rows each returned (0 for a write)."""
+    its parameters, and how many rows each returned (0 for a write)."""
 
     statements: list[str] = field(default_factory=list)
+    parameters: list[Any] = field(default_factory=list)  # as the driver was given them
     rows: list[int] = field(default_factory=list)
 
     @property

@@ -1,7 +1,7 @@
 """What a redraw reads is bounded by the meeting and its cohort, never by the whole store.
 
-Indexes for the reads a console or projector redraw makes (a cohort's meetings, a meeting's
-rounds, commitments, reviews and parking lot, a round's advice); and, on SQLite, a change
+An index on a cohort's meetings by date (the Meeting box; who presented when before a
+meeting: every foreign key column has had its own index since 0001); and, on SQLite, a change
 counter per cohort (``cohort_changes``) kept by triggers, so a follower that notices a commit
 (``PRAGMA data_version``) redraws only when the commit touched its own cohort. PostgreSQL's
 triggers of 0005 already NOTIFY per cohort; there the table stays empty.
@@ -19,14 +19,7 @@ from alembic import op
 revision = "0008"
 down_revision = "0007"
 
-INDEXES = {
-    "ix_meetings_cohort_date": ("meetings", ["cohort_id", "date"]),
-    "ix_rounds_meeting": ("rounds", ["meeting_id"]),
-    "ix_advice_round": ("advice", ["round_id"]),
-    "ix_commitments_meeting": ("commitments", ["meeting_id"]),
-    "ix_reviews_meeting": ("reviews", ["meeting_id"]),
-    "ix_parking_meeting": ("parking", ["meeting_id"]),
-}
+INDEXES = {"ix_meetings_cohort_date": ("meetings", ["cohort_id", "date"])}
 
 #: How each table's row finds its cohort (as in 0005; ``r`` is the row).
 COHORT_OF = {
