@@ -225,7 +225,8 @@ def test_a_redraw_costs_the_same_on_a_small_and_a_large_store(tmp_path: Path) ->
         if sql.startswith("SELECT meetings.") and "ORDER BY meetings.date" in sql
     ]
     assert len(lists) == 1
-    differs = [i for i, (a, b) in enumerate(zip(small_work.rows, large_work.rows)) if a != b]
+    pairs = zip(small_work.rows, large_work.rows, strict=True)
+    differs = [i for i, (a, b) in enumerate(pairs) if a != b]
     assert differs == lists
     assert large_work.rows[lists[0]] - small_work.rows[lists[0]] == added
     assert small_checkin.statements == large_checkin.statements
