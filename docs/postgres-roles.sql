@@ -34,6 +34,8 @@ BEGIN
       ('members',      'cohort_id IN (SELECT peerkit_my_cohorts())'),
       ('meetings',     'cohort_id IN (SELECT peerkit_my_cohorts())'),
       ('screens',      'cohort_id IN (SELECT peerkit_my_cohorts())'),
+      -- Change counters (kept on SQLite only; empty here, where NOTIFY does the job).
+      ('cohort_changes', 'cohort_id IN (SELECT peerkit_my_cohorts())'),
       -- Files written (minutes); backups (no cohort) are the owner's only.
       ('exports',      'cohort_id IN (SELECT peerkit_my_cohorts())'),
       ('attendance',   'meeting_id IN (SELECT peerkit_my_meetings())'),

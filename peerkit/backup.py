@@ -53,8 +53,8 @@ def dump(store: Store) -> dict[str, Any]:
     tables: dict[str, Any] = {}
     with store.engine.connect() as conn:
         for table in t.metadata.sorted_tables:
-            if table is t.exports:
-                continue  # which files this machine holds: not part of the record
+            if table is t.exports or table is t.cohort_changes:
+                continue  # which files this machine holds, change counters: not the record
             columns = [c.name for c in table.columns]
             order = list(table.primary_key.columns)
             rows = conn.execute(sa.select(table).order_by(*order)).all()

@@ -11,18 +11,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from peerkit.formats import get_format, load_formats
-from peerkit.meeting import RoundState, Status, format_plan, replay
+from peerkit.meeting import Budget, RoundState, Status, budget_of, format_plan, replay
 from peerkit.model import (
     COMMITMENT_CAP,
     Advice,
     Attendance,
+    Commitment,
     Format,
     Meeting,
     Member,
+    MemberStatus,
+    ParkingItem,
     PeerkitError,
+    PhaseEvent,
     Round,
 )
-from peerkit.store import Screen, Store
+from peerkit.store import GroundRules, Screen, Store
 
 #: What the room's screen calls a private round (it shows nothing else of it but the clock).
 PRIVATE_SEGMENT = "Private segment"
@@ -144,10 +148,16 @@ class RoundView:
 
 
 def round_view(store: Store, rnd: Round, formats: dict[str, Format], now: float) -> RoundView:
-    fmt = formats.get(rnd.format_name) or get_format(rnd.format_name, formats)
     events = store.phase_events(rnd.id)
+    return view_of(rnd, store.member(rnd.presenter_id).name, formats, events, now)
+
+
+def view_of(
+    rnd: Round, presenter: str, formats: dict[str, Format], events: Sequence[PhaseEvent], now: float
+) -> RoundView:
+    """The :class:`RoundView` of ``rnd`` from its phase log (``events``), read already."""
+    fmt = formats.get(rnd.format_name) or get_format(rnd.format_name, formats)
     state = replay(format_plan(fmt), events)
-    presenter = store.member(rnd.presenter_id).name
     return RoundView(rnd, presenter, fmt, state, now, seen=len(events))
 
 
@@ -160,22 +170,20 @@ def round_status(store: Store, rnd: Round, formats: dict[str, Format]) -> Status
 
 def present_members(store: Store, meeting: Meeting) -> list[Member]:
     """Who is in the room: marked present, or everyone active when attendance is not taken yet."""
-    attendance = store.attendance(meeting.id)
-    active = store.members(meeting.cohort_id, include_left=False)
+    return present_of(store.members(meeting.cohort_id), store.attendance(meeting.id))
+
+
+def present_of(members: Sequence[Member], attendance: Mapping[int, Attendance]) -> list[Member]:
+    """:func:`present_members` from the cohort's members and the meeting's marks, read already."""
+    active = [m for m in members if m.status is MemberStatus.ACTIVE]
     if not attendance:
         return active
     return [m for m in active if attendance.get(m.id) is Attendance.PRESENT]
 
 
 def last_presented(store: Store, cohort_id: int, before: dt.date) -> dict[int, dt.date]:
-    """When each member last sat on the hot seat, before ``before``."""
-    last: dict[int, dt.date] = {}
-    for meeting in store.meetings(cohort_id):
-        if meeting.date >= before:
-            continue
-        for rnd in store.rounds(meeting.id):
-            last[rnd.presenter_id] = max(last.get(rnd.presenter_id, meeting.date), meeting.date)
-    return last
+    """When each member last sat on the hot seat, before ``before`` (one query)."""
+    return store.last_presented(cohort_id, before)
 
 
 def suggested_queue(
@@ -190,18 +198,27 @@ def suggested_queue(
     ``last`` (from :func:`last_presented`) and ``present`` (from :func:`present_members`) save
     reading them again when the caller has them.
     """
-    queued = {r.presenter_id for r in store.rounds(meeting.id)}
+    rounds = store.rounds(meeting.id)
     if last is None:
         last = last_presented(store, meeting.cohort_id, meeting.date)
     if present is None:
         present = present_members(store, meeting)
+    return queue_of(present, rounds, last)
+
+
+def queue_of(
+    present: Sequence[Member], rounds: Sequence[Round], last: Mapping[int, dt.date]
+) -> list[tuple[Member, dt.date | None]]:
+    """:func:`suggested_queue` from who is present, the meeting's rounds and when each member
+    last presented, read already."""
+    queued = {r.presenter_id for r in rounds}
     candidates = [m for m in present if m.id not in queued]
     candidates.sort(key=lambda m: (last.get(m.id, dt.date.min), m.name))
     return [(m, last.get(m.id)) for m in candidates]
 
 
 def open_count(store: Store, cohort_id: int) -> dict[int, int]:
-    """How many open commitments each member carries."""
+    """How many open commitments each member carries (one query, bounded by the cohort)."""
     counts: dict[int, int] = {}
     for commitment, _ in store.open_commitments(cohort_id):
         counts[commitment.owner_id] = counts.get(commitment.owner_id, 0) + 1
@@ -210,7 +227,11 @@ def open_count(store: Store, cohort_id: int) -> dict[int, int]:
 
 def commitment_warning(store: Store, cohort_id: int, owner: Member) -> str:
     """A gentle warning when a member takes on more than the cap of open commitments."""
-    count = open_count(store, cohort_id).get(owner.id, 0)
+    return warning_for(owner, open_count(store, cohort_id).get(owner.id, 0))
+
+
+def warning_for(owner: Member, count: int) -> str:
+    """:func:`commitment_warning` for a member who carries ``count`` open commitments."""
     if count > COMMITMENT_CAP:
         return (
             f"{owner.name} now has {count} open commitments (more than {COMMITMENT_CAP}): "
@@ -316,17 +337,29 @@ def on_screen(
     and a list simply lacks what was deleted, so a purge between two reads cannot raise; a
     database that went away still raises its PeerkitError.
     """
+    return _read_screen(store, cohort_id, meeting_id, formats, peek)[0]
+
+
+def _read_screen(
+    store: Store,
+    cohort_id: int,
+    meeting_id: int | None,
+    formats: dict[str, Format] | None,
+    peek: bool,
+) -> tuple[OnScreen, dict[int, list[PhaseEvent]]]:
+    """:func:`on_screen`, and the phase log of each round of its meeting (four queries)."""
     formats = load_formats() if formats is None else formats
     screen = store.screen(cohort_id)
     meetings = tuple(store.meetings(cohort_id))
     wanted = (meeting_id if peek else None) or screen.meeting_id or meeting_id
     meeting = next((m for m in meetings if m.id == wanted), None)
     if meeting is None:
-        return OnScreen(screen, meetings, None, (), None, wanted)
+        return OnScreen(screen, meetings, None, (), None, wanted), {}
     rounds = tuple(store.rounds(meeting.id))
-    statuses, changed = _clocks(store, rounds, formats)
+    events = store.meeting_phase_events(meeting.id)
+    statuses, changed = _clocks(rounds, events, formats)
     shown = screen_round(rounds, statuses, changed, screen.round_id)
-    return OnScreen(screen, meetings, meeting, rounds, shown, statuses=statuses)
+    return OnScreen(screen, meetings, meeting, rounds, shown, statuses=statuses), events
 
 
 def screen_round(
@@ -357,13 +390,16 @@ def screen_round(
 
 
 def _clocks(
-    store: Store, rounds: Sequence[Round], formats: dict[str, Format]
+    rounds: Sequence[Round],
+    logs: Mapping[int, Sequence[PhaseEvent]],
+    formats: dict[str, Format],
 ) -> tuple[dict[int, Status], dict[int, float]]:
-    """Each round's status (as :func:`round_status` has it) and when its clock last changed."""
+    """Each round's status (as :func:`round_status` has it) and when its clock last changed,
+    from each round's phase log (``logs``, by round id)."""
     statuses: dict[int, Status] = {}
     changed: dict[int, float] = {}
     for rnd in rounds:
-        events = store.phase_events(rnd.id)
+        events = logs.get(rnd.id, ())
         fmt = formats.get(rnd.format_name)
         statuses[rnd.id] = replay(format_plan(fmt), events).status if fmt else Status.READY
         if events:
@@ -476,3 +512,139 @@ def meeting_to_open(
     if now.meeting is not None:
         return now.meeting.id
     return now.meetings[-1].id if now.meetings else None
+
+
+# -- one read per refresh: everything a screen draws, from one view of the store -------------
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the console (and the projector, and the minutes' header) draws of a meeting
+    at one moment, read by :func:`snapshot` in one transaction.
+
+    With no meeting (none open, or the one asked for is gone: :attr:`missing`), only
+    :attr:`where`, :attr:`members` and :attr:`open_counts` hold anything.
+    """
+
+    where: OnScreen  # the screen rule: screen, meetings, meeting, rounds, round on screen
+    now: float
+    members: dict[int, Member]  # every member of the cohort by id, left ones too, by name
+    view: RoundView | None = None  # the round on screen, drawn
+    events: dict[int, tuple[PhaseEvent, ...]] = field(default_factory=dict)  # by round id
+    attendance: dict[int, Attendance] = field(default_factory=dict)  # the meeting's marks
+    present: tuple[Member, ...] = ()  # who is in the room (present_members)
+    advice: tuple[Advice, ...] = ()  # of the round on screen
+    commitments: tuple[Commitment, ...] = ()  # made at the meeting, in id order
+    parking: tuple[ParkingItem, ...] = ()
+    ground_rules: GroundRules | None = None
+    last_presented: dict[int, dt.date] = field(default_factory=dict)  # before the meeting
+    suggestions: tuple[tuple[Member, dt.date | None], ...] = ()  # suggested_queue
+    open_counts: dict[int, int] = field(default_factory=dict)  # open commitments per member
+    budget: Budget | None = None
+
+    # The screen rule's answers, as OnScreen has them.
+    @property
+    def screen(self) -> Screen:
+        return self.where.screen
+
+    @property
+    def meetings(self) -> tuple[Meeting, ...]:
+        return self.where.meetings
+
+    @property
+    def meeting(self) -> Meeting | None:
+        return self.where.meeting
+
+    @property
+    def rounds(self) -> tuple[Round, ...]:
+        return self.where.rounds
+
+    @property
+    def round(self) -> Round | None:
+        return self.where.round
+
+    @property
+    def statuses(self) -> dict[int, Status]:
+        return self.where.statuses
+
+    @property
+    def active(self) -> tuple[Member, ...]:
+        """The members who have not left, by name (the attendance list)."""
+        return tuple(m for m in self.members.values() if m.status is MemberStatus.ACTIVE)
+
+    @property
+    def names(self) -> dict[int, str]:
+        return {mid: m.name for mid, m in self.members.items()}
+
+    def round_commitments(self, round_id: int | None) -> tuple[Commitment, ...]:
+        """The commitments made in one round of the meeting."""
+        return tuple(c for c in self.commitments if c.round_id == round_id)
+
+    def commitment_warning(self, owner_id: int) -> str:
+        """:func:`commitment_warning` for a member of the cohort ("" for anyone else)."""
+        owner = self.members.get(owner_id)
+        return warning_for(owner, self.open_counts.get(owner_id, 0)) if owner else ""
+
+
+def snapshot(
+    store: Store,
+    cohort_id: int,
+    meeting_id: int | None = None,
+    *,
+    formats: dict[str, Format] | None = None,
+    now: float,
+    peek: bool = False,
+) -> Snapshot:
+    """What the screens of ``cohort_id`` draw now (``meeting_id`` and ``peek`` as for
+    :func:`on_screen`), read in one transaction: no window's commit lands half-way through.
+
+    The reads are bounded by the meeting and its cohort, never by the whole store: the screen
+    row, the cohort's meetings and members, the meeting's rounds, phase logs, attendance,
+    commitments, parking lot and ground rules, the advice of the round on screen, who presented
+    when before it, and the cohort's open commitments per member: at most 13 statements (a
+    BEGIN and 12 queries), however many cohorts, meetings and reviews the store holds.
+    """
+    formats = load_formats() if formats is None else formats
+    with store.reading():
+        where, logs = _read_screen(store, cohort_id, meeting_id, formats, peek)
+        members = {m.id: m for m in store.members(cohort_id)}
+        counts = open_count(store, cohort_id)
+        meeting = where.meeting
+        if meeting is None:
+            return Snapshot(where, now, members, open_counts=counts)
+        attendance = store.attendance(meeting.id)
+        rnd = where.round
+        advice = tuple(store.advice(rnd.id)) if rnd is not None else ()
+        commitments = tuple(store.commitments(meeting_id=meeting.id))
+        parking = tuple(store.parking(meeting.id))
+        rules = store.ground_rules(meeting.id)
+        last = store.last_presented(cohort_id, meeting.date)
+    present = present_of(list(members.values()), attendance)
+    view = None
+    if rnd is not None:
+        presenter = members[rnd.presenter_id].name
+        view = view_of(rnd, presenter, formats, logs.get(rnd.id, ()), now)
+    return Snapshot(
+        where,
+        now,
+        members,
+        view=view,
+        events={rid: tuple(log) for rid, log in logs.items()},
+        attendance=attendance,
+        present=tuple(present),
+        advice=advice,
+        commitments=commitments,
+        parking=parking,
+        ground_rules=rules,
+        last_presented=last,
+        suggestions=tuple(queue_of(present, where.rounds, last)),
+        open_counts=counts,
+        budget=budget_of(
+            meeting.planned_minutes,
+            where.rounds,
+            logs,
+            formats,
+            now,
+            started_at=meeting.started_at,
+        ),
+    )

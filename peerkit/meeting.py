@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from peerkit.model import ANOTHER_WINDOW, Format, PeerkitError, PhaseEvent, PhaseEventKind
+from peerkit.model import (
+    ANOTHER_WINDOW,
+    Format,
+    PeerkitError,
+    PhaseEvent,
+    PhaseEventKind,
+    Round,
+)
 
 if TYPE_CHECKING:
     from peerkit.store import Store
@@ -300,25 +307,48 @@ def meeting_budget(
     now: float,
     floor: float = FLOOR_SECONDS,
 ) -> Budget:
-    """The budget of a meeting: its planned length from its start (the first thing recorded at
-    it; for a meeting stored before starts were recorded, its first round's start; from now,
-    when nothing has started), against the phases not yet reached in every round."""
+    """The budget of a meeting (:func:`budget_of`), read from the store in three queries."""
     meeting = store.meeting(meeting_id)
+    return budget_of(
+        meeting.planned_minutes,
+        store.rounds(meeting_id),
+        store.meeting_phase_events(meeting_id),
+        formats,
+        now,
+        floor,
+        started_at=meeting.started_at,
+    )
+
+
+def budget_of(
+    planned_minutes: int,
+    rounds: Sequence[Round],
+    events: Mapping[int, Sequence[PhaseEvent]],
+    formats: dict[str, Format],
+    now: float,
+    floor: float = FLOOR_SECONDS,
+    *,
+    started_at: float | None = None,
+) -> Budget:
+    """The budget of a meeting of ``planned_minutes``: its planned length from its start
+    (``started_at``: the first thing recorded at it; for a meeting stored before starts were
+    recorded, its first round's start; from now, when nothing has started), against the phases
+    not yet reached in every round. ``events``: each round's phase log, by round id."""
     started: list[float] = []
     current_left = 0.0
     plans: list[tuple[float, ...]] = []
-    for rnd in store.rounds(meeting_id):
+    for rnd in rounds:
         fmt = formats.get(rnd.format_name)
         if fmt is None:
             continue
-        events = store.phase_events(rnd.id)
-        state = replay(format_plan(fmt), events)
-        started += [e.at for e in events if e.kind is PhaseEventKind.START]
+        log = events.get(rnd.id, ())
+        state = replay(format_plan(fmt), log)
+        started += [e.at for e in log if e.kind is PhaseEventKind.START]
         if state.status is Status.READY:
             plans.append(state.plan)
         elif state.status is not Status.FINISHED:
             current_left += max(state.remaining(now), 0.0)
             plans.append(state.plan[state.phase + 1 :])
-    began = meeting.started_at or (min(started) if started else now)
-    time_left = began + meeting.planned_minutes * 60.0 - now - current_left
+    began = started_at or (min(started) if started else now)
+    time_left = began + planned_minutes * 60.0 - now - current_left
     return fit_agenda(time_left, plans, floor)

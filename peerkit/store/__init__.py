@@ -6,9 +6,10 @@ import contextlib
 import datetime as dt
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,8 +47,8 @@ if TYPE_CHECKING:
 
 #: The newest schema this peerkit knows; a store at a revision not in KNOWN_REVISIONS was written
 #: by a newer peerkit and is refused untouched.
-HEAD = "0008"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+HEAD = "0009"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 DEFAULT_DB = "peerkit.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: How long a read or write waits for a database server that went away to come back (a
@@ -153,6 +154,10 @@ class Store:
         #: last came back after an outage (for the console's note).
         self.offline_since: float | None = None
         self.reconnected_at: float | None = None
+        #: The connection of a :meth:`reading` block under way, per thread.
+        self._local = threading.local()
+        #: The :meth:`counting` blocks under way (innermost last).
+        self._counters: list[Work] = []
         options: dict[str, Any] = {}
         if self.is_sqlite:
             path = Path(self.url.split("///", 1)[1])
@@ -186,6 +191,7 @@ class Store:
                 lambda dbapi, record, _: _ping_if_idle(dialect, dbapi, record),
             )
             event.listen(self.engine, "checkin", _note_checkin)
+        event.listen(self.engine, "after_cursor_execute", self._counted)
         self._migrate(schema)
 
     # -- schema ---------------------------------------------------------------------------
@@ -327,11 +333,73 @@ class Store:
             index_elements=keys, set_={k: v for k, v in values.items() if k not in keys}
         )
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Every read of the store inside the block (in this thread) in one transaction: one
+        consistent view of the store, however many statements it takes and whatever other
+        windows commit meanwhile. A block inside another is part of the outer one.
+
+        SQLite: a deferred ``BEGIN`` (in WAL mode the first read fixes the view, and readers
+        never wait for a writer). PostgreSQL: one REPEATABLE READ transaction.
+        """
+        if getattr(self._local, "conn", None) is not None:
+            yield
+            return
+        with self._connect() as conn:
+            if not self.is_sqlite:
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            try:
+                with conn.begin():
+                    if self.is_sqlite:
+                        conn.exec_driver_sql("BEGIN")
+                    self._local.conn = conn
+                    try:
+                        yield
+                    finally:
+                        self._local.conn = None
+            except DBAPIError as exc:
+                raise PeerkitError(self._failure("Reading the store", exc, saving=False)) from None
+
+    @contextlib.contextmanager
+    def counting(self) -> Iterator[Work]:
+        """Count the SQL statements run on this store inside the block, and the rows its reads
+        return: the figure the benchmarks and the tests compare (what a redraw costs).
+
+        Statements are counted on the engine (every thread's, as they go); rows as the store's
+        reads return them.
+        """
+        work = Work()
+        self._counters.append(work)
+        try:
+            yield work
+        finally:
+            self._counters.remove(work)
+
+    def _counted(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        for work in self._counters:
+            work.statements.append(statement)
+            work.parameters.append(parameters)
+            work.rows.append(0)
+
+    def _fetch(self, conn: Connection, statement: Any) -> Sequence[sa.Row[Any]]:
+        """Run one read and return its rows: the one place reads are counted."""
+        rows = conn.execute(statement).all()
+        for work in self._counters:
+            if work.rows:
+                work.rows[-1] += len(rows)
+        return rows
+
     def _rows(self, statement: Any) -> Sequence[sa.Row[Any]]:
+        pinned = getattr(self._local, "conn", None)
+        if pinned is not None:  # inside reading(): its transaction
+            try:
+                return self._fetch(pinned, statement)
+            except DBAPIError as exc:
+                raise PeerkitError(self._failure("Reading the store", exc, saving=False)) from None
         for attempt in (1, 2):
             with self._connect(reading=True) as conn:
                 try:
-                    return conn.execute(statement).all()
+                    return self._fetch(conn, statement)
                 except DBAPIError as exc:
                     message = self._failure("Reading the store", exc, saving=False)
                     if attempt == 2 or self.offline_since is None:
@@ -1216,16 +1284,45 @@ class Store:
             .where(t.phase_log.c.round_id == round_id)
             .order_by(t.phase_log.c.seq)
         )
-        return [
-            PhaseEvent(
-                r.round_id,
-                PhaseEventKind(r.kind),
-                r.at,
-                r.value,
-                tuple(json.loads(r.plan)) if r.plan else None,
+        return [_phase_event(r) for r in self._rows(query)]
+
+    def meeting_phase_events(self, meeting_id: int) -> dict[int, list[PhaseEvent]]:
+        """Each round's phase log, for all the meeting's rounds in one read (removed rounds
+        left out; a round with no change yet is absent)."""
+        log = t.phase_log
+        query = (
+            sa.select(log)
+            .join(t.rounds, t.rounds.c.id == log.c.round_id)
+            .where(t.rounds.c.meeting_id == meeting_id, t.rounds.c.deleted_at.is_(None))
+            .order_by(log.c.round_id, log.c.seq)
+        )
+        events: dict[int, list[PhaseEvent]] = {}
+        for r in self._rows(query):
+            events.setdefault(r.round_id, []).append(_phase_event(r))
+        return events
+
+    def private_round_ids(self, round_ids: Iterable[int]) -> set[int]:
+        """Which of these rounds are private."""
+        query = sa.select(t.rounds.c.id).where(
+            t.rounds.c.id.in_(sorted(set(round_ids))), t.rounds.c.private.is_(True)
+        )
+        return {r.id for r in self._rows(query)}
+
+    def last_presented(self, cohort_id: int, before: dt.date) -> dict[int, dt.date]:
+        """When each member of the cohort last sat on the hot seat, at a meeting before
+        ``before`` (one row per member who ever presented)."""
+        self._check_cohort(cohort_id)
+        query = (
+            sa.select(t.rounds.c.presenter_id, sa.func.max(t.meetings.c.date).label("last"))
+            .join(t.meetings, t.meetings.c.id == t.rounds.c.meeting_id)
+            .where(
+                t.meetings.c.cohort_id == cohort_id,
+                t.meetings.c.date < before,
+                t.rounds.c.deleted_at.is_(None),
             )
-            for r in self._rows(query)
-        ]
+            .group_by(t.rounds.c.presenter_id)
+        )
+        return {r.presenter_id: _day(r.last) for r in self._rows(query)}
 
     # -- advice ---------------------------------------------------------------------------
 
@@ -1566,13 +1663,21 @@ class Store:
         return _review(rows[0])
 
     def reviews(
-        self, *, commitment_id: int | None = None, meeting_id: int | None = None
+        self,
+        *,
+        commitment_id: int | None = None,
+        meeting_id: int | None = None,
+        commitment_ids: Iterable[int] | None = None,
     ) -> list[Review]:
+        """Reviews in id order: of one commitment, of those ``commitment_ids``, at one meeting
+        (the conditions given, together), or all of them."""
         query = (
             sa.select(t.reviews).where(t.reviews.c.deleted_at.is_(None)).order_by(t.reviews.c.id)
         )
         if commitment_id is not None:
             query = query.where(t.reviews.c.commitment_id == commitment_id)
+        if commitment_ids is not None:
+            query = query.where(t.reviews.c.commitment_id.in_(sorted(set(commitment_ids))))
         if meeting_id is not None:
             query = query.where(t.reviews.c.meeting_id == meeting_id)
         return [_review(r) for r in self._rows(query)]
@@ -1586,31 +1691,43 @@ class Store:
     def open_commitments(
         self, cohort_id: int, *, before_meeting: int | None = None
     ) -> list[tuple[Commitment, dt.date]]:
-        """Commitments still open (never closed by a review) with their current target date.
+        """The cohort's commitments still open (never closed by a review), in id order, with
+        their current target date: the new date of the latest renegotiation, else their own.
 
         A commitment is closed by a review of done, partial, not done or dropped; a renegotiated
-        one carries forward with its new date. ``before_meeting`` leaves out what that meeting
-        itself made and ignores reviews recorded at it (so a check-in can show what it closed).
+        one carries forward with its new date. ``before_meeting``: what was open as that meeting
+        began (what its check-in walks): made at the cohort's meetings dated before it, and with
+        the reviews recorded at it ignored (so a check-in can show what it closed).
+
+        One query, bounded by the cohort: it reads the cohort's commitments and their reviews
+        through indexes, and returns the open ones only.
         """
-        closed = {"done", "partial", "not done", "dropped"}
-        reviews_by: dict[int, list[Review]] = {}
-        for review in self.reviews():
-            if before_meeting is not None and review.meeting_id == before_meeting:
-                continue
-            reviews_by.setdefault(review.commitment_id, []).append(review)
-        result = []
-        for c in self.commitments(cohort_id=cohort_id):
-            if before_meeting is not None and c.meeting_id == before_meeting:
-                continue
-            history = reviews_by.get(c.id, [])
-            if any(r.outcome.value in closed for r in history):
-                continue
-            target = c.target_date
-            for r in history:
-                if r.new_target_date:
-                    target = r.new_target_date
-            result.append((c, target))
-        return result
+        self._check_cohort(cohort_id)
+        c, r, m = t.commitments.c, t.reviews.alias("r"), t.meetings.c
+        reviewed = [r.c.commitment_id == c.id, r.c.deleted_at.is_(None)]
+        made = [m.cohort_id == cohort_id, c.deleted_at.is_(None)]
+        if before_meeting is not None:
+            reviewed.append(r.c.meeting_id != before_meeting)
+            began = sa.select(t.meetings.c.date).where(t.meetings.c.id == before_meeting)
+            made.append(m.date < began.scalar_subquery())
+        closing = sa.select(r.c.id).where(*reviewed, r.c.outcome.in_(CLOSING_OUTCOMES))
+        renegotiated = (
+            sa.select(r.c.new_target_date)
+            .where(*reviewed, r.c.new_target_date.is_not(None))
+            .order_by(r.c.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        query = (
+            sa.select(t.commitments, renegotiated.label("renegotiated"))
+            .join(t.meetings, t.meetings.c.id == c.meeting_id)
+            .where(*made, ~closing.exists())
+            .order_by(c.id)
+        )
+        return [
+            (_commitment(row), _day(row.renegotiated) or row.target_date)
+            for row in self._rows(query)
+        ]
 
     # -- parking lot ----------------------------------------------------------------------
 
@@ -1810,6 +1927,26 @@ class Store:
         if rows:
             with self._begin(f"The {table} rows") as conn:
                 conn.execute(sa.insert(t.metadata.tables[table]), rows)
+
+
+@dataclass
+class Work:
+    """What a block of code asked of a store (:meth:`Store.counting`): each SQL statement run,
+    its parameters, and how many rows each returned (0 for a write)."""
+
+    statements: list[str] = field(default_factory=list)
+    parameters: list[Any] = field(default_factory=list)  # as the driver was given them
+    rows: list[int] = field(default_factory=list)
+
+    @property
+    def queries(self) -> int:
+        """How many statements were run."""
+        return len(self.statements)
+
+    @property
+    def rows_read(self) -> int:
+        """How many rows the reads returned, in all."""
+        return sum(self.rows)
 
 
 @dataclass(frozen=True)
@@ -2074,6 +2211,27 @@ def _started(meeting_id: Any, at: float | None = None) -> Any:
         sa.update(t.meetings)
         .where(meetings.id == meeting_id, meetings.started_at.is_(None))
         .values(started_at=time.time() if at is None else at)
+    )
+
+
+#: The outcomes that close a commitment (a renegotiation carries it forward).
+CLOSING_OUTCOMES = ("done", "partial", "not done", "dropped")
+
+
+def _day(value: Any) -> Any:
+    """A date read through an aggregate or a subquery (SQLite returns it as text there)."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _phase_event(r: Any) -> PhaseEvent:
+    return PhaseEvent(
+        r.round_id,
+        PhaseEventKind(r.kind),
+        r.at,
+        r.value,
+        tuple(json.loads(r.plan)) if r.plan else None,
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -207,6 +208,21 @@ exports = Table(
     Column("path", Text, nullable=False, info=VOCABULARY),
     Column("written_at", Float, nullable=False),
 )
+
+
+cohort_changes = Table(
+    "cohort_changes",
+    metadata,
+    # No foreign key: a cohort's counter outlives it (0: a row whose cohort was already gone).
+    Column("cohort_id", Integer, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False, default=0),
+)
+"""How many changes each cohort's rows have seen, counted by SQLite triggers (migration 0008):
+a SQLite follower wakes only for its own cohort. PostgreSQL's triggers NOTIFY instead."""
+
+#: The cohort's meetings by date (migration 0008): the Meeting box, and who presented when.
+#: (Every foreign key column has had its own index since migration 0001.)
+INDEXES = (Index("ix_meetings_cohort_date", meetings.c.cohort_id, meetings.c.date),)
 
 
 def in_cohort(table: Table, cohort_id: int) -> Any:

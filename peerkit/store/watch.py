@@ -1,8 +1,10 @@
 """Noticing another window's writes: cheap enough to ask five times a second.
 
 SQLite: ``PRAGMA data_version`` on a long-lived connection of its own changes whenever another
-connection commits (no table is read). PostgreSQL: the triggers of migration 0005 NOTIFY the
-cohort's channel on every change; a LISTEN connection of its own hears them. Each look also
+connection commits (no table is read); only then is the cohort's change counter read (one row of
+``cohort_changes``, kept by the triggers of migration 0008), so a commit in another cohort wakes
+nobody here. PostgreSQL: the triggers of migration 0005 NOTIFY the cohort's channel on every
+change; a LISTEN connection of its own hears them. Each look also
 tells the store whether the server answers, which is how the console learns that the database
 went away and came back.
 """
@@ -29,7 +31,7 @@ RETRY_EVERY = 1.0
 def watcher(store: Store, cohort_id: int | None = None) -> Callable[[], bool]:
     """A function that says whether anything was committed since it last looked."""
     if store.is_sqlite:
-        look: Callable[[], bool] = _DataVersion(store.url.split("///", 1)[1])
+        look: Callable[[], bool] = _DataVersion(store.url.split("///", 1)[1], cohort_id)
     elif store.url.startswith("postgresql"):
         look = _Listener(store, cohort_id)
     else:
@@ -39,14 +41,29 @@ def watcher(store: Store, cohort_id: int | None = None) -> Callable[[], bool]:
 
 
 class _DataVersion:
-    def __init__(self, path: str) -> None:
+    """A commit by another connection (``PRAGMA data_version``); with a cohort, one that changed
+    its rows (or rows whose cohort was already gone: counter 0, as PostgreSQL's
+    ``peerkit_unknown``)."""
+
+    def __init__(self, path: str, cohort_id: int | None) -> None:
         self.raw = sqlite3.connect(path, check_same_thread=False)
+        self.cohort_id = cohort_id
         self.last: Any = None
+        self.count: Any = None
 
     def __call__(self) -> bool:
         value = self.raw.execute("PRAGMA data_version").fetchone()[0]
-        moved = self.last is not None and value != self.last
-        self.last = value
+        if value == self.last:
+            return False
+        first, self.last = self.last is None, value
+        if self.cohort_id is None:
+            return not first
+        count = self.raw.execute(
+            "SELECT COALESCE(SUM(version), 0) FROM cohort_changes WHERE cohort_id IN (?, 0)",
+            (self.cohort_id,),
+        ).fetchone()[0]
+        moved = not first and count != self.count
+        self.count = count
         return moved
 
 

@@ -48,39 +48,40 @@ class DueItem:
 
 def due_items(store: Store, meeting_id: int) -> list[DueItem]:
     """What the check-in of ``meeting_id`` walks: commitments made at earlier meetings and still
-    open before it, due ones first, member by member; plus what it has already reviewed."""
-    meeting = store.meeting(meeting_id)
-    members = {m.id: m for m in store.members(meeting.cohort_id)}
-    earlier = {m.id for m in store.meetings(meeting.cohort_id) if m.date < meeting.date}
-    here = {r.commitment_id: r for r in store.reviews(meeting_id=meeting_id)}
-    open_ones = store.open_commitments(meeting.cohort_id, before_meeting=meeting_id)
-    private = _private_rounds(store, {c.meeting_id for c, _ in open_ones if c.round_id})
-    items = []
-    for commitment, target in open_ones:
-        if commitment.meeting_id not in earlier or commitment.private:
-            continue
-        if commitment.round_id in private:  # made in a private segment: not reviewed aloud
-            continue
-        history = tuple(
-            r for r in store.reviews(commitment_id=commitment.id) if r.meeting_id != meeting_id
+    open before it, due ones first, member by member; plus what it has already reviewed.
+
+    Six queries, bounded by the meeting and its cohort (one transaction): the meeting, the
+    cohort's members, the reviews recorded at the meeting, the commitments open before it, the
+    private rounds among theirs, and their earlier reviews.
+    """
+    with store.reading():
+        meeting = store.meeting(meeting_id)
+        members = {m.id: m for m in store.members(meeting.cohort_id)}
+        here = {r.commitment_id: r for r in store.reviews(meeting_id=meeting_id)}
+        open_ones = store.open_commitments(meeting.cohort_id, before_meeting=meeting_id)
+        # Made in a private segment: not reviewed aloud.
+        private = store.private_round_ids(c.round_id for c, _ in open_ones if c.round_id)
+        shown = [
+            (c, target) for c, target in open_ones if not c.private and c.round_id not in private
+        ]
+        earlier = store.reviews(commitment_ids=[c.id for c, _ in shown])
+    history: dict[int, list[Review]] = {}
+    for review in earlier:
+        if review.meeting_id != meeting_id:
+            history.setdefault(review.commitment_id, []).append(review)
+    items = [
+        DueItem(
+            commitment,
+            members[commitment.owner_id],
+            target,
+            target <= meeting.date,
+            tuple(history.get(commitment.id, ())),
+            here.get(commitment.id),
         )
-        items.append(
-            DueItem(
-                commitment,
-                members[commitment.owner_id],
-                target,
-                target <= meeting.date,
-                history,
-                here.get(commitment.id),
-            )
-        )
+        for commitment, target in shown
+    ]
     items.sort(key=lambda i: (not i.due, i.owner.name, i.target, i.commitment.id))
     return items
-
-
-def _private_rounds(store: Store, meeting_ids: set[int]) -> set[int]:
-    """Ids of the private rounds of these meetings."""
-    return {r.id for mid in meeting_ids for r in store.rounds(mid) if r.private}
 
 
 class CheckIn(w.VBox):

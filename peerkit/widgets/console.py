@@ -147,7 +147,6 @@ class Console(w.VBox):
         self._attendance: dict[int, w.ToggleButtons] = {}
         self._advice_key: tuple[Any, ...] | None = None
         self._building = False
-        self._presented: tuple[int, dict[int, dt.date]] | None = None
         self._unseen = store.watcher(cohort.id)
         #: True while this console looks at another meeting than the room's screen (chosen in
         #: the Meeting box while the meeting on screen has a live round): see live.on_screen.
@@ -700,6 +699,8 @@ class Console(w.VBox):
             self._act(lambda: self._set_length(int(change["new"])))
 
     def _set_length(self, minutes: int) -> None:
+        if self.meeting_id is None:
+            raise PeerkitError("Open a meeting first.")
         meeting = self.store.update_meeting(self.meeting_id, planned_minutes=minutes)
         self._say(f"The meeting is planned for {meeting.planned_minutes} minutes.")
 
@@ -966,7 +967,10 @@ class Console(w.VBox):
             self.commit_warning.value = ""
             return
         owner = self.store.member(self.owner.value)
-        message = live.commitment_warning(self.store, self.cohort.id, owner)
+        self._warn(live.commitment_warning(self.store, self.cohort.id, owner))
+
+    def _warn(self, message: str) -> None:
+        """Say so beside the owner when they already carry many open commitments."""
         self.commit_warning.value = (
             f"<div role='status' class='peerkit-warning'>⚠ {_h(message)}</div>" if message else ""
         )
@@ -1111,8 +1115,20 @@ class Console(w.VBox):
         finally:
             self._building = False
 
+    def _snapshot(self) -> live.Snapshot:
+        """The meeting this console shows (the room's, unless it peeks), read at once."""
+        return live.snapshot(
+            self.store,
+            self.cohort.id,
+            self.meeting_id,
+            formats=self.formats,
+            now=self.clock(),
+            peek=self._peeking,
+        )
+
     def _draw(self) -> None:
-        now = self._on_screen()
+        snap = self._snapshot()
+        now = snap.where
         if now.meeting is None:
             self._peeking = False  # the meeting it peeked at is gone: it follows the room again
             self._draw_no_meeting(now)
@@ -1124,13 +1140,13 @@ class Console(w.VBox):
             self._meeting_options(now.meetings, meeting.id)
         self.chatham.value = now.screen.chatham_house
         self._draw_screen_note(now)
-        members = {m.id: m for m in self.store.members(self.cohort.id)}
+        members = snap.members
         rounds = list(now.rounds)
         self._on_screen_rounds = rounds
         statuses = now.statuses
         rnd = now.round
         # The countdown and its buttons first: what the facilitator just clicked shows at once.
-        self._draw_round(rnd, members)
+        self._draw_round(snap)
         labels = [
             (f"{i + 1}. {members[r.presenter_id].name} · {r.format_name}{_private_mark(r)}", r.id)
             for i, r in enumerate(rounds)
@@ -1145,20 +1161,17 @@ class Console(w.VBox):
         on_screen = rnd.id if rnd else None
         self.next_round_button.disabled = not any(r_id != on_screen for _, r_id in queued)
         self.corrections.draw(meeting.id, rounds, members, queued)
-        present = live.present_members(self.store, meeting)
+        present = snap.present
         if self.moment == "attendance":
-            self._draw_attendance(meeting.id)
-            self._draw_rules(meeting.id)
+            self._draw_attendance(snap)
+            self._draw_rules(snap.ground_rules)
         if self.moment == "checkin":
             self.checkin.show(meeting.id)
-        suggestions = live.suggested_queue(
-            self.store, meeting, last=self._last_presented(meeting), present=present
-        )
         _choose(
             self.queue_presenter,
             [
                 (f"{m.name} — last presented {last.isoformat() if last else 'never'}", m.id)
-                for m, last in suggestions
+                for m, last in snap.suggestions
             ],
         )
         people = [(m.name, m.id) for m in present]
@@ -1170,26 +1183,24 @@ class Console(w.VBox):
         _choose(self.owner, people, prefer=rnd.presenter_id if rnd else None)
         if self.target.value is None:
             self.target.value = meeting.next_date or meeting.date + dt.timedelta(days=28)
-        self._show_commit_warning()
-        parking = self.store.parking(meeting.id)
+        self._warn(snap.commitment_warning(self.owner.value) if self.owner.value else "")
         self.parking_list.value = (
-            "<ul>" + "".join(f"<li>{_h(p.text)}</li>" for p in parking) + "</ul>"
+            "<ul>" + "".join(f"<li>{_h(p.text)}</li>" for p in snap.parking) + "</ul>"
         )
         if self.next_date.value is None:
             self.next_date.value = meeting.next_date
         self.length.value = meeting.planned_minutes
-        self._draw_budget(meeting)
+        self._draw_budget(meeting, snap.budget)
 
     def _tick(self) -> None:
         """What moves with the clock alone, drawn again: the budget and the phases' times."""
-        now = self._on_screen()
-        if now.meeting is not None:
-            self._draw_budget(now.meeting)
-            if now.round is not None:
-                view = live.round_view(self.store, now.round, self.formats, self.clock())
-                self._draw_phases(view)
+        snap = self._snapshot()
+        if snap.meeting is not None:
+            self._draw_budget(snap.meeting, snap.budget)
+            if snap.view is not None:
+                self._draw_phases(snap.view)
 
-    def _draw_budget(self, meeting: Any) -> None:
+    def _draw_budget(self, meeting: Any, budget: Any) -> None:
         """The meeting's time: from its start (the first thing recorded at it) to its planned
         length, against what is left of the agenda. Another day's meeting has no clock."""
         day = self.today
@@ -1202,7 +1213,6 @@ class Console(w.VBox):
                 "budget counts on the day.</div>"
             )
             return
-        budget = meeting_budget(self.store, meeting.id, self.formats, self.clock())
         mark = "✔" if budget.scale >= 1 else ("↘" if budget.fits else "✖ Does not fit:")
         started = (
             f" Started {dt.datetime.fromtimestamp(meeting.started_at).strftime('%H:%M')}."
@@ -1239,22 +1249,21 @@ class Console(w.VBox):
             if now.meetings
             else "<p>No meeting yet: press “Open today's meeting”.</p>"
         )
-        self._draw_round(None, {})
+        self._draw_round(None)
         for pick in (self.round_pick, self.privacy_round, self.queue_presenter, self.owner):
             pick.options = []
         self._disarm_privacy()
         self.queue_table.value = "<p>No meeting open.</p>"
         self.corrections.draw(None)
         self.checkin.show(None)
-        self._attendance_key, self._attendance, self._presented = None, {}, None
+        self._attendance_key, self._attendance = None, {}
         _replace_children(self.attendance_box, [w.HTML("<p>No meeting open.</p>")])
         self.parking_list.value = ""
         self.next_date.value = None
         self.target.value = None
         self.commit_warning.value = ""
 
-    def _draw_rules(self, meeting_id: int) -> None:
-        accepted = self.store.ground_rules(meeting_id)
+    def _draw_rules(self, accepted: Any) -> None:
         if accepted is None:
             self.rules_status.value = "<span role='status'>Not yet accepted at this meeting.</span>"
             return
@@ -1263,20 +1272,10 @@ class Console(w.VBox):
             f"<span role='status'>✔ Accepted at {when} with {len(accepted.present)} present.</span>"
         )
 
-    def _last_presented(self, meeting: Any) -> dict[int, dt.date]:
-        """Who presented when, before this meeting: read once per meeting (earlier meetings do
-        not change while this one runs), not on every redraw."""
-        if self._presented is None or self._presented[0] != meeting.id:
-            self._presented = (
-                meeting.id,
-                live.last_presented(self.store, self.cohort.id, meeting.date),
-            )
-        return self._presented[1]
-
-    def _draw_attendance(self, meeting_id: int) -> None:
-        marks = self.store.attendance(meeting_id)
-        members = self.store.members(self.cohort.id, include_left=False)
-        key = (meeting_id, tuple(m.id for m in members))
+    def _draw_attendance(self, snap: live.Snapshot) -> None:
+        marks = snap.attendance
+        members = snap.active
+        key = (snap.meeting.id if snap.meeting else None, tuple(m.id for m in members))
         if key != self._attendance_key:  # build the toggles once per meeting and roster
             self._attendance_key = key
             self._attendance = {}
@@ -1368,8 +1367,9 @@ class Console(w.VBox):
         )
         return w.HBox([star, text])
 
-    def _draw_round(self, rnd: Round | None, members: dict) -> None:
-        if rnd is None:
+    def _draw_round(self, snap: live.Snapshot | None) -> None:
+        rnd, view = (snap.round, snap.view) if snap is not None else (None, None)
+        if snap is None or rnd is None or view is None:
             self._drawn = None
             self.round_title.value = "<h2 class='peerkit-round-title'>No round on screen</h2>"
             self.timer.clear()
@@ -1383,7 +1383,6 @@ class Console(w.VBox):
                 button.disabled = True
             return
         round_id = rnd.id
-        view = live.round_view(self.store, rnd, self.formats, self.clock())
         self._capture_for(view)
         number = next((i + 1 for i, r in enumerate(self._on_screen_rounds) if r.id == rnd.id), 0)
         issue = f": {_h(rnd.issue)}" if rnd.issue else ""
@@ -1412,15 +1411,14 @@ class Console(w.VBox):
         self.capture.layout.display = "none" if rnd.keeps_nothing else None
         if rnd.keeps_nothing and self._editing is not None:
             self._stop_editing()
-        names = {mid: m.name for mid, m in members.items()}
-        advice = self.store.advice(round_id)
+        names = snap.names
+        advice = snap.advice
         shown = tuple((a.id, a.starred, a.text, a.kind, a.giver_id) for a in advice)
         if shown != self._advice_key:  # rebuild the rows only when the advice changed
             self._advice_key = shown
             items = [self._advice_row(item, names) for item in advice]
             _replace_children(self.advice_list, items or [w.HTML("<p>No advice captured yet.</p>")])
-        commitments = self.store.commitments(meeting_id=self.meeting_id)
-        mine = [c for c in commitments if c.round_id == round_id]
+        mine = snap.round_commitments(round_id)
         self.commit_list.value = (
             "<ul>"
             + "".join(

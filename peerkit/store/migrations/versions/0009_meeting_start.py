@@ -2,20 +2,20 @@
 review or round start at it), so its time budget counts from there, check-in included. Meetings
 stored before this revision keep NULL: their budget counts from their first round's start.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("meetings") as batch:
-        batch.add_column(sa.Column("started_at", sa.Float, nullable=True))
+    # A plain ADD COLUMN (SQLite has it): a batch copy of the table would drop its triggers.
+    op.add_column("meetings", sa.Column("started_at", sa.Float, nullable=True))
 
 
 def downgrade() -> None:
