@@ -175,8 +175,14 @@ def test_phase_frame_has_planned_and_used_seconds_per_phase(store, cohort, clock
     assert used[:3] == [100.0, 180.0, 200.0]
     assert math.isnan(used[3])  # finished before the last phase: never reached
     assert store.phase_frame(cohort_id=c.id).equals(frame)
+    # Rounds are numbered as the minutes number them (private ones left out), by presenter.
+    assert set(frame["round"]) == {1} and set(frame["presenter"]) == {"Ana"}
     with_private = store.phase_frame(meeting.id, include_private=True)
     assert set(with_private["round_id"]) == {troika.id, secret.id}
+    assert with_private.drop_duplicates("round_id")[["round", "presenter"]].values.tolist() == [
+        [1, "Ana"],
+        [4, "Dev"],
+    ]
 
 
 def test_a_running_round_counts_up_to_now(store, cohort, clock) -> None:
