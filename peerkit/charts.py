@@ -6,8 +6,9 @@ below) and a ``theme`` ("projector": dark background and type readable from the 
 global changes, so two charts with two themes can live side by side.
 
 Colour is never the only signal: heatmap cells carry their percentage, each member's trend is a
-panel headed by their name (the cohort's line dashed behind it), bars carry their minutes. Colour scales are colour-blind safe (cividis for rates,
-the Okabe–Ito palette for categories, blue against orange for planned against used).
+panel headed by their name (the cohort's line dashed behind it), bars carry their minutes.
+Colour scales are colour-blind safe (cividis for rates, the Okabe–Ito palette for categories,
+blue against orange for planned against used).
 
 ``to_svg`` and ``to_png`` render with vl-convert in-process, with remote data loading disabled:
 nothing is fetched from the network and no CDN renderer is involved.

@@ -3,6 +3,7 @@ accountability notebook a coach opens (run headless as Voila and papermill would
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 
@@ -346,10 +347,16 @@ def test_the_view_redraws_when_a_chooser_changes(demo_db: Path) -> None:
     assert view.draws == 2
     assert "over the last 5 meetings" in view.charts.value
 
-    view.since.value = dt.date(2026, 6, 1)
+    # "Since" lists the meetings' dates, written as ISO dates.
+    assert view.since.options[:3] == (
+        ("every meeting", None),
+        ("2025-09-02", dt.date(2025, 9, 2)),
+        ("2025-10-07", dt.date(2025, 10, 7)),
+    )
+    view.since.value = dt.date(2026, 6, 2)
     assert view.draws == 3
     assert "nothing due" in scoreboard_rows(view.table.value)["Tom Keller"]
-    assert "since 2026-06-01" in view.status.value
+    assert "since 2026-06-02" in view.status.value
 
     assert view.theme.value == "print" and backgrounds(view.charts.value) == {"#ffffff"}
     view.theme.value = "projector"
@@ -429,3 +436,60 @@ def test_a_private_commitment_counts_in_no_score(store, cohort) -> None:
         store.record_review(pledge.id, later.id, "not done")
     for frames in both_paths(store, c.id):
         assert frames["reviews"]["commitment_id"].tolist() == [counted.id]
+
+
+def chart_svgs(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"<svg.*?</svg>", text, flags=re.S)
+
+
+def test_phase_timing_names_rounds_by_number_and_presenter_unless_chatham_house(
+    demo_copy: Path,
+) -> None:
+    from helpers import svg_texts
+
+    from peerkit.accountability import ScoreboardView
+
+    with Store(demo_copy, create=False) as store:
+        c = store.cohort()
+        view = ScoreboardView(store, c.id)
+        timing = store.phase_frame(view.meeting.value)
+        rounds_of = timing.drop_duplicates("round_id")
+        heads = [f"Round {n} · {p}" for n, p in rounds_of[["round", "presenter"]].values]
+        assert heads
+        texts = [t.text for t in svg_texts(chart_svgs(view.charts.value)[-1])]
+        assert all(texts.count(head) == 1 for head in heads), heads
+        assert not [t for t in texts if t.startswith("Round") and t not in heads]
+
+        store.set_screen(c.id, chatham_house=True)  # the console's Chatham House mode
+        view.refresh()
+        texts = [t.text for t in svg_texts(chart_svgs(view.charts.value)[-1])]
+        numbers = [head.split(" · ")[0] for head in heads]
+        rounds = [t for t in texts if t.startswith("Round")]
+        assert sorted(rounds) == sorted(numbers)
+        for name in timing["presenter"]:
+            assert not [t for t in texts if name in t]
+
+
+def test_every_date_on_the_page_is_an_iso_date(demo_db: Path) -> None:
+    """Axis labels, the charts' descriptions (alt text), the table, the choosers: YYYY-MM-DD."""
+    import re
+
+    from helpers import svg_texts
+
+    from peerkit.accountability import ScoreboardView
+
+    months = r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d"
+    with Store(demo_db, create=False) as store:
+        view = ScoreboardView(store, store.cohort().id, since=dt.date(2026, 6, 2))
+        page = "\n".join([view.status.value, view.table.value, view.charts.value])
+        labels = [label for label, _ in view.since.options + view.meeting.options]
+    assert re.findall(r"\d{4}-\d{2}-\d{2}", page)
+    assert not re.findall(months, page, flags=re.I)
+    assert not re.findall(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b", page)
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", label) for label in labels[1:])
+    heatmap = [t.text for t in svg_texts(chart_svgs(view.charts.value)[0])]
+    assert {"2026-06-02", "2026-10-06"} <= set(heatmap)  # the meetings, as axis labels
+    described = re.findall(r'aria-label="([^"]*)"', view.charts.value)
+    assert any("2026-06-02" in d for d in described)
