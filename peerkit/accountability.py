@@ -67,6 +67,8 @@ FORMATS = ("table", "csv", "json")
 THEMES = ("projector", "print")
 #: Shown in the table where a member has no GAS T-score (nothing counted).
 NO_SCORE = "-"
+#: The "Since" chooser's value for "every meeting" (a dropdown shows no label for None).
+EVERY_MEETING = dt.date.min
 
 
 # --------------------------------------------------------------------------------------------
@@ -201,9 +203,10 @@ _CSS = """
 .peerkit-scoreboard { border-collapse: collapse; margin: 0.5em 0 1.5em; }
 .peerkit-scoreboard caption { text-align: left; font-weight: bold; font-size: 1.2em;
   padding-bottom: 0.4em; }
-.peerkit-scoreboard th, .peerkit-scoreboard td { padding: 0.3em 0.7em;
+.peerkit-scoreboard th, .peerkit-scoreboard td { padding: 0.3em 0.6em;
   border-bottom: 1px solid rgba(128, 128, 128, 0.5); }
-.peerkit-scoreboard thead th { white-space: nowrap; vertical-align: bottom; }
+.peerkit-scoreboard thead th { vertical-align: bottom; line-height: 1.2; }
+.peerkit-scoreboard tbody th { white-space: nowrap; }
 .peerkit-scoreboard .num { text-align: right; font-variant-numeric: tabular-nums; }
 .peerkit-scoreboard .text { text-align: left; }
 .peerkit-accountability .peerkit-chart { margin: 0 0 1.5em; }
@@ -338,13 +341,15 @@ class ScoreboardView:
         """The cohort's meetings, newest first; the first draw then picks the latest one with
         timed rounds (finding those needs pandas, which waits until after the first paint)."""
         meetings = list(reversed(self.store.meetings(cohort_id)))
-        since = self.since.value if self.since.options else self._since
-        days = sorted({m.date for m in meetings} | ({since} if since else set()))
+        since = self.since.value if self.since.options else self._since or EVERY_MEETING
+        days = sorted({m.date for m in meetings} | {since} - {EVERY_MEETING})
         self._quiet = True
         try:
             self.meeting.options = [(m.date.isoformat(), m.id) for m in meetings]
             self.meeting.value = meetings[0].id if meetings else None
-            self.since.options = [("every meeting", None)] + [(d.isoformat(), d) for d in days]
+            self.since.options = [("every meeting", EVERY_MEETING)] + [
+                (d.isoformat(), d) for d in days
+            ]
             self.since.value = since
         finally:
             self._quiet = False
@@ -409,7 +414,7 @@ class ScoreboardView:
 
         from peerkit import charts, scoring
 
-        since = self.since.value
+        since = None if self.since.value == EVERY_MEETING else self.since.value
         window = int(self.window.value)
         theme = self.theme.value
         frames = self.frames(cohort_id)

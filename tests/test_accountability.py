@@ -334,9 +334,10 @@ def test_papermill_parameters_choose_store_cohort_and_window(demo_db: Path, tmp_
 def test_the_view_redraws_when_a_chooser_changes(demo_db: Path) -> None:
     import datetime as dt
 
-    from peerkit.accountability import ScoreboardView, scoreboard_view
+    from peerkit.accountability import EVERY_MEETING, ScoreboardView, scoreboard_view
 
     view = scoreboard_view(str(demo_db), None, None, 3)
+    assert view.since.label == "every meeting"
     assert isinstance(view, ScoreboardView)
     assert view.draws == 1
     assert "over the last 3 meetings" in view.charts.value
@@ -349,12 +350,12 @@ def test_the_view_redraws_when_a_chooser_changes(demo_db: Path) -> None:
 
     # "Since" lists the meetings' dates, written as ISO dates.
     assert view.since.options[:3] == (
-        ("every meeting", None),
+        ("every meeting", EVERY_MEETING),
         ("2025-09-02", dt.date(2025, 9, 2)),
         ("2025-10-07", dt.date(2025, 10, 7)),
     )
     view.since.value = dt.date(2026, 6, 2)
-    assert view.draws == 3
+    assert view.draws == 3 and view.since.label == "2026-06-02"
     assert "nothing due" in scoreboard_rows(view.table.value)["Tom Keller"]
     assert "since 2026-06-02" in view.status.value
 
@@ -365,6 +366,10 @@ def test_the_view_redraws_when_a_chooser_changes(demo_db: Path) -> None:
     first = view.meeting.value
     view.meeting.value = view.meeting.options[-1][1]  # the oldest meeting
     assert view.draws == 5 and view.meeting.value != first
+
+    view.since.value = EVERY_MEETING  # back to every meeting
+    assert view.draws == 6 and view.since.label == "every meeting"
+    assert "14 meetings." in view.status.value and "since" not in view.status.value
 
 
 def test_names_are_text_in_the_table_and_the_charts(store, cohort) -> None:
