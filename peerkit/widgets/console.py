@@ -1311,22 +1311,24 @@ class Console(w.VBox):
         marked by words and an arrow, not by its shade alone."""
         if not rounds:
             return "<p>No rounds queued yet: add the first below.</p>"
-        items = []
+        rows = []
         for i, r in enumerate(rounds):
             fmt = self.formats.get(r.format_name)
             minutes = f" · {sum(format_plan(fmt)) / 60:.0f} min" if fmt else ""
             now = shown is not None and r.id == shown.id
             mark = "<strong>▶ on screen</strong> · " if now else ""
-            items.append(
-                f"<li class='{'now' if now else statuses[r.id].value}'>"
-                f"<span>{i + 1}. {_h(members[r.presenter_id].name)}</span> "
-                f"<span class='peerkit-agenda-meta'>{mark}{_h(r.format_name)}{minutes} · "
-                f"{_h(statuses[r.id].value)}{_h(_private_mark(r))}</span></li>"
+            rows.append(
+                f"<tr class='{'now' if now else statuses[r.id].value}'><td>{i + 1}</td>"
+                f"<td>{_h(members[r.presenter_id].name)}<span class='peerkit-agenda-meta'>"
+                f"{mark}{_h(r.format_name)}{minutes}</span></td><td>{_h(r.issue)}</td>"
+                f"<td>{_h(statuses[r.id].value)}{_h(_private_mark(r))}</td></tr>"
             )
         return (
-            "<ol class='peerkit-agenda-list' aria-label='Hot-seat queue'>"
-            + "".join(items)
-            + "</ol>"
+            "<div class='peerkit-agenda-list'><table class='peerkit-table'>"
+            "<caption class='peerkit-visually-hidden'>Hot-seat queue</caption><thead><tr>"
+            "<th scope='col'>#</th><th scope='col'>Presenter</th><th scope='col'>Issue</th>"
+            "<th scope='col'>Status</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
         )
 
     def _capture_for(self, view: live.RoundView) -> None:
