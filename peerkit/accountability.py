@@ -9,7 +9,9 @@ The notebook calls one function::
 which returns a widget: choosers for the cohort, the first meeting counted, the rolling window
 and the chart theme; the scoreboard as an HTML table; and the charts (follow-through heatmap,
 trend, cohort distribution, phase time used against planned) as inline SVG rendered offline by
-vl-convert. Any change redraws.
+vl-convert. Any change redraws. Every date on it is written YYYY-MM-DD. The phase timing heads
+each round "Round 3 · Dana Kim", or "Round 3" while the cohort's screens are in Chatham House
+mode (the console's switch).
 
 Served by Voila, the choosers paint first and the scores and charts are drawn right after the
 page has shown them (pandas, altair and vl-convert take seconds to import); elsewhere
@@ -65,6 +67,8 @@ FORMATS = ("table", "csv", "json")
 THEMES = ("projector", "print")
 #: Shown in the table where a member has no GAS T-score (nothing counted).
 NO_SCORE = "-"
+#: The "Since" chooser's value for "every meeting" (a dropdown shows no label for None).
+EVERY_MEETING = dt.date.min
 
 
 # --------------------------------------------------------------------------------------------
@@ -199,8 +203,10 @@ _CSS = """
 .peerkit-scoreboard { border-collapse: collapse; margin: 0.5em 0 1.5em; }
 .peerkit-scoreboard caption { text-align: left; font-weight: bold; font-size: 1.2em;
   padding-bottom: 0.4em; }
-.peerkit-scoreboard th, .peerkit-scoreboard td { padding: 0.3em 0.8em;
+.peerkit-scoreboard th, .peerkit-scoreboard td { padding: 0.3em 0.6em;
   border-bottom: 1px solid rgba(128, 128, 128, 0.5); }
+.peerkit-scoreboard thead th { vertical-align: bottom; line-height: 1.2; }
+.peerkit-scoreboard tbody th { white-space: nowrap; }
 .peerkit-scoreboard .num { text-align: right; font-variant-numeric: tabular-nums; }
 .peerkit-scoreboard .text { text-align: left; }
 .peerkit-accountability .peerkit-chart { margin: 0 0 1.5em; }
@@ -265,11 +271,13 @@ class ScoreboardView:
             description_allow_html=False,
             tooltip="The cohort whose follow-through is shown",
         )
-        self.since = w.DatePicker(
-            value=since,
+        # A list of the meetings' dates, not a date picker: the browser writes a picked date
+        # in its own locale's way (mm/dd/yyyy), and only meetings' dates change the scores.
+        self.since = w.Dropdown(
             description="Since",
-            tooltip="Count only the meetings on or after this date (empty: every meeting)",
+            tooltip="Count only the meetings on or after this one",
         )
+        self._since = since
         # A dropdown, not a slider: ipywidgets' slider handle has no accessible name.
         self.window = w.Dropdown(
             options=[
@@ -333,10 +341,16 @@ class ScoreboardView:
         """The cohort's meetings, newest first; the first draw then picks the latest one with
         timed rounds (finding those needs pandas, which waits until after the first paint)."""
         meetings = list(reversed(self.store.meetings(cohort_id)))
+        since = self.since.value if self.since.options else self._since or EVERY_MEETING
+        days = sorted({m.date for m in meetings} | {since} - {EVERY_MEETING})
         self._quiet = True
         try:
             self.meeting.options = [(m.date.isoformat(), m.id) for m in meetings]
             self.meeting.value = meetings[0].id if meetings else None
+            self.since.options = [("every meeting", EVERY_MEETING)] + [
+                (d.isoformat(), d) for d in days
+            ]
+            self.since.value = since
         finally:
             self._quiet = False
         self._pick_timed = True
@@ -400,7 +414,7 @@ class ScoreboardView:
 
         from peerkit import charts, scoring
 
-        since = self.since.value
+        since = None if self.since.value == EVERY_MEETING else self.since.value
         window = int(self.window.value)
         theme = self.theme.value
         frames = self.frames(cohort_id)
@@ -460,6 +474,8 @@ class ScoreboardView:
         timing = self.store.phase_frame(meeting_id, formats=self.formats)
         if not len(timing):
             return _note(f"No timed rounds at the meeting of {self.meeting.label}.")
+        if self.store.screen(self.cohort.value).chatham_house:
+            timing = timing.drop(columns="presenter")  # rounds by number only, as on screen
         return _figure(label, charts.to_svg(charts.phase_timing(timing, theme=theme)))
 
 

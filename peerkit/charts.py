@@ -5,16 +5,20 @@ below) and a ``theme`` ("projector": dark background and type readable from the 
 "print": white paper and black text). The theme is applied to the returned chart only: nothing
 global changes, so two charts with two themes can live side by side.
 
-Colour is never the only signal: heatmap cells carry their percentage, lines carry the member's
-name at their end, bars their minutes. Colour scales are colour-blind safe (cividis for rates,
-the Okabe–Ito palette for categories, blue against orange for planned against used).
+Colour is never the only signal: heatmap cells carry their percentage, each member's trend is a
+panel headed by their name (the cohort's line dashed behind it), bars carry their minutes.
+Colour scales are colour-blind safe (cividis for rates, the Okabe–Ito palette for categories,
+blue against orange for planned against used).
 
 ``to_svg`` and ``to_png`` render with vl-convert in-process, with remote data loading disabled:
 nothing is fetched from the network and no CDN renderer is involved.
 
 Phase timing frame (``phase_timing``): one row per phase of each round, with columns
-round_id:int, phase:str (the phase's name), position:int (its order in the round, from 0),
-planned_s:float (planned seconds) and used_s:float (seconds actually used; NaN or 0 if skipped).
+round_id:int (tells rounds apart), round:int (the round's number in its meeting, from 1),
+phase:str (the phase's name), position:int (its order in the round, from 0), planned_s:float
+(planned seconds) and used_s:float (seconds actually used; NaN or 0 if skipped); optionally
+presenter:str (the presenter's name; left out, or empty, under the Chatham House Rule).
+``Store.phase_frame`` makes it.
 """
 
 from __future__ import annotations
@@ -284,12 +288,23 @@ def follow_through_heatmap(
 
 def trend(
     rolling: pd.DataFrame, theme: str | Theme = "projector", title: str | None = None
-) -> alt.LayerChart:
-    """One line per member of the rolling completion rate, plus a thick dashed cohort line.
+) -> alt.FacetChart:
+    """Small multiples: one panel per member, headed by the member's name, with the member's
+    rolling completion rate as a solid line and the whole cohort's as a dashed line behind it.
 
     ``rolling`` is :func:`peerkit.scoring.completion_rolling` for one cohort (columns name, date,
-    rate; member_id, reviewed and credit used when present). Each line is labelled with the
-    member's name at its last point.
+    rate; member_id, reviewed and credit used when present). Panels come in name order, as in
+    the scoreboard; a member who had nothing due in the whole period gets the words "nothing
+    due" in the panel, never a line at 0 %.
+
+    Why panels rather than one chart of twelve lines labelled at their ends: in a peer group
+    many members sit at the same rate (everyone who did everything is at 100 %, and often
+    several at 0 %), so their lines lie on top of each other and end labels collide however
+    they are nudged apart — a nudged label ends up far from its line, and the lines stay a
+    tangle. A legend would lean on seven colours for twelve people. A panel per member has
+    room for exactly one name, in the same place each time, never on top of another; each line
+    reads against the cohort's, and the shared 0–100 % scale keeps the panels comparable. The
+    member's line is solid and the cohort's dashed, so no colour is needed to tell them apart.
     """
     t = _theme(theme)
     _require(rolling, ("name", "date", "rate"), "trend")
@@ -316,73 +331,106 @@ def trend(
             .groupby("meeting", sort=True)
             .sum()
         )
-        cohort_rate = (sums["credit"] / sums["reviewed"].where(sums["reviewed"] > 0)).to_numpy()
-        cohort = pd.DataFrame({"meeting": sums.index.to_numpy(), "rate": cohort_rate})
+        cohort_rate = sums["credit"] / sums["reviewed"].where(sums["reviewed"] > 0)
     else:
-        cohort = frame.groupby("meeting", sort=True)["rate"].mean().reset_index()
-    cohort["name"] = "Cohort"
+        cohort_rate = frame.groupby("meeting", sort=True)["rate"].mean()
+    frame["cohort"] = frame["meeting"].map(cohort_rate).to_numpy(dtype=float)
+    frame["panel"] = frame["key"].map(_panel_names(frame))
+    panels = sorted(dict.fromkeys(frame["panel"]), key=lambda p: (p.casefold(), p))
+    idle = frame.groupby("panel", sort=False)["rate"].count().eq(0)
+    frame["nothing_due"] = frame["panel"].map(idle).to_numpy(dtype=bool)
+    frame["first"] = frame["meeting"] == (meetings[0] if meetings else "")
 
-    known = frame.dropna(subset=["rate"])
-    last = known.drop_duplicates("key", keep="last")
-    names = list(dict.fromkeys(frame["name"]))
-    x = alt.X("meeting:O", sort=meetings, title="Meeting", axis=alt.Axis(labelAngle=-45))
-    y = alt.Y("rate:Q", scale=alt.Scale(domain=[0, 1]), axis=_percent_axis(), title=None)
-    colour = alt.Color(
-        "name:N",
-        sort=names,
-        scale=alt.Scale(range=list(t.palette)),
-        legend=None,  # names are written at the end of each line instead
-    )
-    member_lines = (
-        alt.Chart(_records(frame))
-        .mark_line(
-            strokeWidth=max(2, t.label_size // 6),
-            point=True,
-        )
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            detail="key:N",
-            tooltip=[alt.Tooltip("name:N", title="Member"), alt.Tooltip("rate:Q", format=".0%")],
-        )
-    )
-    member_labels = (
-        alt.Chart(_records(last))
-        .mark_text(align="left", dx=t.label_size // 2, fontSize=t.label_size, font=t.font)
-        .encode(x=x, y=y, text="name:N", color=colour)
-    )
-    cohort_line = (
-        alt.Chart(_records(cohort))
-        .mark_line(
-            color=t.foreground,
-            strokeWidth=max(4, t.label_size // 3),
-            strokeDash=[12, 6],
-        )
-        .encode(x=x, y=y, tooltip=[alt.Tooltip("rate:Q", title="Cohort", format=".0%")])
-    )
-    cohort_label = (
-        alt.Chart(_records(cohort.dropna(subset=["rate"]).tail(1)))
-        .mark_text(
-            align="left",
-            dx=t.label_size // 2,
-            dy=-t.label_size,
-            fontSize=t.label_size,
-            fontWeight="bold",
-            color=t.foreground,
-            font=t.font,
-        )
-        .encode(x=x, y=y, text="name:N")
-    )
-    chart = (member_lines + cohort_line + member_labels + cohort_label).properties(
-        width=t.width,
-        height=int(t.width * 0.5),
-        title=alt.TitleParams(
-            title or "Follow-through over the last meetings",
-            subtitle="rolling completion rate; dashed: the whole cohort",
+    columns = 3
+    gap = t.label_size * 2
+    panel_width = max(120, (t.width - (columns - 1) * gap) // columns)
+    ends = [meetings[0], meetings[-1]] if len(meetings) > 1 else meetings
+    x = alt.X(
+        "meeting:O",
+        sort=meetings,
+        title=None,
+        scale=alt.Scale(type="point", padding=0.2),
+        # The first and last meeting only, flush with the panel's edges (no label runs into
+        # the next panel's).
+        axis=alt.Axis(
+            values=ends,
+            labelAngle=0,
+            labelAlign=alt.ExprRef("datum.index == 0 ? 'left' : 'right'"),
+            labelOverlap=False,
         ),
     )
+    y = alt.Y(
+        "rate:Q",
+        scale=alt.Scale(domain=[0, 1]),
+        axis=alt.Axis(format=".0%", values=[0, 0.5, 1], grid=True, title=None),
+    )
+    tooltip = [
+        alt.Tooltip("panel:N", title="Member"),
+        alt.Tooltip("meeting:O", title="Meeting"),
+        alt.Tooltip("rate:Q", title="Follow-through", format=".0%"),
+        alt.Tooltip("cohort:Q", title="Cohort", format=".0%"),
+    ]
+    cohort_line = (
+        alt.Chart()
+        .mark_line(color=t.muted, strokeWidth=max(2, t.label_size // 6), strokeDash=[8, 5])
+        .encode(x=x, y=alt.Y("cohort:Q", scale=alt.Scale(domain=[0, 1])))
+    )
+    member_line = (
+        alt.Chart()
+        .mark_line(
+            color=t.accent,
+            strokeWidth=max(3, t.label_size // 5),
+            point=alt.OverlayMarkDef(color=t.accent, size=(t.label_size * 0.5) ** 2),
+        )
+        .encode(x=x, y=y, tooltip=tooltip)
+    )
+    nothing = (
+        alt.Chart()
+        .transform_filter(alt.datum.nothing_due & alt.datum.first)
+        .mark_text(
+            align="left",
+            baseline="middle",
+            fontSize=t.label_size,
+            fontStyle="italic",
+            color=t.muted,
+            font=t.font,
+        )
+        .encode(x=x, y=alt.value(panel_width // 4), text=alt.value("nothing due"))
+    )
+    layer = alt.layer(cohort_line, member_line, nothing, data=_records(frame)).properties(
+        width=panel_width, height=max(100, int(panel_width * 0.45))
+    )
+    chart = layer.facet(
+        facet=alt.Facet(
+            "panel:N",
+            sort=panels,
+            title=None,
+            header=alt.Header(
+                labelAnchor="start",
+                labelFontWeight="bold",
+                labelPadding=t.label_size // 3,
+            ),
+        ),
+        columns=columns,
+        spacing={"row": t.label_size, "column": gap},
+    ).properties(
+        title=alt.TitleParams(
+            title or "Follow-through over the last meetings",
+            subtitle="rolling completion rate of each member; dashed: the whole cohort",
+        )
+    )
     return _apply(chart, t)
+
+
+def _panel_names(frame: pd.DataFrame) -> dict[str, str]:
+    """Each member key's panel heading: the name, numbered when two members share it."""
+    named = dict(zip(frame["key"], frame["name"], strict=True))
+    seen: dict[str, int] = {}
+    out = {}
+    for key, name in named.items():
+        seen[name] = seen.get(name, 0) + 1
+        out[key] = name if seen[name] == 1 else f"{name} ({seen[name]})"
+    return out
 
 
 def cohort_distribution(
@@ -471,12 +519,22 @@ def phase_timing(
 ) -> alt.LayerChart | alt.FacetChart:
     """Planned against used minutes for each phase, one panel per round.
 
-    ``phase_times`` has the columns round_id, phase, position, planned_s and used_s (see the
-    module docstring). Each bar is labelled with its minutes; overtime is written as "+1.5".
+    ``phase_times`` has the columns round_id, round, phase, position, planned_s and used_s, and
+    optionally presenter (see the module docstring), for the rounds of one meeting. Each panel
+    is headed "Round 3 · Dana Kim" ("Round 3" without a presenter; the subtitle when there is one
+    round) and lists only its own format's phases, in their order. Each bar is labelled with its
+    minutes; overtime is written as "+1.5".
     """
     t = _theme(theme)
-    _require(phase_times, ("round_id", "phase", "position", "planned_s", "used_s"), "phase timing")
-    ordered = phase_times.sort_values(["round_id", "position"], kind="stable")
+    _require(
+        phase_times,
+        ("round_id", "round", "phase", "position", "planned_s", "used_s"),
+        "phase timing",
+    )
+    first_seen = {r: i for i, r in enumerate(dict.fromkeys(phase_times["round_id"]))}
+    ordered = phase_times.assign(_order=phase_times["round_id"].map(first_seen)).sort_values(
+        ["_order", "position"], kind="stable"
+    )
     planned = ordered["planned_s"].to_numpy(dtype=float)
     used = ordered["used_s"].to_numpy(dtype=float)
     over = np.where(np.isnan(used), 0.0, used) - planned
@@ -484,9 +542,18 @@ def phase_timing(
         _minutes_text(u) + (f" (+{_minutes_text(o).removesuffix(' min')})" if o >= 30 else "")
         for u, o in zip(used, over, strict=True)
     ]
-    rounds = [f"Round {int(r)}" for r in ordered["round_id"]]
+    presenters = ordered["presenter"] if "presenter" in ordered.columns else [None] * len(ordered)
+    rounds = [
+        f"Round {int(n)}" + (f" · {p}" if isinstance(p, str) and p.strip() else "")
+        for n, p in zip(ordered["round"], presenters, strict=True)
+    ]
     phase_names = [str(p) for p in ordered["phase"]]
-    common = {"round": rounds, "phase": phase_names, "position": ordered["position"].to_numpy()}
+    common = {
+        "round": rounds,
+        "round_id": ordered["round_id"].to_numpy(),
+        "phase": phase_names,
+        "position": ordered["position"].to_numpy(),
+    }
     frame = pd.concat(
         [
             pd.DataFrame(
@@ -508,8 +575,8 @@ def phase_timing(
         ],
         ignore_index=True,
     )
-    phases = list(dict.fromkeys(phase_names))
-    y = alt.Y("phase:N", sort=phases, title=None)
+    # Phases in their order in the round; each panel's own scale keeps only its own phases.
+    y = alt.Y("phase:N", sort=alt.EncodingSortField("position", op="min"), title=None)
     x = alt.X("minutes:Q", title="Minutes", axis=alt.Axis(grid=True, tickCount=8))
     offset = alt.YOffset("kind:N", sort=["planned", "used"])
     colour = alt.Color(
@@ -518,8 +585,14 @@ def phase_timing(
         scale=alt.Scale(domain=["planned", "used"], range=[t.planned, t.used]),
         legend=alt.Legend(title=None, orient="top"),
     )
+    tooltip = [
+        alt.Tooltip("round:N", title="Round"),
+        alt.Tooltip("phase:N", title="Phase"),
+        alt.Tooltip("kind:N", title="Time"),
+        alt.Tooltip("text:N", title="Minutes"),
+    ]
     base = alt.Chart().encode(y=y, yOffset=offset, x=x)
-    bars = base.mark_bar().encode(color=colour, tooltip=["phase:N", "kind:N", "text:N"])
+    bars = base.mark_bar().encode(color=colour, tooltip=tooltip)
     labels = base.mark_text(align="left", dx=4, fontSize=t.label_size, color=t.foreground).encode(
         text="text:N"
     )
@@ -527,12 +600,31 @@ def phase_timing(
         width=t.width, height=alt.Step(int(t.step * 0.6))
     )
     chart: alt.LayerChart | alt.FacetChart
-    if frame["round"].nunique() > 1:
-        chart = layer.facet(
-            row=alt.Row("round:N", title=None, sort=list(dict.fromkeys(rounds)))
-        ).properties(title=title or "Phase timing: planned and used")
+    if frame["round_id"].nunique() > 1:
+        chart = (
+            layer.facet(
+                row=alt.Row(
+                    "round:N",
+                    title=None,
+                    sort=list(dict.fromkeys(rounds)),
+                    header=alt.Header(
+                        labelAngle=0,
+                        labelOrient="top",
+                        labelAnchor="start",
+                        labelFontWeight="bold",
+                    ),
+                ),
+                spacing=t.label_size,
+            )
+            .resolve_scale(y="independent")
+            .properties(title=title or "Phase timing: planned and used")
+        )
     else:
-        chart = layer.properties(title=title or "Phase timing: planned and used")
+        chart = layer.properties(
+            title=alt.TitleParams(
+                title or "Phase timing: planned and used", subtitle=rounds[0] if rounds else ""
+            )
+        )
     return _apply(chart, t)
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -44,4 +46,51 @@ def files_holding(root: Path, text: str) -> list[str]:
                 found.append(str(path.relative_to(root)))
         except OSError:  # a file the server removed meanwhile
             continue
+    return found
+
+
+@dataclass(frozen=True)
+class SvgText:
+    """A text element of a rendered chart and the box it takes (estimated from its font size:
+    0.62 em a character, 0.66 bold; from 0.8 em above the baseline to 0.25 em below)."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def overlaps(self, other: SvgText) -> bool:
+        return (
+            self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
+        )
+
+
+_TRANSLATE = re.compile(r"translate\(\s*([-\d.e]+)[ ,]+([-\d.e]+)\s*\)")
+
+
+def svg_texts(svg: str) -> list[SvgText]:
+    """Every text element of an SVG that vl-convert rendered, with its box in the SVG's own
+    pixels (the translations of its groups added up; rotated texts are left out)."""
+    from xml.etree import ElementTree
+
+    found: list[SvgText] = []
+
+    def walk(node: ElementTree.Element, dx: float, dy: float) -> None:
+        transform = node.get("transform", "")
+        if "rotate" in transform:
+            return
+        moved = _TRANSLATE.search(transform)
+        if moved:
+            dx, dy = dx + float(moved.group(1)), dy + float(moved.group(2))
+        if node.tag.endswith("}text") and node.text:
+            size = float(node.get("font-size", "11px").removesuffix("px"))
+            width = len(node.text) * size * (0.66 if node.get("font-weight") == "bold" else 0.62)
+            anchor = node.get("text-anchor", "start")
+            left = dx - {"start": 0.0, "middle": width / 2, "end": width}[anchor]
+            found.append(SvgText(node.text, left, dy - 0.8 * size, left + width, dy + 0.25 * size))
+        for child in node:
+            walk(child, dx, dy)
+
+    walk(ElementTree.fromstring(svg), 0.0, 0.0)
     return found

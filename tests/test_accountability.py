@@ -3,6 +3,7 @@ accountability notebook a coach opens (run headless as Voila and papermill would
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 
@@ -175,8 +176,14 @@ def test_phase_frame_has_planned_and_used_seconds_per_phase(store, cohort, clock
     assert used[:3] == [100.0, 180.0, 200.0]
     assert math.isnan(used[3])  # finished before the last phase: never reached
     assert store.phase_frame(cohort_id=c.id).equals(frame)
+    # Rounds are numbered as the minutes number them (private ones left out), by presenter.
+    assert set(frame["round"]) == {1} and set(frame["presenter"]) == {"Ana"}
     with_private = store.phase_frame(meeting.id, include_private=True)
     assert set(with_private["round_id"]) == {troika.id, secret.id}
+    assert with_private.drop_duplicates("round_id")[["round", "presenter"]].values.tolist() == [
+        [1, "Ana"],
+        [4, "Dev"],
+    ]
 
 
 def test_a_running_round_counts_up_to_now(store, cohort, clock) -> None:
@@ -327,9 +334,10 @@ def test_papermill_parameters_choose_store_cohort_and_window(demo_db: Path, tmp_
 def test_the_view_redraws_when_a_chooser_changes(demo_db: Path) -> None:
     import datetime as dt
 
-    from peerkit.accountability import ScoreboardView, scoreboard_view
+    from peerkit.accountability import EVERY_MEETING, ScoreboardView, scoreboard_view
 
     view = scoreboard_view(str(demo_db), None, None, 3)
+    assert view.since.label == "every meeting"
     assert isinstance(view, ScoreboardView)
     assert view.draws == 1
     assert "over the last 3 meetings" in view.charts.value
@@ -340,10 +348,16 @@ def test_the_view_redraws_when_a_chooser_changes(demo_db: Path) -> None:
     assert view.draws == 2
     assert "over the last 5 meetings" in view.charts.value
 
-    view.since.value = dt.date(2026, 6, 1)
-    assert view.draws == 3
+    # "Since" lists the meetings' dates, written as ISO dates.
+    assert view.since.options[:3] == (
+        ("every meeting", EVERY_MEETING),
+        ("2025-09-02", dt.date(2025, 9, 2)),
+        ("2025-10-07", dt.date(2025, 10, 7)),
+    )
+    view.since.value = dt.date(2026, 6, 2)
+    assert view.draws == 3 and view.since.label == "2026-06-02"
     assert "nothing due" in scoreboard_rows(view.table.value)["Tom Keller"]
-    assert "since 2026-06-01" in view.status.value
+    assert "since 2026-06-02" in view.status.value
 
     assert view.theme.value == "print" and backgrounds(view.charts.value) == {"#ffffff"}
     view.theme.value = "projector"
@@ -352,6 +366,10 @@ def test_the_view_redraws_when_a_chooser_changes(demo_db: Path) -> None:
     first = view.meeting.value
     view.meeting.value = view.meeting.options[-1][1]  # the oldest meeting
     assert view.draws == 5 and view.meeting.value != first
+
+    view.since.value = EVERY_MEETING  # back to every meeting
+    assert view.draws == 6 and view.since.label == "every meeting"
+    assert "14 meetings." in view.status.value and "since" not in view.status.value
 
 
 def test_names_are_text_in_the_table_and_the_charts(store, cohort) -> None:
@@ -423,3 +441,60 @@ def test_a_private_commitment_counts_in_no_score(store, cohort) -> None:
         store.record_review(pledge.id, later.id, "not done")
     for frames in both_paths(store, c.id):
         assert frames["reviews"]["commitment_id"].tolist() == [counted.id]
+
+
+def chart_svgs(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"<svg.*?</svg>", text, flags=re.S)
+
+
+def test_phase_timing_names_rounds_by_number_and_presenter_unless_chatham_house(
+    demo_copy: Path,
+) -> None:
+    from helpers import svg_texts
+
+    from peerkit.accountability import ScoreboardView
+
+    with Store(demo_copy, create=False) as store:
+        c = store.cohort()
+        view = ScoreboardView(store, c.id)
+        timing = store.phase_frame(view.meeting.value)
+        rounds_of = timing.drop_duplicates("round_id")
+        heads = [f"Round {n} · {p}" for n, p in rounds_of[["round", "presenter"]].values]
+        assert heads
+        texts = [t.text for t in svg_texts(chart_svgs(view.charts.value)[-1])]
+        assert all(texts.count(head) == 1 for head in heads), heads
+        assert not [t for t in texts if t.startswith("Round") and t not in heads]
+
+        store.set_screen(c.id, chatham_house=True)  # the console's Chatham House mode
+        view.refresh()
+        texts = [t.text for t in svg_texts(chart_svgs(view.charts.value)[-1])]
+        numbers = [head.split(" · ")[0] for head in heads]
+        rounds = [t for t in texts if t.startswith("Round")]
+        assert sorted(rounds) == sorted(numbers)
+        for name in timing["presenter"]:
+            assert not [t for t in texts if name in t]
+
+
+def test_every_date_on_the_page_is_an_iso_date(demo_db: Path) -> None:
+    """Axis labels, the charts' descriptions (alt text), the table, the choosers: YYYY-MM-DD."""
+    import re
+
+    from helpers import svg_texts
+
+    from peerkit.accountability import ScoreboardView
+
+    months = r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d"
+    with Store(demo_db, create=False) as store:
+        view = ScoreboardView(store, store.cohort().id, since=dt.date(2026, 6, 2))
+        page = "\n".join([view.status.value, view.table.value, view.charts.value])
+        labels = [label for label, _ in view.since.options + view.meeting.options]
+    assert re.findall(r"\d{4}-\d{2}-\d{2}", page)
+    assert not re.findall(months, page, flags=re.I)
+    assert not re.findall(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b", page)
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", label) for label in labels[1:])
+    heatmap = [t.text for t in svg_texts(chart_svgs(view.charts.value)[0])]
+    assert {"2026-06-02", "2026-10-06"} <= set(heatmap)  # the meetings, as axis labels
+    described = re.findall(r'aria-label="([^"]*)"', view.charts.value)
+    assert any("2026-06-02" in d for d in described)

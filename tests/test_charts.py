@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import re
 import struct
 import subprocess
@@ -12,6 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import SvgText, svg_texts
 
 from peerkit import charts
 from peerkit.model import PeerkitError
@@ -59,13 +62,17 @@ def circle(names: list[str] = NAMES) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
 
 
 def phase_times() -> pd.DataFrame:
+    """Two rounds of one meeting in two formats (database ids 37 and 39, numbers 1 and 2)."""
     return pd.DataFrame(
         {
-            "round_id": [1, 1, 1, 1, 2, 2, 2, 2],
-            "phase": ["present", "clarifying questions", "advice", "commitments"] * 2,
-            "position": [0, 1, 2, 3] * 2,
-            "planned_s": [300.0, 600.0, 900.0, 300.0] * 2,
-            "used_s": [290.0, 720.0, 880.0, np.nan, 300.0, 600.0, 1000.0, 200.0],
+            "round_id": [37, 37, 37, 37, 39, 39, 39],
+            "round": [1, 1, 1, 1, 2, 2, 2],
+            "presenter": ["Dana Kim"] * 4 + ["Eli Park"] * 3,
+            "phase": ["present", "clarifying questions", "advice", "commitments"]
+            + ["share", "clarifying questions", "consult"],
+            "position": [0, 1, 2, 3, 0, 1, 2],
+            "planned_s": [300.0, 600.0, 900.0, 300.0, 300.0, 600.0, 900.0],
+            "used_s": [290.0, 720.0, 880.0, np.nan, 300.0, 600.0, 1000.0],
         }
     )
 
@@ -139,14 +146,50 @@ def test_distribution_lists_nothing_due_in_words(svgs: dict[tuple[str, str], str
 
 def test_phase_timing_labels_minutes_overtime_and_skips(svgs: dict[tuple[str, str], str]) -> None:
     svg = svgs[("phases", "print")]
-    for text in ["clarifying questions", "Round 1", "Round 2", "12 min (+2)", "skipped", "5 min"]:
+    for text in ["clarifying questions", "12 min (+2)", "skipped", "5 min", "16.7 min (+1.7)"]:
         assert text in svg
 
 
-def test_phase_timing_of_one_round_has_no_panels() -> None:
-    chart = charts.phase_timing(phase_times().query("round_id == 1"), theme="print")
+@pytest.mark.parametrize("theme", THEMES)
+def test_phase_timing_heads_rounds_by_number_and_presenter(
+    svgs: dict[tuple[str, str], str], theme: str
+) -> None:
+    texts = [t.text for t in svg_texts(svgs[("phases", theme)])]
+    assert texts.count("Round 1 · Dana Kim") == 1
+    assert texts.count("Round 2 · Eli Park") == 1
+    assert not [t for t in texts if "37" in t or "39" in t]  # database ids mean nothing to anyone
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_phase_timing_lists_only_each_rounds_own_phases(
+    svgs: dict[tuple[str, str], str], theme: str
+) -> None:
+    texts = svg_texts(svgs[("phases", theme)])
+    names = [t.text for t in texts]
+    # No empty rows: a phase of one format is not listed in the other round's panel.
+    for phase in ["present", "advice", "commitments", "share", "consult"]:
+        assert names.count(phase) == 1, phase
+    assert names.count("clarifying questions") == 2  # in both formats
+    # ... and in its own round's panel, in the round's order.
+    top = {t.text: t.y0 for t in texts}
+    second = min(t.y0 for t in texts if t.text == "Round 2 · Eli Park")
+    assert top["present"] < top["advice"] < top["commitments"] < second
+    assert second < top["share"] < top["consult"]
+
+
+def test_phase_timing_under_the_chatham_house_rule_names_nobody() -> None:
+    frame = phase_times().drop(columns="presenter")
+    svg = charts.to_svg(charts.phase_timing(frame, theme="print"))
+    texts = [t.text for t in svg_texts(svg)]
+    assert "Round 1" in texts and "Round 2" in texts
+    assert not [t for t in texts if "·" in t or "Dana" in t or "Eli" in t]
+
+
+def test_phase_timing_of_one_round_has_no_panels_and_names_it() -> None:
+    chart = charts.phase_timing(phase_times().query("round == 2"), theme="print")
     assert isinstance(chart, alt.LayerChart)
-    assert "Round 1" not in charts.to_svg(chart)
+    texts = [t.text for t in svg_texts(charts.to_svg(chart))]
+    assert texts.count("Round 2 · Eli Park") == 1 and "present" not in texts
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -231,3 +274,81 @@ def test_importing_scoring_does_not_import_altair() -> None:
     code = "import sys, peerkit.scoring; print('altair' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --------------------------------------------------------------------------------------------
+# The trend of twelve members, many of them at the same rate, reads name by name
+
+#: Twelve members; the first six do everything they commit to, so they end tied at 100 %.
+TIED = [
+    "Rafael Mendes",
+    "Aiko Tanaka",
+    "Hannah Berg",
+    "James Whitfield",
+    "Claire Dubois",
+    "Omar Haddad",
+    "Priya Raman",
+    "Marcus Webb",
+    "Elena Sokolova",
+    "David Okafor",
+    "Sofia Lindqvist",
+    "Tom Keller",
+]
+
+
+def tied_cohort(path: Any) -> Any:
+    """A real store: twelve members over five meetings; six always done, three always not
+    done (tied at 0 %), one half done, two with nothing ever due."""
+    from peerkit.store import Store
+
+    outcomes = ["done"] * 6 + ["not done"] * 3 + ["partial"]
+    with Store(path) as store:
+        c = store.add_cohort("Tied Circle")
+        people = [store.add_member(c.id, name) for name in TIED]
+        days = ["2026-01-06", "2026-02-03", "2026-03-03", "2026-04-07", "2026-05-05"]
+        meetings = [store.add_meeting(c.id, day) for day in days]
+        for made, due in itertools.pairwise(meetings):
+            for person, outcome in zip(people, outcomes, strict=False):
+                pledge = store.add_commitment(person.id, made.id, "Call the board", due.date)
+                store.record_review(pledge.id, due.id, outcome)
+        return store.frames(c.id)
+
+
+@pytest.fixture(scope="module")
+def cohorts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[list[str], Any]]:
+    """The demo cohort and the tied one: (member names, scoring frames)."""
+    from peerkit.demo import build_demo
+    from peerkit.store import Store
+
+    folder = tmp_path_factory.mktemp("trend")
+    with Store(folder / "demo.db") as store:
+        build_demo(store, seed=7, today=dt.date(2026, 11, 21))
+        demo = store.frames(store.cohort().id)
+    return {
+        "demo": (demo["members"]["name"].tolist(), demo),
+        "tied": (TIED, tied_cohort(folder / "tied.db")),
+    }
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("which", ["demo", "tied"])
+def test_trend_names_each_member_once_and_no_label_overlaps(
+    cohorts: dict[str, tuple[list[str], Any]], which: str, theme: str
+) -> None:
+    names, frames = cohorts[which]
+    assert len(names) == 12
+    rolling = completion_rolling(frames["reviews"], frames["members"], frames["meetings"])
+    if which == "tied":
+        final = rolling[rolling["date"] == rolling["date"].max()]
+        assert (final["rate"] == 1.0).sum() == 6 and (final["rate"] == 0.0).sum() == 3
+    texts = svg_texts(charts.to_svg(charts.trend(rolling, theme=theme)))
+    labels: list[SvgText] = []
+    for name in names:
+        found = [t for t in texts if t.text == name]
+        assert len(found) == 1, f"{name!r} is written {len(found)} times"
+        labels.append(found[0])
+    for label in labels:
+        clashes = [t.text for t in texts if t is not label and label.overlaps(t)]
+        assert clashes == [], f"{label.text!r} runs into {clashes}"
+    if which == "tied":  # nothing due is said in words, never drawn as 0 %
+        assert [t.text for t in texts].count("nothing due") == 2

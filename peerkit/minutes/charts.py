@@ -29,13 +29,14 @@ def make_charts(minutes: Minutes) -> list[Chart]:
         frame = pd.DataFrame(
             {
                 "round_id": [rnd.number] * len(rnd.phases),
+                "round": [rnd.number] * len(rnd.phases),
                 "phase": [p.name for p in rnd.phases],
                 "position": list(range(len(rnd.phases))),
                 "planned_s": [p.planned for p in rnd.phases],
                 "used_s": [p.used if p.reached else float("nan") for p in rnd.phases],
             }
         )
-        chart = charts.phase_timing(frame, theme="print", title=f"Round {rnd.number}: time")
+        chart = charts.phase_timing(frame, theme="print", title="Time: planned and used")
         description = f"Round {rnd.number}, planned and used time: " + "; ".join(
             f"{p.name} {clock(p.used)} of {minutes_text(p.planned)}" for p in reached
         )

@@ -383,6 +383,8 @@ PHASE_COLUMNS = (
     "used_s",
     "meeting_id",
     "format_name",
+    "round",
+    "presenter",
 )
 
 
@@ -395,14 +397,27 @@ def read_phase_frame(
     include_private: bool,
     now: float | None,
 ) -> pd.DataFrame:
-    """One row per phase of each round that has started, in meeting, round and phase order."""
+    """One row per phase of each round that has started, in meeting, round and phase order.
+
+    Besides what ``charts.phase_timing`` reads, each row has the round's meeting_id and
+    format_name. round is the round's number in its meeting, from 1, among the rounds shown (as
+    the minutes number them: private rounds count only when they are included); presenter is the
+    presenter's name (a chart under the Chatham House Rule leaves it out).
+    """
     import pandas as pd
 
     from peerkit.meeting import Status, format_plan, replay
 
     rounds_q = (
-        sa.select(t.rounds.c.id, t.rounds.c.meeting_id, t.rounds.c.format_name, t.rounds.c.private)
+        sa.select(
+            t.rounds.c.id,
+            t.rounds.c.meeting_id,
+            t.rounds.c.format_name,
+            t.rounds.c.private,
+            t.members.c.name.label("presenter"),
+        )
         .join(t.meetings, t.meetings.c.id == t.rounds.c.meeting_id)
+        .join(t.members, t.members.c.id == t.rounds.c.presenter_id)
         .order_by(t.meetings.c.date, t.meetings.c.id, t.rounds.c.position, t.rounds.c.id)
     )
     if meeting_id is not None:
@@ -438,6 +453,12 @@ def read_phase_frame(
                     tuple(json.loads(e.plan)) if e.plan else None,
                 )
             )
+    # Rounds are numbered within their meeting among the rounds shown (as the minutes number
+    # them: private ones not counted unless included), started or not.
+    numbers: dict[int, int] = {}
+    counted: dict[int, int] = {}
+    for r in rounds:
+        counted[r.meeting_id] = numbers[r.id] = counted.get(r.meeting_id, 0) + 1
     clock = time.time() if now is None else float(now)
     records: list[tuple[Any, ...]] = []
     for r in rounds:
@@ -463,6 +484,8 @@ def read_phase_frame(
                     float(used[i]) if reached else math.nan,
                     r.meeting_id,
                     fmt.name,
+                    numbers[r.id],
+                    r.presenter,
                 )
             )
     frame = pd.DataFrame.from_records(records, columns=list(PHASE_COLUMNS))
@@ -475,5 +498,7 @@ def read_phase_frame(
             "used_s": "float64",
             "meeting_id": "int64",
             "format_name": "str",
+            "round": "int64",
+            "presenter": "str",
         }
     )

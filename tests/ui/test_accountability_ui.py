@@ -47,6 +47,11 @@ def test_scores_and_charts_follow_the_first_paint_and_redraw(
     charts = page.locator(".peerkit-chart svg")
     expect(charts).to_have_count(4, timeout=90_000)
     expect(page.get_by_role("status").first).to_contain_text("Showing 12 members")
+    # Dates as YYYY-MM-DD: no browser date field (Chromium writes mm/dd/yyyy in it).
+    expect(page.locator("input[type=date]")).to_have_count(0)
+    since = page.get_by_role("combobox", name="Since")
+    expect(since.locator("option").nth(1)).to_have_text("2025-09-02")
+    expect(charts.nth(3).locator("text", has_text="Round 1 · ")).to_have_count(1)
     assert_accessible(page)
 
     page.get_by_role("combobox", name="Window").select_option(label="5 meetings")
