@@ -342,7 +342,8 @@ class ScoreboardView:
         timed rounds (finding those needs pandas, which waits until after the first paint)."""
         meetings = list(reversed(self.store.meetings(cohort_id)))
         since = self.since.value if self.since.options else self._since or EVERY_MEETING
-        days = sorted({m.date for m in meetings} | {since} - {EVERY_MEETING})
+        # The meetings' days, and a parameter's day that is not one of them.
+        days = sorted({m.date for m in meetings} | ({since} - {EVERY_MEETING}))
         self._quiet = True
         try:
             self.meeting.options = [(m.date.isoformat(), m.id) for m in meetings]
