@@ -312,3 +312,55 @@ def test_pages_start_at_an_item(page: Any) -> None:
         source,
     )
     assert result == [[0], [0, 100], [0, 30, 130, 230], [0]]
+
+
+#: The autoplay policy of a browser that wants a click on a page before it plays sound. The
+#: headless Chromium that Playwright drives lets every AudioContext run (and Playwright's own
+#: evaluations count as user gestures), so this stands in for the policy: a context starts
+#: suspended, and resumes only once the page has had a real click or key press.
+HOLDS_SOUND_BACK = """
+(() => {
+    let clicked = false;
+    const gesture = (event) => { if (event.isTrusted) clicked = true; };
+    window.addEventListener("pointerdown", gesture, true);
+    window.addEventListener("keydown", gesture, true);
+    const Real = window.AudioContext;
+    window.AudioContext = class extends Real {
+        constructor(...args) {
+            super(...args);
+            if (!clicked) super.suspend();
+        }
+        resume() {
+            return clicked ? super.resume() : new Promise(() => {});
+        }
+    };
+})();
+"""
+
+
+def test_a_remembered_chime_the_browser_holds_back_is_one_click_away(
+    new_page: Callable[..., Any], server: VoilaServer, db: Path
+) -> None:
+    a_round(db, nexts=1)
+    page = new_page(*SIZES["laptop"])
+    context = page.context
+    context.add_init_script(HOLDS_SOUND_BACK)
+    open_page(page, server.projector_url, CLOCK)
+    page.get_by_role("button", name="Enable sound").click()
+    page.wait_for_function("() => document.querySelector('.peerkit-timer').dataset.sound === 'on'")
+
+    # The projector's browser started again (a new tab: no click on it yet; a reload of a
+    # clicked page keeps Chromium's permission, see the test above).
+    page.close()
+    page = context.new_page()
+    open_page(page, server.projector_url, CLOCK)
+    page.wait_for_function(
+        "() => document.querySelector('.peerkit-timer').dataset.sound === 'blocked'"
+    )
+    sound_on = page.get_by_role("button", name="Sound on")
+    assert sound_on.is_visible()  # remembered: one click, not "Enable sound" all over again
+    assert page.get_by_text("Chime remembered: one click").is_visible()
+    page.screenshot(path="/tmp/projector-sound-blocked.png")
+    sound_on.click()
+    page.wait_for_function("() => document.querySelector('.peerkit-timer').dataset.sound === 'on'")
+    assert page.get_by_role("button", name="Mute chime").get_attribute("aria-pressed") == "false"
