@@ -131,6 +131,17 @@ class RoundView:
         return (phase.advice or phase.commitments) and not phase.presenter_away
 
     @property
+    def shows_commitments(self) -> bool:
+        """The room sees the round's commitments from its first commitment phase on, and once
+        the round is finished (as they are made, and after)."""
+        if self.status is Status.FINISHED:
+            return True
+        if self.status is Status.READY:
+            return False
+        first = next((i for i, p in enumerate(self.format.phases) if p.commitments), None)
+        return first is not None and self.state.phase >= first
+
+    @property
     def phase_table(self) -> list[tuple[str, float, float, str]]:
         """(phase, planned minutes, used minutes, mark) for each phase; mark is "now" or ""."""
         used = self.state.used_at(self.now)

@@ -1,4 +1,7 @@
-"""The room's view: who is on the hot seat, the phase and its instruction, a huge countdown.
+"""The room's view: who is on the hot seat, the phase and its instruction, a huge countdown
+centred on the screen; in advice phases the advice (every starred piece, and the newest others),
+from the first commitment phase on the commitments as they are saved. Lists longer than their
+panel page through by themselves (:class:`peerkit.widgets.panel.ScrollPanel`).
 
 A private round shows only that a private segment is under way, and its countdown.
 """
@@ -7,24 +10,26 @@ from __future__ import annotations
 
 import html
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import ipywidgets as w
 
 from peerkit import live
+from peerkit.confidentiality import A_MEMBER, mentions_of
 from peerkit.formats import load_formats
 from peerkit.meeting import Status
-from peerkit.model import Advice, Cohort, Format
+from peerkit.model import Advice, Cohort, Commitment, Format, Member
 from peerkit.store import Store
 from peerkit.widgets.follow import follow
+from peerkit.widgets.panel import ScrollPanel
 from peerkit.widgets.timer import Timer
 
-#: At most this many of the newest pieces of advice are on the room's screen (it never
-#: scrolls), and only as many as fill about ADVICE_LINES lines of ADVICE_LINE_CHARS characters:
-#: what the advice panel holds at 16:9. (On a narrower screen the oldest give way at the top.)
-SHOWN_ADVICE = 8
-ADVICE_LINES = 17
-ADVICE_LINE_CHARS = 38
+#: The room sees every starred piece of advice of the round, whatever their number (the panel
+#: pages through them), and beside them the newest others while all together fill about
+#: ADVICE_LINES lines of ADVICE_LINE_CHARS characters: about what the advice panel holds on a
+#: 1366x768 screen. The newest piece is always shown: the room sees what was just captured.
+ADVICE_LINES = 14
+ADVICE_LINE_CHARS = 40
 
 
 class Projector(w.VBox):
@@ -45,9 +50,11 @@ class Projector(w.VBox):
         self.heading.add_class("peerkit-projector-heading")
         self.timer = Timer(size="projector", chime=chime)
         self.timer.add_class("peerkit-projector-timer")
-        self.advice = w.HTML()
+        self.advice = ScrollPanel()
         self.advice.add_class("peerkit-projector-advice")
-        super().__init__(children=[self.heading, self.timer, self.advice])
+        self.commitments = ScrollPanel()
+        self.commitments.add_class("peerkit-projector-commitments")
+        super().__init__(children=[self.heading, self.timer, self.advice, self.commitments])
         self.add_class("peerkit-projector")
         self.refresh()
         self._follower = follow(store, self.refresh, cohort_id=cohort.id)
@@ -55,11 +62,9 @@ class Projector(w.VBox):
     def refresh(self) -> None:
         now = live.on_screen(self.store, self.cohort.id, formats=self.formats)
         rnd = now.round
-        private = rnd is not None and rnd.private
-        if private != ("peerkit-projector-private" in self._dom_classes):
-            # The heading says "Private segment …" once: the stylesheet hides the timer's own
-            # line with the same words (its label for screen readers still says it).
-            (self.add_class if private else self.remove_class)("peerkit-projector-private")
+        # The heading says "Private segment …" once: the stylesheet hides the timer's own
+        # line with the same words (its label for screen readers still says it).
+        self._mark("peerkit-projector-private", rnd is not None and rnd.private)
         if rnd is None:  # none yet, or the meeting or round is gone (purged from elsewhere)
             self.heading.value = (
                 f"<div class='peerkit-head'><h1 class='peerkit-presenter'>"
@@ -67,7 +72,7 @@ class Projector(w.VBox):
                 "<p class='peerkit-issue'>Waiting for the first round…</p>"
             )
             self.timer.clear()  # no name stays behind, even hidden
-            self.advice.value = ""
+            self._show_lists("", "")
             return
         view = live.round_view(self.store, rnd, self.formats, self.clock())
         if rnd.private:
@@ -78,7 +83,7 @@ class Projector(w.VBox):
                 f"{html.escape(view.private_heading)}</h1></div>"
             )
             self.timer.show(**view.room_timer_args)
-            self.advice.value = ""
+            self._show_lists("", "")
             return
         issue = f"<p class='peerkit-issue'>{html.escape(rnd.issue)}</p>" if rnd.issue else ""
         self.heading.value = (
@@ -87,9 +92,31 @@ class Projector(w.VBox):
             f"<p class='peerkit-format'>{html.escape(view.format.name)}</p></div>{issue}"
         )
         self.timer.show(**view.room_timer_args)
-        self.advice.value = self._advice_html(view, now.screen.chatham_house)
+        chatham_house = now.screen.chatham_house
+        members = self.store.members(self.cohort.id)
+        self._show_lists(
+            self._advice_html(view, chatham_house, members),
+            self._commitments_html(view, chatham_house, members),
+        )
 
-    def _advice_html(self, view: live.RoundView, chatham_house: bool) -> str:
+    def _mark(self, name: str, on: bool) -> None:
+        """The box has the class ``name`` when ``on`` (the stylesheet lays out by it)."""
+        if on != (name in self._dom_classes):
+            (self.add_class if on else self.remove_class)(name)
+
+    def _show_lists(self, advice: str, commitments: str) -> None:
+        """Fill the two panels; the layout follows: a list on screen makes the countdown a band
+        across the screen (still centred) with the lists below it, side by side."""
+        self.advice.value = advice
+        self.commitments.value = commitments
+        listed = "data-peerkit-scroll" in advice
+        self._mark("peerkit-projector-has-advice", bool(advice))
+        self._mark("peerkit-projector-has-commitments", bool(commitments))
+        self._mark("peerkit-projector-lists", listed or bool(commitments))
+
+    def _advice_html(
+        self, view: live.RoundView, chatham_house: bool, members: Sequence[Member]
+    ) -> str:
         if not view.shows_advice:
             if view.status is Status.READY:
                 return ""
@@ -104,31 +131,116 @@ class Projector(w.VBox):
         items = self.store.advice(view.round.id)
         if not items:
             return "<p class='peerkit-note'>No advice yet.</p>"
-        names = {m.id: m.name for m in self.store.members(self.cohort.id)}
-        shown = _newest_that_fit([(a, live.giver_name(a, names)) for a in items])
+        names = {m.id: m.name for m in members}
+        pairs = [(a, live.giver_name(a, names)) for a in items]
+        shown = advice_for_the_room(pairs)
         rows = "".join(
-            f"<li{' class=peerkit-starred' if a.starred else ''}>"
+            f"<li value='{number}'{' class=peerkit-starred' if a.starred else ''}>"
             f"{'<span class=peerkit-star>★ starred</span> ' if a.starred else ''}"
             f"<span class='peerkit-kind'>{html.escape(a.kind.value)}</span> "
             f"{html.escape(a.text)} <em>— {html.escape(giver)}</em></li>"
-            for a, giver in shown
+            for number, a, giver in shown
         )
-        first = len(items) - len(shown) + 1  # the numbers the console shows
+        summary = html.escape(advice_summary(pairs, shown))
         return (
             f"<h2>Advice ({len(items)})</h2>"
-            f"<ol class='peerkit-advice-list' start='{first}'>{rows}</ol>"
+            + (f"<p class='peerkit-panel-sub'>{summary}</p>" if summary else "")
+            + f"<ol class='peerkit-advice-list' data-peerkit-scroll tabindex='0' "
+            f"aria-label='Advice on screen: {len(shown)} of {len(items)}'>{rows}</ol>"
+            "<p class='peerkit-panel-pages' data-peerkit-pages hidden></p>"
+        )
+
+    def _commitments_html(
+        self, view: live.RoundView, chatham_house: bool, members: Sequence[Member]
+    ) -> str:
+        if not view.shows_commitments:
+            return ""
+        made = self.store.commitments(meeting_id=view.round.meeting_id)
+        rows = commitments_for_the_room(made, view.round.id, members, chatham_house=chatham_house)
+        if not rows:
+            return "<h2>Commitments</h2><p class='peerkit-note'>No commitments yet.</p>"
+        items = "".join(
+            f"<li><span class='peerkit-owner'>{html.escape(owner)}</span>: "
+            f"{html.escape(text)} <span class='peerkit-due'>by <time datetime='{due}'>"
+            f"{due}</time></span></li>"
+            for owner, text, due in rows
+        )
+        return (
+            f"<h2>Commitments ({len(rows)})</h2>"
+            "<ol class='peerkit-commitment-list' data-peerkit-scroll tabindex='0' "
+            f"aria-label='Commitments'>{items}</ol>"
+            "<p class='peerkit-panel-pages' data-peerkit-pages hidden></p>"
         )
 
 
-def _newest_that_fit(items: list[tuple[Advice, str]]) -> list[tuple[Advice, str]]:
-    """The newest (advice, giver) pairs that fill the panel, oldest first; always the newest."""
-    shown: list[tuple[Advice, str]] = []
-    lines = 0.0
-    for advice, giver in reversed(items):
-        length = len(advice.text) + len(giver) + len(advice.kind.value) + 12
-        need = -(-length // ADVICE_LINE_CHARS) + 0.5  # and the gap between items
-        if shown and (len(shown) >= SHOWN_ADVICE or lines + need > ADVICE_LINES):
+def _lines(advice: Advice, giver: str) -> float:
+    """About how many of the panel's lines one piece of advice takes, with the gap after it."""
+    length = len(advice.text) + len(giver) + len(advice.kind.value) + 12
+    if advice.starred:
+        length += len("★ starred ")
+    return -(-length // ADVICE_LINE_CHARS) + 0.5
+
+
+def advice_for_the_room(
+    items: Sequence[tuple[Advice, str]], *, lines: float = ADVICE_LINES
+) -> list[tuple[int, Advice, str]]:
+    """What the room's advice panel lists, in the order given (the console's), numbered from 1
+    as the console numbers them: (number, advice, giver).
+
+    Every starred piece, always, however many (the panel pages when they are more than it
+    holds); then the newest others, newest first, while everything shown fits in about
+    ``lines`` lines; the newest piece of all is always shown.
+    """
+    numbered = list(enumerate(items, 1))
+    keep = {n for n, (a, _) in numbered if a.starred}
+    used = sum(_lines(a, g) for n, (a, g) in numbered if n in keep)
+    for n, (a, g) in reversed(numbered):
+        if a.starred:
+            continue
+        need = _lines(a, g)
+        if used + need > lines and n != len(numbered):
             break
-        shown.append((advice, giver))
-        lines += need
-    return shown[::-1]
+        keep.add(n)
+        used += need
+    return [(n, a, g) for n, (a, g) in numbered if n in keep]
+
+
+def advice_summary(
+    items: Sequence[tuple[Advice, str]], shown: Sequence[tuple[int, Advice, str]]
+) -> str:
+    """One line over the list, in words: how many are starred, and what is left off."""
+    starred = sum(1 for a, _ in items if a.starred)
+    others = len(items) - starred
+    others_shown = sum(1 for _, a, _ in shown if not a.starred)
+    parts = []
+    if starred:
+        parts.append(f"★ {starred} starred" + (", all shown" if others_shown < others else ""))
+    if others_shown < others:
+        parts.append(f"the newest {others_shown} of {others} others")
+    return " · ".join(parts)
+
+
+def commitments_for_the_room(
+    commitments: Sequence[Commitment],
+    round_id: int,
+    members: Sequence[Member],
+    *,
+    chatham_house: bool,
+) -> list[tuple[str, str, str]]:
+    """The round's commitments as the room reads them, oldest first: (owner, text, target date
+    as YYYY-MM-DD). Private ones never. In Chatham House mode the owner is "A member" and every
+    member's name or e-mail in the text is "a member" too."""
+    names = {m.id: m.name for m in members}
+    mentions = mentions_of(members, any_email=True) if chatham_house else None
+    rows = []
+    for c in commitments:
+        if c.round_id != round_id or c.private:
+            continue
+        text = c.text
+        if mentions is not None:
+            text, _ = mentions.replace(text, A_MEMBER)
+            owner = A_MEMBER[:1].upper() + A_MEMBER[1:]
+        else:
+            owner = names.get(c.owner_id, A_MEMBER)
+        rows.append((owner, text, c.target_date.isoformat()))
+    return rows

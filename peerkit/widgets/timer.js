@@ -156,10 +156,37 @@ function render({ model, el }) {
   const pingTimer = setInterval(ping, PING_EVERY_MS);
 
   // ---- sound -------------------------------------------------------------------------------
+  // Browsers keep sound off until a click on the page (autoplay policy), so the chime needs one
+  // click on "Enable sound". The choice is remembered in this browser (localStorage, per size:
+  // the projector's and the console's apart), so a reload, or the page reloading itself after a
+  // lost kernel, comes back with the chime on (or muted) without anyone walking to the
+  // projector. Whether the browser lets a remembered choice play without a new click is the
+  // browser's call (its autoplay policy, the site's settings): where it keeps the new audio
+  // suspended (silent, no error; a projector's browser started afresh), the remembered state
+  // shows one button, "Sound on", and one click on it (or anywhere on the page) lets the
+  // chime play again: data-sound="blocked" until then.
+  const soundKey = `peerkit.sound.${get("size") === "projector" ? "projector" : "console"}`;
+  const recall = () => {
+    try {
+      return window.localStorage.getItem(soundKey);
+    } catch (err) {
+      return null; // storage refused (a private window's policy): nothing remembered
+    }
+  };
+  const remember = (value) => {
+    try {
+      window.localStorage.setItem(soundKey, value);
+    } catch (err) {
+      // not remembered: the button still works for this visit
+    }
+  };
+
   let audio = null;
   let armed = false;
   let muted = false;
   let chimes = 0;
+
+  const blocked = () => armed && (!audio || audio.state !== "running");
 
   const beep = (volume = 0.35) => {
     if (!audio || audio.state === "closed") return;
@@ -188,6 +215,11 @@ function render({ model, el }) {
       soundButton.removeAttribute("aria-pressed");
       soundButton.title = "Browsers keep sound off until a click: click once to allow the chime";
       soundState.textContent = "Sound off";
+    } else if (blocked() && !muted) {
+      soundButton.textContent = "Sound on";
+      soundButton.removeAttribute("aria-pressed");
+      soundButton.title = "This browser asks for one click after a reload before it plays sound";
+      soundState.textContent = "Chime remembered: one click to let the browser play it";
     } else {
       // A toggle keeps one name; aria-pressed carries the state (WAI-ARIA button pattern).
       soundButton.textContent = "Mute chime";
@@ -195,29 +227,56 @@ function render({ model, el }) {
       soundButton.title = muted ? "The chime is muted" : "The chime plays when time runs out";
       soundState.textContent = muted ? "Chime muted" : "Chime on";
     }
-    root.dataset.sound = !armed ? "off" : muted ? "muted" : "on";
+    root.dataset.sound = !armed ? "off" : muted ? "muted" : blocked() ? "blocked" : "on";
+  };
+
+  const openAudio = () => {
+    if (audio && audio.state !== "closed") return;
+    const Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) return;
+    try {
+      audio = new Ctx();
+      audio.addEventListener("statechange", renderSoundButton);
+    } catch (err) {
+      audio = null;
+    }
+  };
+
+  const resume = () => {
+    if (!audio || audio.state !== "suspended") return;
+    audio.resume().then(renderSoundButton, () => {});
   };
 
   const onSoundClick = () => {
-    if (!armed) {
-      const Ctx = window.AudioContext || window.webkitAudioContext;
-      if (Ctx) {
-        try {
-          audio = new Ctx();
-          audio.resume();
-          beep(0.15); // a quiet confirmation that sound works
-        } catch (err) {
-          audio = null;
-        }
-      }
+    if (!armed || blocked()) {
+      openAudio();
+      resume();
+      beep(0.15); // a quiet confirmation that sound works
       armed = true;
       muted = false;
     } else {
       muted = !muted;
+      openAudio();
+      resume(); // a click: the browser lets a remembered, suspended chime play from here on
     }
+    remember(muted ? "muted" : "on");
     renderSoundButton();
   };
   soundButton.addEventListener("click", onSoundClick);
+
+  // Any click or key on the page is the gesture a browser waits for: the remembered chime
+  // plays again without hunting for the button.
+  const onGesture = () => resume();
+  document.addEventListener("pointerdown", onGesture, true);
+  document.addEventListener("keydown", onGesture, true);
+
+  const kept = recall();
+  if (kept === "on" || kept === "muted") {
+    armed = true;
+    muted = kept === "muted";
+    openAudio();
+    resume(); // allowed without a click only where the browser says so
+  }
 
   // ---- state and ticking -------------------------------------------------------------------
   let prevRemaining = null;
@@ -259,7 +318,7 @@ function render({ model, el }) {
     }
     if (running && prevRemaining !== null && prevRemaining > 0 && rem <= 0 && !chimedThisPhase) {
       chimedThisPhase = true;
-      if (get("chime") && armed && !muted && audio) {
+      if (get("chime") && armed && !muted && !blocked()) {
         beep();
         chimes += 1;
         root.dataset.chimes = String(chimes);
@@ -349,6 +408,8 @@ function render({ model, el }) {
     model.off("change:server_now", onServerNow);
     model.off("msg:custom", onCustom);
     soundButton.removeEventListener("click", onSoundClick);
+    document.removeEventListener("pointerdown", onGesture, true);
+    document.removeEventListener("keydown", onGesture, true);
     if (audio && audio.state !== "closed") audio.close();
     root.remove();
   };
