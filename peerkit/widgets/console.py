@@ -1324,7 +1324,8 @@ class Console(w.VBox):
                 f"<td>{_h(statuses[r.id].value)}{_h(_private_mark(r))}</td></tr>"
             )
         return (
-            "<div class='peerkit-agenda-list'><table class='peerkit-table'>"
+            "<div class='peerkit-agenda-list' tabindex='0' role='region' aria-label='Agenda'>"
+            "<table class='peerkit-table'>"
             "<caption class='peerkit-visually-hidden'>Hot-seat queue</caption><thead><tr>"
             "<th scope='col'>#</th><th scope='col'>Presenter</th><th scope='col'>Issue</th>"
             "<th scope='col'>Status</th></tr></thead>"
@@ -1333,13 +1334,15 @@ class Console(w.VBox):
 
     def _capture_for(self, view: live.RoundView) -> None:
         """At each new step of the round, the capture the phase asks for: commitments in a
-        commitment phase, advice otherwise. Between steps the facilitator's choice stays."""
+        commitment phase and once the round is finished (what it led to), advice otherwise.
+        Between steps the facilitator's choice stays."""
         step = (view.round.id, view.status, view.state.phase)
         if step == self._capture_step:
             return
         self._capture_step = step
         phase = view.format.phases[view.state.phase] if view.status in live.LIVE else None
-        self.capture.selected_index = 1 if phase is not None and phase.commitments else 0
+        outcome = view.status == Status.FINISHED or (phase is not None and phase.commitments)
+        self.capture.selected_index = 1 if outcome else 0
 
     def _draw_phases(self, view: live.RoundView) -> None:
         rows = "".join(

@@ -175,6 +175,8 @@ def test_the_projector_follows_the_console(
             # Back turned. The advice panel is its own widget, drawn just after the clock.
             projector.get_by_text("advice is hidden").wait_for()
 
+    # The client reflects (a commitment phase): the facilitator turns to the Advice capture.
+    page.get_by_role("tab", name="Advice", exact=True).click()
     choose_giver(page)
     type_and_enter(page, "Advice", "Write down what surprised you")
     projector.get_by_text("Write down what surprised you").wait_for()  # shown when turned back
