@@ -142,6 +142,7 @@ class Console(w.VBox):
         self.today = today or dt.date.today()
         self._editing: int | None = None
         self._owner_round: int | None = None
+        self._target_default: dt.date | None = None
         self._drawn: tuple[int, int] | None = None  # (round id, phase changes on screen)
         self._attendance_key: tuple[Any, ...] | None = None
         self._attendance: dict[int, w.ToggleButtons] = {}
@@ -217,7 +218,7 @@ class Console(w.VBox):
             layout=w.Layout(width="34rem"),
         )
         self.queue_private = w.Checkbox(
-            description="Private segment: the projector shows only “Private segment” and the clock",
+            description="Private segment",
             indent=False,
             layout=w.Layout(width="auto"),
         )
@@ -227,7 +228,16 @@ class Console(w.VBox):
             value=KEEP_NOTHING,
             layout=w.Layout(width="auto"),
         )
-        self.queue_keep_box = w.VBox([self.queue_keep, w.HTML(KEEP_EXPLAINED)])
+        self.queue_keep_box = w.VBox(
+            [
+                w.HTML(
+                    "<p class='peerkit-help'>The projector shows only “Private segment” and the "
+                    "clock.</p>"
+                ),
+                self.queue_keep,
+                w.HTML(KEEP_EXPLAINED),
+            ]
+        )
         self.queue_keep_box.add_class("peerkit-keep")
         self.queue_keep_box.layout.display = "none"
         self.queue_button = _button("Add to queue", icon="user-plus")
@@ -404,11 +414,14 @@ class Console(w.VBox):
         self._moment_names = names
         self.tabs = w.Tab(children=children, titles=[MOMENTS.get(name, name) for name in names])
         self.tabs.add_class("peerkit-moments")
+        # The cohort, its budget and "Fit agenda to time" on one line: the budget wraps inside.
+        top = w.HBox([self.title, self.views, self.budget, self.fit_button])
+        top.add_class("peerkit-header-top")
+        self.budget.add_class("peerkit-budget-box")
         header = w.VBox(
             [
-                w.HBox([self.title, self.views], layout=w.Layout(align_items="baseline")),
+                top,
                 w.HBox([self.meeting_pick, self.today_button, self.length, self.chatham]),
-                w.HBox([self.budget, self.fit_button]),
                 self.screen_note,
                 self.link,
                 self.status,
@@ -420,7 +433,8 @@ class Console(w.VBox):
     def _attendance_panel(self) -> w.Widget:
         """Who is here first ("everyone present", then the exceptions), then the ground rules,
         accepted with who was there."""
-        return w.VBox(
+        self.attendance_box.add_class("peerkit-roll")
+        roll = w.VBox(
             [
                 w.HTML(
                     "<h2>Attendance</h2><p>Mark who is here; the advice and owner lists follow "
@@ -429,10 +443,13 @@ class Console(w.VBox):
                 ),
                 w.HBox([self.everyone_button, self.attendance_count]),
                 self.attendance_box,
-                self.rules_text,
-                w.HBox([self.rules_button, self.rules_status]),
             ]
         )
+        rules = w.VBox([self.rules_text, self.rules_button, self.rules_status])
+        rules.add_class("peerkit-rules-box")
+        panel = w.HBox([roll, rules])
+        panel.add_class("peerkit-attendance")
+        return panel
 
     def _checkin_panel(self) -> w.Widget:
         return w.VBox(
@@ -445,15 +462,20 @@ class Console(w.VBox):
         phases, commitments), and the advice being captured."""
         controls = w.HBox(list(self.round_buttons.values()))
         controls.add_class("peerkit-controls")
-        for pick in (self.queue_presenter, self.queue_format, self.queue_issue, self.round_pick):
+        for pick in (self.queue_presenter, self.queue_format, self.queue_issue):
             pick.style.description_width = "5.5rem"
             pick.layout.width = "100%"
+        self.round_pick.style.description_width = "auto"
+        self.round_pick.layout.flex = "1 1 auto"
+        self.round_pick.layout.width = "auto"
+        self.next_round_button.layout.flex = "0 0 auto"
+        on_screen = w.HBox([self.next_round_button, self.round_pick])
+        on_screen.add_class("peerkit-on-screen")
         agenda = w.VBox(
             [
                 w.HTML("<h2>Agenda</h2>"),
                 self.queue_table,
-                self.round_pick,
-                self.next_round_button,
+                on_screen,
                 w.HTML("<h3>Add a round</h3>"),
                 self.queue_presenter,
                 self.queue_format,
@@ -1181,8 +1203,12 @@ class Console(w.VBox):
             self.owner.value = None
             self._owner_round = round_id
         _choose(self.owner, people, prefer=rnd.presenter_id if rnd else None)
-        if self.target.value is None:
-            self.target.value = meeting.next_date or meeting.date + dt.timedelta(days=28)
+        # The target date defaults to the meeting's next date; another meeting, or a next date
+        # set since, moves a default the facilitator has not changed.
+        default = meeting.next_date or meeting.date + dt.timedelta(days=28)
+        if self.target.value in (None, self._target_default):
+            self.target.value = default
+        self._target_default = default
         self._warn(snap.commitment_warning(self.owner.value) if self.owner.value else "")
         self.parking_list.value = (
             "<ul>" + "".join(f"<li>{_h(p.text)}</li>" for p in snap.parking) + "</ul>"
@@ -1260,7 +1286,7 @@ class Console(w.VBox):
         _replace_children(self.attendance_box, [w.HTML("<p>No meeting open.</p>")])
         self.parking_list.value = ""
         self.next_date.value = None
-        self.target.value = None
+        self.target.value = self._target_default = None
         self.commit_warning.value = ""
 
     def _draw_rules(self, accepted: Any) -> None:
@@ -1284,7 +1310,7 @@ class Console(w.VBox):
                     description=member.name,
                     options=[(a.value.capitalize(), a.value) for a in Attendance],
                     value=None,
-                    style={"description_width": "12rem"},
+                    style={"description_width": "9rem", "button_width": "7rem"},
                 )
                 toggle.observe(
                     lambda change, mid=member.id: self._set_attendance(mid, change["new"]),
@@ -1318,18 +1344,19 @@ class Console(w.VBox):
             now = shown is not None and r.id == shown.id
             mark = "<strong>▶ on screen</strong> · " if now else ""
             rows.append(
-                f"<tr class='{'now' if now else statuses[r.id].value}'><td>{i + 1}</td>"
-                f"<td>{_h(members[r.presenter_id].name)}<span class='peerkit-agenda-meta'>"
-                f"{mark}{_h(r.format_name)}{minutes}</span></td><td>{_h(r.issue)}</td>"
-                f"<td>{_h(statuses[r.id].value)}{_h(_private_mark(r))}</td></tr>"
+                f"<tr class='{'now' if now else statuses[r.id].value}' "
+                f"title='{_h(r.format_name)}'><td>{i + 1}</td>"
+                f"<td><strong>{_h(members[r.presenter_id].name)}</strong>"
+                f"<span class='peerkit-agenda-meta'>{mark}{_h(statuses[r.id].value)}"
+                f"{_h(_private_mark(r))}{minutes}</span></td>"
+                f"<td><span class='peerkit-agenda-issue'>{_h(r.issue)}</span></td></tr>"
             )
         return (
             "<div class='peerkit-agenda-list' tabindex='0' role='region' aria-label='Agenda'>"
             "<table class='peerkit-table'>"
             "<caption class='peerkit-visually-hidden'>Hot-seat queue</caption><thead><tr>"
-            "<th scope='col'>#</th><th scope='col'>Presenter</th><th scope='col'>Issue</th>"
-            "<th scope='col'>Status</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>"
+            "<th scope='col'>#</th><th scope='col'>Round</th><th scope='col'>Issue</th>"
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         )
 
     def _capture_for(self, view: live.RoundView) -> None:

@@ -275,8 +275,12 @@ class EntryEditor(w.Accordion):
         self.entries: dict[str, _Entry] = {}
         self._loaded: _Entry | None = None
         self._names: dict[int, str] = {}
-        self.pick = w.Dropdown(description="Entry", options=[], layout=w.Layout(width="40rem"))
-        self.text = w.Textarea(description="Text", layout=w.Layout(width="40rem"), rows=2)
+        self.pick = w.Dropdown(
+            description="Entry", options=[], layout=w.Layout(width="100%", max_width="40rem")
+        )
+        self.text = w.Textarea(
+            description="Text", layout=w.Layout(width="100%", max_width="40rem"), rows=2
+        )
         self.person = w.Dropdown(description="Owner", options=[])
         self.advice_kind = w.Dropdown(
             description="Kind", options=[(k.value.capitalize(), k.value) for k in AdviceKind]
