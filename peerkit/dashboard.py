@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from peerkit.model import PeerkitError
+from peerkit.model import MOMENTS, PeerkitError
+
+__all__ = [
+    "CONFIG_ENV",
+    "MOMENTS",
+    "Setup",
+    "console",
+    "find_settings",
+    "open_store",
+    "problem",
+    "projector",
+    "setup",
+]
 
 #: Set by `peerkit serve` in a cohort folder: the folder's peerkit.toml.
 CONFIG_ENV = "PEERKIT_CONFIG"
@@ -66,9 +79,15 @@ def problem(exc: Exception) -> Any:
     )
 
 
-def console(store: Any = None, cohort: Any = None, meeting: Any = None) -> Any:
+def console(
+    store: Any = None,
+    cohort: Any = None,
+    meeting: Any = None,
+    moments: Sequence[str | tuple[str, Any]] = tuple(MOMENTS),
+) -> Any:
     """The facilitator's console for ``cohort`` in ``store`` (defaults: the cohort folder's
-    settings, then $PEERKIT_DB and the only cohort; the meeting on screen)."""
+    settings, then $PEERKIT_DB and the only cohort; the meeting on screen), its tabs the
+    ``moments`` in that order: names from ``MOMENTS`` and a coach's own ``(title, widget)``."""
     try:
         from peerkit.widgets.console import Console
 
@@ -81,6 +100,7 @@ def console(store: Any = None, cohort: Any = None, meeting: Any = None) -> Any:
             meeting_id=meeting_id,
             chime=s.config.chime if s.config else True,
             config=s.config,
+            moments=moments,
         )
     except PeerkitError as exc:
         return problem(exc)

@@ -18,6 +18,13 @@ ANOTHER_WINDOW = (
     "The screen now shows where the round is; click again if it is still needed."
 )
 COMMITMENT_CAP = 3
+#: The console's moments by name, with their tab titles, in the order a meeting runs them.
+MOMENTS = {
+    "attendance": "Attendance",
+    "checkin": "Check-in",
+    "hot_seat": "Hot seat",
+    "close": "Parking lot & close",
+}
 
 
 class PeerkitError(ValueError):

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from peerkit.meeting import Status
+from peerkit.model import PeerkitError
 from peerkit.widgets.console import ANONYMOUS, NOBODY_CHOSEN, WHO_GAVE, Console
 
 TODAY = dt.date(2026, 3, 3)
@@ -241,6 +242,25 @@ def test_a_new_console_finds_the_round_where_it_was(console, store, cohort, cloc
     assert again.timer.phase == "Clarify"
     assert again.timer.remaining == pytest.approx(120 - 30)
     assert again.timer.running
+
+
+def test_a_console_without_the_hot_seat_opens_mid_round_on_its_first_moment(
+    console, store, cohort, clock
+):
+    c, _, _ = cohort
+    queue_and_start(console)
+    again = Console(store, c, clock=clock, today=TODAY, moments=["close", "attendance"])
+    assert again.tabs.titles == ("Parking lot & close", "Attendance")
+    assert again.moment == "close"
+    assert again.round_id == console.round_id  # the round goes on; only its tab is left out
+
+
+def test_a_coachs_own_moment_must_be_a_title_and_a_widget(store, cohort, clock):
+    c, _, _ = cohort
+    with pytest.raises(PeerkitError, match=r"\(title, widget\) pair, not \('Agenda',\)"):
+        Console(store, c, clock=clock, today=TODAY, moments=["attendance", ("Agenda",)])
+    with pytest.raises(PeerkitError, match="once"):
+        Console(store, c, clock=clock, today=TODAY, moments=["close", "close"])
 
 
 def test_status_of_a_round_is_read_from_the_store(console, store):

@@ -23,7 +23,15 @@ from peerkit import live
 from peerkit.folder import DEFAULT_GROUND_RULES, CohortConfig
 from peerkit.formats import load_formats
 from peerkit.meeting import RoundClock, Status, format_plan, meeting_budget
-from peerkit.model import AdviceKind, Attendance, Cohort, Format, PeerkitError, Round
+from peerkit.model import (
+    MOMENTS,
+    AdviceKind,
+    Attendance,
+    Cohort,
+    Format,
+    PeerkitError,
+    Round,
+)
 from peerkit.serve import ACCOUNTABILITY_NOTEBOOK
 from peerkit.store import Store
 from peerkit.widgets.checkin import CheckIn
@@ -43,13 +51,6 @@ ROUND_BUTTONS = (
     ("Finish round", "finish", "flag-checkered"),
 )
 KIND_LABELS = [(k.value.capitalize(), k.value) for k in AdviceKind]
-#: The console's moments by name, with their tab titles, in the order a meeting runs them.
-MOMENTS = {
-    "attendance": "Attendance",
-    "checkin": "Check-in",
-    "hot_seat": "Hot seat",
-    "close": "Parking lot & close",
-}
 #: A coach's own panel: a ``(title, widget)`` pair among the names.
 Moment = str | tuple[str, w.Widget]
 LENGTH_HELP = "The meeting's planned length in minutes: the budget counts from its start."
@@ -358,7 +359,8 @@ class Console(w.VBox):
     def _open_live_round(self) -> None:
         """A round under way (a reload, a restarted kernel): open on its tab, not on check-in."""
         now = self._on_screen()
-        if now.round is not None and now.statuses.get(now.round.id) in live.LIVE:
+        live_round = now.round is not None and now.statuses.get(now.round.id) in live.LIVE
+        if live_round and "hot_seat" in self._moment_names:  # a coach may have left it out
             self.show_moment("hot_seat")
 
     def _on_screen(self) -> live.OnScreen:
@@ -388,11 +390,13 @@ class Console(w.VBox):
     # -- layout -----------------------------------------------------------------------------
 
     def _layout(self, moments: Sequence[Moment]) -> list[w.Widget]:
+        # Every panel is built, shown or not: the console's drawing keeps its widgets up to date
+        # (the round's capture tabs among them) whichever moments the coach chose.
         panels = {
-            "attendance": self._attendance_panel,
-            "checkin": self._checkin_panel,
-            "hot_seat": self._hot_seat_panel,
-            "close": self._close_panel,
+            "attendance": self._attendance_panel(),
+            "checkin": self._checkin_panel(),
+            "hot_seat": self._hot_seat_panel(),
+            "close": self._close_panel(),
         }
         names: list[str] = []
         children: list[w.Widget] = []
@@ -404,8 +408,17 @@ class Console(w.VBox):
                         "or give your own as a (title, widget) pair."
                     )
                 names.append(moment)
-                children.append(panels[moment]())
+                children.append(panels[moment])
             else:
+                if not (
+                    isinstance(moment, tuple | list)
+                    and len(moment) == 2
+                    and isinstance(moment[0], str)
+                    and isinstance(moment[1], w.Widget)
+                ):
+                    raise PeerkitError(
+                        f"A coach's own moment is a (title, widget) pair, not {moment!r}."
+                    )
                 title, widget = moment
                 names.append(title)
                 children.append(widget)
