@@ -73,8 +73,8 @@ def in_view(page: Any, target: Any) -> Any:
     assert page.evaluate("scrollY") == 0, "the page was scrolled"
     box = target.bounding_box()
     assert box is not None
-    inside = 0 <= box["x"] and box["x"] + box["width"] <= WIDTH
-    inside = inside and 0 <= box["y"] and box["y"] + box["height"] <= HEIGHT
+    inside = box["x"] >= 0 and box["x"] + box["width"] <= WIDTH
+    inside = inside and box["y"] >= 0 and box["y"] + box["height"] <= HEIGHT
     assert inside, f"{target} is outside the {WIDTH}×{HEIGHT} window: {box}"
     return target
 
