@@ -8,6 +8,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,3 +95,21 @@ def svg_texts(svg: str) -> list[SvgText]:
 
     walk(ElementTree.fromstring(svg), 0.0, 0.0)
     return found
+
+
+def run_headless(notebook: Path, db: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``notebook`` executed by nbclient (no browser) on the store ``db``, from ``workdir``, with
+    none of `peerkit serve`'s settings in the environment; the executed notebook."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from peerkit.dashboard import CONFIG_ENV
+
+    monkeypatch.setenv("PEERKIT_DB", str(db))
+    for name in ("PEERKIT_COHORT", CONFIG_ENV, "SERVER_SOFTWARE"):
+        monkeypatch.delenv(name, raising=False)
+    nb = nbformat.read(notebook, as_version=4)
+    NotebookClient(
+        nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+    ).execute()
+    return nb

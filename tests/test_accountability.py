@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import run_headless
 
 from peerkit import scoring
 from peerkit.model import PeerkitError
@@ -279,16 +280,7 @@ def test_the_notebook_is_committed_clean_and_short() -> None:
 def test_the_notebook_runs_headless_on_the_demo_store(
     demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import nbformat
-    from nbclient import NotebookClient
-
-    monkeypatch.setenv("PEERKIT_DB", str(demo_db))
-    monkeypatch.delenv("PEERKIT_COHORT", raising=False)
-    monkeypatch.delenv("SERVER_SOFTWARE", raising=False)
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(
-        nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
-    ).execute()
+    nb = run_headless(NOTEBOOK, demo_db, tmp_path, monkeypatch)
     assert not [o for o in outputs(nb) if o.get("output_type") == "error"]
     shown = outputs(nb)[-1]
     assert "application/vnd.jupyter.widget-view+json" in shown["data"]

@@ -11,6 +11,7 @@ from typing import Any
 
 import nbformat
 import pytest
+from helpers import run_headless
 
 from peerkit import dashboard
 from peerkit.model import PeerkitError
@@ -105,15 +106,7 @@ def test_the_notebook_lists_the_moments_in_a_few_readable_cells() -> None:
 def test_the_notebook_runs_headless_on_the_demo_store(
     demo_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from nbclient import NotebookClient
-
-    monkeypatch.setenv("PEERKIT_DB", str(demo_copy))
-    for name in ("PEERKIT_COHORT", dashboard.CONFIG_ENV):
-        monkeypatch.delenv(name, raising=False)
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(
-        nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
-    ).execute()
+    nb = run_headless(NOTEBOOK, demo_copy, tmp_path, monkeypatch)
     outputs = [o for cell in nb.cells for o in cell.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     [console] = outputs
