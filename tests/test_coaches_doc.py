@@ -128,3 +128,23 @@ def test_the_own_chart_example_runs_as_written_and_draws_offline() -> None:
         "http://www.w3.org/2000/svg",
         "http://www.w3.org/1999/xlink",
     ]
+
+
+def test_the_broken_format_message_in_the_doc_is_the_one_peerkit_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/coaches.md's fishbowl, with 'The bowl' at 0 minutes, gets the line the doc quotes."""
+    from peerkit.formats import FormatError, load_file
+
+    text = COACHES.read_text(encoding="utf-8")
+    section = text.split("## 4. Your own formats: a worked example", 1)[1].split("\n## ", 1)[0]
+    [fishbowl] = re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
+    [quoted] = re.findall(r"`(formats/fishbowl\.yaml:\d+: .*?)`", section)
+    broken = fishbowl.replace("minutes: 15", "minutes: 0")
+    assert broken != fishbowl
+    (tmp_path / "formats").mkdir()
+    (tmp_path / "formats" / "fishbowl.yaml").write_text(broken, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FormatError) as refused:
+        load_file("formats/fishbowl.yaml")
+    assert str(refused.value) == quoted
