@@ -196,25 +196,6 @@ def scoreboard_html(rows: pd.DataFrame, caption: str = "Follow-through by member
 # --------------------------------------------------------------------------------------------
 # The notebook's view
 
-_CSS = """
-<style>
-.peerkit-accountability { font-size: 1.05rem; }
-.peerkit-accountability .peerkit-choosers { gap: 0.5em 1.5em; align-items: center; }
-.peerkit-scoreboard { border-collapse: collapse; margin: 0.5em 0 1.5em; }
-.peerkit-scoreboard caption { text-align: left; font-weight: bold; font-size: 1.2em;
-  padding-bottom: 0.4em; }
-.peerkit-scoreboard th, .peerkit-scoreboard td { padding: 0.3em 0.6em;
-  border-bottom: 1px solid rgba(128, 128, 128, 0.5); }
-.peerkit-scoreboard thead th { vertical-align: bottom; line-height: 1.2; }
-.peerkit-scoreboard tbody th { white-space: nowrap; }
-.peerkit-scoreboard .num { text-align: right; font-variant-numeric: tabular-nums; }
-.peerkit-scoreboard .text { text-align: left; }
-.peerkit-accountability .peerkit-chart { margin: 0 0 1.5em; }
-.peerkit-accountability .peerkit-chart figcaption { font-weight: bold; margin-bottom: 0.3em; }
-.peerkit-accountability .peerkit-chart svg { max-width: 100%; height: auto; }
-</style>
-"""
-
 
 def served_by_voila() -> bool:
     """True in a kernel that Voila started (it says so in the kernel's environment)."""
@@ -252,6 +233,8 @@ class ScoreboardView:
         defer: bool | None = None,
     ) -> None:
         import ipywidgets as w
+
+        from peerkit.widgets.look import dress
 
         if isinstance(window, bool) or not isinstance(window, int) or window < 1:
             raise PeerkitError(f"The window must be a whole number of meetings, not {window!r}.")
@@ -308,7 +291,7 @@ class ScoreboardView:
         self.table = w.HTML()
         self.charts = w.HTML()
         self._meeting_options(cohort_id)
-        heading = w.HTML(_CSS + "<h2>Follow-through</h2>")
+        heading = w.HTML("<h2>Follow-through</h2>")
         controls = w.HBox(
             [self.cohort, self.since, self.window, self.meeting, self.theme, self.reload],
             layout=w.Layout(flex_flow="row wrap"),
@@ -324,6 +307,7 @@ class ScoreboardView:
                 children.append(self._painted)
         self.widget = w.VBox(children)
         self.widget.add_class("peerkit-accountability")
+        dress(self.widget)
         self.cohort.observe(self._cohort_changed, "value")
         for chooser in (self.since, self.window, self.meeting, self.theme):
             chooser.observe(self._changed, "value")
@@ -568,10 +552,7 @@ def scoreboard_view(
             formats=formats,
         )
     except PeerkitError as exc:
-        import ipywidgets as w
+        from peerkit.dashboard import problem
 
-        return w.HTML(
-            "<div role='alert' class='peerkit-error'><h1>peerkit cannot show these scores</h1>"
-            f"<p>{html.escape(str(exc))}</p></div>"
-        )
+        return problem(exc, "peerkit cannot show these scores")
     return view

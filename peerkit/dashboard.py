@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -69,14 +68,11 @@ def open_store(store: Any, config: Any) -> Any:
     return Store(db or "peerkit.db", create=False, allowed_cohorts=allowed_cohorts(config))
 
 
-def problem(exc: Exception) -> Any:
+def problem(exc: Exception, title: str = "peerkit cannot open this meeting") -> Any:
     """A clear message in place of the dashboard, never a traceback."""
-    import ipywidgets as w
+    from peerkit.widgets.look import refusal
 
-    return w.HTML(
-        "<div role='alert' class='peerkit-error'><h1>peerkit cannot open this meeting</h1>"
-        f"<p>{html.escape(str(exc))}</p></div>"
-    )
+    return refusal(title, str(exc))
 
 
 def console(

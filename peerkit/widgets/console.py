@@ -38,6 +38,7 @@ from peerkit.widgets.corrections import ADVICE, COMMITMENT, PARKING, REVIEW, Cor
 from peerkit.widgets.entry import EntryBox
 from peerkit.widgets.follow import follow, redraw_failed
 from peerkit.widgets.keys import Keys
+from peerkit.widgets.look import dress
 from peerkit.widgets.parts import dated, escape, make_button, set_options
 from peerkit.widgets.timer import Timer
 
@@ -330,6 +331,7 @@ class Console(w.VBox):
         self._wire()
         super().__init__(children=self._layout(moments))
         self.add_class("peerkit-console")
+        dress(self)
         # The meeting asked for; else a live round's, today's, the one on screen, the latest.
         self._load_meetings(
             meeting_id
