@@ -10,7 +10,6 @@ from helpers import peerkit
 
 from peerkit import dashboard
 from peerkit.backup import dump
-
 from peerkit.model import PeerkitError
 from peerkit.settings import Settings
 from peerkit.store import Store
