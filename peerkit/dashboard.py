@@ -88,7 +88,7 @@ def console(
     settings, then $PEERKIT_DB and the only cohort; the meeting on screen), its tabs the
     ``moments`` in that order: names from ``MOMENTS`` and a coach's own ``(title, widget)``."""
     try:
-        from peerkit.widgets.console import Console
+        from peerkit.widgets.console import Console  # on use: a projector never loads it
 
         s = setup(store, cohort)
         meeting_id = s.store.find_meeting(meeting, s.cohort.id).id if meeting else None

@@ -17,6 +17,7 @@ from peerkit.settings import (
     find_file,
     notebooks_dir,
     read_toml,
+    store_url,
 )
 from peerkit.store import Store
 
@@ -50,9 +51,7 @@ class CohortConfig:
 
     @property
     def store_url(self) -> str:
-        if "://" in self.store:
-            return self.store
-        return f"sqlite:///{(self.folder / self.store).resolve()}"
+        return store_url(self.store, self.folder)
 
     @property
     def formats_dir(self) -> Path:

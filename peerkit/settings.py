@@ -31,6 +31,7 @@ __all__ = [
     "notebooks_dir",
     "read_toml",
     "resolve",
+    "store_url",
 ]
 
 CONFIG_NAME = "peerkit.toml"
@@ -131,17 +132,15 @@ class Settings(Configurable):
     def store_url(self) -> str:
         """The store as a URL or path; a file named by ``peerkit.toml`` (or the default, in a
         cohort folder) is relative to the folder."""
-        if (
-            "://" in self.store
-            or self.folder is None
-            or self.sources["store"]
-            in (
-                ENVIRONMENT,
-                COMMAND_LINE,
-            )
-        ):
-            return self.store
-        return f"sqlite:///{(self.folder / self.store).resolve()}"
+        given = self.sources["store"] in (ENVIRONMENT, COMMAND_LINE)
+        return store_url(self.store, None if given else self.folder)
+
+
+def store_url(store: str, folder: Path | None) -> str:
+    """``store`` as given when it is a URL or there is no folder; else a SQLite file in it."""
+    if "://" in store or folder is None:
+        return store
+    return f"sqlite:///{(folder / store).resolve()}"
 
 
 def _parse(name: str, text: str) -> Any:
