@@ -120,3 +120,21 @@ def _installed() -> list[str]:
     from jupyter_core.paths import jupyter_path
 
     return jupyter_path("peerkit", "notebooks")
+
+
+def test_every_command_takes_the_cohort_from_the_environment_too(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the dashboards do: a store of two cohorts, $PEERKIT_COHORT names the one."""
+    from peerkit.store import Store
+
+    (folder / "peerkit.toml").unlink()
+    db = folder / "two.db"
+    with Store(str(db), create=True) as store:
+        for name in ("Leaders A", "Leaders B"):
+            store.add_member(store.add_cohort(name).id, f"Ana of {name}")
+    members = CliRunner().invoke(cli, ["members", "--db", str(db)])
+    assert "several cohorts (Leaders A, Leaders B): choose one" in str(members.exception)
+    monkeypatch.setenv("PEERKIT_COHORT", "Leaders B")
+    members = CliRunner().invoke(cli, ["members", "--db", str(db)])
+    assert "Ana of Leaders B" in members.output and "Leaders A" not in members.output
