@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
 import click
 
 from peerkit.model import PeerkitError, parse_day
-from peerkit.settings import COMMAND_LINE, ENVIRONMENT, FILE, Settings, notebooks_dir, resolve
+from peerkit.settings import Settings, listing, notebooks_dir, resolve
 
 #: The store `peerkit serve --demo` builds and serves unless --db names another.
 DEMO_DB = "demo.db"
@@ -519,29 +518,10 @@ def score(db: str, cohort: str | None, since: str | None, fmt: str) -> None:
 def settings_command(db: str | None, cohort: str | None) -> None:
     """List every setting: its value, where that came from, and what it does. Later sources
     win: default, then peerkit.toml, then the environment, then the command line."""
-    settings = resolve({"store": db, "cohort": cohort})
-    for name, trait in Settings.declared().items():
-        source = settings.sources[name]
-        value = getattr(settings, name)
-        if name == "token" and value:
-            value = "(set, not shown)"
-        elif name == "store":
-            from peerkit.store import shown_url
+    from peerkit.store import shown_url
 
-            value = shown_url(settings.store_url)
-        where = {
-            FILE: f"{FILE} ({settings.file})",
-            ENVIRONMENT: f"${trait.metadata.get('env')}",
-            COMMAND_LINE: str(trait.metadata.get("option")),
-        }.get(source, source)
-        click.echo(f"{name} = {value!r}  [{where}]")
-        ways = [
-            *([f"{FILE}: {name}"] if trait.metadata.get("toml") else []),
-            *([f"${trait.metadata['env']}"] if trait.metadata.get("env") else []),
-            *([str(trait.metadata["option"])] if trait.metadata.get("option") else []),
-        ]
-        click.echo(textwrap.fill(trait.help, 96, initial_indent="    ", subsequent_indent="    "))
-        click.echo(f"    Set with: {', '.join(ways)}.")
+    settings = resolve({"store": db, "cohort": cohort})
+    click.echo("\n".join(listing(settings, store_shown=shown_url(settings.store_url))))
 
 
 def _env(name: str) -> str:

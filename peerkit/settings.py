@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import textwrap
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,6 +29,7 @@ __all__ = [
     "Settings",
     "checkout",
     "find_file",
+    "listing",
     "notebooks_dir",
     "read_toml",
     "resolve",
@@ -241,6 +243,35 @@ def resolve(
             setattr(settings, name, value)
             settings.sources[name] = source
     return settings
+
+
+def listing(settings: Settings, *, store_shown: str) -> list[str]:
+    """What `peerkit settings` prints: per setting, its value and source, its help, and the
+    ways to set it. The token is never shown; the store as ``store_shown`` (no password)."""
+    lines: list[str] = []
+    for name, trait in Settings.declared().items():
+        value = getattr(settings, name)
+        if name == "token" and value:
+            value = "(set, not shown)"
+        elif name == "store":
+            value = store_shown
+        source = settings.sources[name]
+        where = {
+            FILE: f"{FILE} ({settings.file})",
+            ENVIRONMENT: f"${trait.metadata.get('env')}",
+            COMMAND_LINE: str(trait.metadata.get("option")),
+        }.get(source, source)
+        ways = [
+            *([f"{FILE}: {name}"] if trait.metadata.get("toml") else []),
+            *([f"${trait.metadata['env']}"] if trait.metadata.get("env") else []),
+            *([str(trait.metadata["option"])] if trait.metadata.get("option") else []),
+        ]
+        lines += [
+            f"{name} = {value!r}  [{where}]",
+            textwrap.fill(trait.help, 96, initial_indent="    ", subsequent_indent="    "),
+            f"    Set with: {', '.join(ways)}.",
+        ]
+    return lines
 
 
 def checkout() -> Path | None:
