@@ -12,6 +12,7 @@ import os
 import textwrap
 import tomllib
 from collections.abc import Mapping
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ __all__ = [
 CONFIG_NAME = "peerkit.toml"
 NOTEBOOKS = ("facilitator.ipynb", "projector.ipynb", "accountability.ipynb")
 #: Voila's flags, shipped once: `peerkit serve` and docs/jupyterhub_config.py both load it.
-VOILA_CONFIG = Path(__file__).resolve().parent / "jupyter-config" / "voila.json"
+VOILA_CONFIG = Path(str(files("peerkit").joinpath("jupyter-config", "voila.json")))
 DEFAULT_GROUND_RULES = (
     "What is said here stays here: we use what we hear, and never say who said it "
     "(the Chatham House Rule). We speak from experience, we listen to understand, and we keep "
