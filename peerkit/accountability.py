@@ -29,6 +29,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from peerkit.dashboard import setup
 from peerkit.model import PeerkitError, parse_day
 from peerkit.widgets.follow import redraw_failed
 
@@ -506,23 +507,10 @@ def _first_paint(callback: Callable[[], None], fallback_s: float = 30.0) -> Any:
 
 
 def _open(store: Any, cohort: Any) -> tuple[Store, int, dict[str, Any]]:
-    """The store, cohort id and formats the notebook's parameters (or the environment, or the
-    cohort folder) point at. With no cohort named, the first one is shown."""
-    from peerkit.dashboard import find_settings, open_store
-    from peerkit.formats import load_formats
-
-    config = find_settings()
-    the_store = open_store(store, config)
-    name = cohort or os.environ.get("PEERKIT_COHORT") or (config.cohort if config else None)
-    if name:
-        cohort_id = the_store.cohort(name).id
-    else:
-        cohorts = the_store.cohorts()
-        if not cohorts:
-            raise PeerkitError("This store has no cohort yet: run `peerkit demo` to make one.")
-        cohort_id = cohorts[0].id
-    folders = [config.formats_dir] if config and config.formats_dir.is_dir() else []
-    return the_store, cohort_id, load_formats(folders)
+    """The store, cohort id and formats the notebook's parameters (or the settings in force)
+    point at: the same rule as the console's (peerkit.dashboard.setup)."""
+    found = setup(store, cohort)
+    return found.store, found.cohort.id, found.formats
 
 
 def scoreboard_view(
@@ -537,8 +525,9 @@ def scoreboard_view(
     parameter is wrong.
 
     ``store``: a path, a database URL or a Store (default: $PEERKIT_DB, the cohort folder,
-    ./peerkit.db); ``cohort``: a name or id (default: the first cohort); ``since``: the first
-    meeting date counted (default: all); ``window``: meetings in the trend's rolling rate;
+    ./peerkit.db); ``cohort``: a name or id (default: the settings', else the only cohort);
+    ``since``: the first meeting date counted (default: all); ``window``: meetings in the
+    trend's rolling rate;
     ``theme``: "projector" or "print" (default: projector when served by Voila, else print).
     """
     try:
