@@ -170,7 +170,6 @@ def gather(
     member: str | None = None,
     formats: dict[str, Format] | None = None,
     scores: bool = True,
-    scoring: str = "auto",
     now: float | None = None,
     name_others: bool = False,
 ) -> Minutes:
@@ -180,7 +179,7 @@ def gather(
     personal action summary, in which the other members appear as "a member" unless
     ``name_others`` (the cohort's ``name_others_in_member_minutes``; Chatham House mode wins
     over it). ``formats`` are the formats the rounds may use (the built-in ones by default).
-    ``scores=False`` leaves the follow-through summary out; ``scoring`` picks its engine (see
+    ``scores=False`` leaves the follow-through summary out (peerkit.scoring, see
     peerkit.minutes.follow). ``now`` times a round that is still running.
     """
     meeting = store.meeting(meeting_id)
@@ -296,10 +295,7 @@ def gather(
             store,
             meeting,
             {me.id} if me is not None else scored,
-            private,
             here_ids={me.id} if me is not None else None,
-            reviews=reviews,
-            engine=scoring,
         )
         if group:  # the group's figures only
             follow = replace(follow, rows=(), group=group_rate(follow.rows))
