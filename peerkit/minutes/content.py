@@ -40,6 +40,7 @@ from peerkit.model import (
     PhaseEventKind,
     Review,
     Round,
+    targets_now,
 )
 
 if TYPE_CHECKING:
@@ -215,7 +216,9 @@ def gather(
     # Every review up to this meeting, fetched meeting by meeting: reviews are held at the
     # cohort's own meetings, and this stays fast in a store that holds many cohorts.
     reviews = held_up_to(store, meeting)
-    target_now = _targets_after(reviews, dates)
+    target_now = targets_now(
+        (r.commitment_id, dates[r.meeting_id], r.id, r.new_target_date) for r in reviews
+    )
 
     items: dict[int, CommitmentItem] = {}
 
@@ -385,15 +388,6 @@ def held_up_to(store: Store, meeting: Meeting) -> list[Review]:
         if m.date <= meeting.date
         for r in store.reviews(meeting_id=m.id)
     ]
-
-
-def _targets_after(reviews: list[Review], dates: dict[int, dt.date]) -> dict[int, dt.date]:
-    """Each commitment's target date as renegotiated by ``reviews``."""
-    targets: dict[int, dt.date] = {}
-    for r in sorted(reviews, key=lambda r: (dates[r.meeting_id], r.id)):
-        if r.new_target_date is not None:
-            targets[r.commitment_id] = r.new_target_date
-    return targets
 
 
 def _checkin(
