@@ -539,7 +539,8 @@ def test_an_export_does_not_import_nbconvert_or_jsonschema(demo_copy, tmp_path):
 
 
 def test_ics_holds_the_next_meeting_and_each_target_date(record, tmp_path):
-    icalendar = pytest.importorskip("icalendar")
+    import icalendar
+
     store, first, _ = record
     done = minutes.export(store, first.id, "md", tmp_path / "m.md", ics=True)
     assert done.ics_path == tmp_path / "m.ics"
