@@ -451,6 +451,8 @@ def test_no_second_renderer_no_switch_on_imports_and_no_cache_in_home(record, tm
         assert "sys.modules" not in source, path.name
         assert "bytecode_cache" not in source and "BytecodeCache" not in source, path.name
     assert not (folder / "lean.py").exists()
+    # content uses follow (the scores), never the reverse: no import cycle between them.
+    assert "peerkit.minutes.content" not in (folder / "follow.py").read_text(encoding="utf-8")
     store, first, _ = record
     home = tmp_path / "home"
     home.mkdir()
