@@ -39,6 +39,7 @@ from peerkit.model import (
     Round,
     check_text,
     parse_day,
+    targets_now,
 )
 from peerkit.store import schema as t
 
@@ -1692,15 +1693,15 @@ class Store:
         self, cohort_id: int, *, before_meeting: int | None = None
     ) -> list[tuple[Commitment, dt.date]]:
         """The cohort's commitments still open (never closed by a review), in id order, with
-        their current target date: the new date of the latest renegotiation, else their own.
+        their current target date (peerkit.model.targets_now: after the latest renegotiation).
 
         A commitment is closed by a review of done, partial, not done or dropped; a renegotiated
         one carries forward with its new date. ``before_meeting``: what was open as that meeting
         began (what its check-in walks): made at the cohort's meetings dated before it, and with
         the reviews recorded at it ignored (so a check-in can show what it closed).
 
-        One query, bounded by the cohort: it reads the cohort's commitments and their reviews
-        through indexes, and returns the open ones only.
+        Two queries, bounded by the cohort: the open commitments (through indexes), then their
+        renegotiations.
         """
         self._check_cohort(cohort_id)
         c, r, m = t.commitments.c, t.reviews.alias("r"), t.meetings.c
@@ -1711,23 +1712,22 @@ class Store:
             began = sa.select(t.meetings.c.date).where(t.meetings.c.id == before_meeting)
             made.append(m.date < began.scalar_subquery())
         closing = sa.select(r.c.id).where(*reviewed, r.c.outcome.in_(CLOSING_OUTCOMES))
-        renegotiated = (
-            sa.select(r.c.new_target_date)
-            .where(*reviewed, r.c.new_target_date.is_not(None))
-            .order_by(r.c.id.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
         query = (
-            sa.select(t.commitments, renegotiated.label("renegotiated"))
+            sa.select(t.commitments)
             .join(t.meetings, t.meetings.c.id == c.meeting_id)
             .where(*made, ~closing.exists())
             .order_by(c.id)
         )
-        return [
-            (_commitment(row), _day(row.renegotiated) or row.target_date)
-            for row in self._rows(query)
-        ]
+        rows = self._rows(query)
+        held = t.meetings.alias("held")
+        renegotiations = self._rows(
+            sa.select(r.c.commitment_id, held.c.date, r.c.id, r.c.new_target_date)
+            .join(held, held.c.id == r.c.meeting_id)
+            .where(r.c.commitment_id.in_([row.id for row in rows]), *reviewed[1:])
+            .where(r.c.new_target_date.is_not(None))
+        )
+        now = targets_now(tuple(x) for x in renegotiations)
+        return [(_commitment(row), now.get(row.id, row.target_date)) for row in rows]
 
     # -- parking lot ----------------------------------------------------------------------
 

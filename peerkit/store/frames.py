@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sqlalchemy as sa
 
-from peerkit.model import Format, Outcome, PeerkitError, PhaseEvent, PhaseEventKind
+from peerkit.model import (
+    Format,
+    Outcome,
+    PeerkitError,
+    PhaseEvent,
+    PhaseEventKind,
+    judged_targets,
+)
 from peerkit.store import schema as t
 
 if TYPE_CHECKING:
@@ -244,29 +251,15 @@ def _day_stamps(days: np.ndarray, given: np.ndarray | None = None) -> np.ndarray
 
 
 def _judged_targets(raw: Mapping[str, np.ndarray], reviewed: np.ndarray) -> np.ndarray:
-    """The target date each review judged, as days: the commitment's own target, or the new
-    date the latest earlier renegotiation of the same commitment set."""
-    target = raw["target_day"].copy()
-    reneg = raw["new_given"]
-    if not reneg.any():
-        return target
-    # Only commitments renegotiated at some point need a look at their history.
-    cid = raw["commitment_id"]
-    touched = np.isin(cid, np.unique(cid[reneg]))
-    rows = np.flatnonzero(touched)
-    order = rows[np.lexsort((raw["review_id"][rows], reviewed[rows], cid[rows]))]
-    c, new, given = cid[order], raw["new_day"][order], reneg[order]
-    position = np.arange(len(order))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = c[1:] != c[:-1]
-    start = np.maximum.accumulate(np.where(first, position, 0))
-    # Latest row at or before each position that set a new date ...
-    latest = np.maximum.accumulate(np.where(given, position, -1))
-    # ... strictly before it, and in the same commitment.
-    before = np.concatenate([[-1], latest[:-1]])
-    use = (before >= start) & ~first
-    target[order[use]] = new[before[use]]
-    return target
+    """The target date each review judged, as days (peerkit.model.judged_targets' rule)."""
+    return judged_targets(
+        raw["commitment_id"],
+        reviewed,
+        raw["review_id"],
+        raw["target_day"],
+        raw["new_day"],
+        raw["new_given"],
+    )
 
 
 # --------------------------------------------------------------------------------------------
