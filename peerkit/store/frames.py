@@ -24,6 +24,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from peerkit.model import Format, Outcome, PeerkitError, PhaseEvent, PhaseEventKind
+from peerkit.phases import Status, format_plan, replay
 from peerkit.store import schema as t
 
 if TYPE_CHECKING:
@@ -406,7 +407,6 @@ def read_phase_frame(
     """
     import pandas as pd
 
-    from peerkit.meeting import Status, format_plan, replay
 
     rounds_q = (
         sa.select(
