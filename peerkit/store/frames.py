@@ -407,7 +407,6 @@ def read_phase_frame(
     """
     import pandas as pd
 
-
     rounds_q = (
         sa.select(
             t.rounds.c.id,
