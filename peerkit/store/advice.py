@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -18,9 +18,6 @@ from peerkit.store.deletions import Deletion
 from peerkit.store.errors import _MaybeSaved
 from peerkit.store.rounds import RoundsStore
 from peerkit.store.rows import _advice, _enum, _refuse_if_keeps_nothing
-
-if TYPE_CHECKING:
-    pass
 
 
 class AdviceStore(RoundsStore):

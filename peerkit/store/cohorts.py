@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import sqlalchemy as sa
 
 from peerkit.model import (
@@ -14,9 +12,6 @@ from peerkit.model import (
 )
 from peerkit.store import schema as t
 from peerkit.store.connection import Database
-
-if TYPE_CHECKING:
-    pass
 
 
 class CohortsStore(Database):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -31,9 +31,6 @@ from peerkit.store.rows import (
     _review,
     _started,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 class CommitmentsStore(RoundsStore):

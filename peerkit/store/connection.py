@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -22,16 +22,13 @@ from peerkit.model import (
 )
 from peerkit.store import schema as t
 from peerkit.store.errors import (
+    Problem,
     _Conflict,
     _first_line,
     _integrity_message,
-    _is_connection_error,
     _MaybeSaved,
+    problem,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 #: The newest schema this peerkit knows; a store at a revision not in KNOWN_REVISIONS was written
 #: by a newer peerkit and is refused untouched.
@@ -169,7 +166,7 @@ class Database:
         except sa.exc.ArgumentError as exc:
             raise PeerkitError(f"Cannot use database URL {self.where!r}: {exc}") from None
         except ImportError as exc:
-            hint = " (install peerkit[postgres])" if "psycopg" in str(exc) else ""
+            hint = " (install peerkit[postgres])" if (exc.name or "").startswith("psycopg") else ""
             raise PeerkitError(f"Cannot use database URL {self.where!r}: {exc}{hint}.") from None
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -271,16 +268,15 @@ class Database:
             try:
                 yield conn
             except IntegrityError as exc:
-                text = str(exc.orig)  # SQLite names the columns, PostgreSQL the constraint
-                if "phase_log.seq" in text or "uq_phase_log_round_seq" in text:
-                    raise _Conflict(what) from None
+                if problem(exc) is Problem.UNIQUE:
+                    raise _Conflict(f"{what}: {_integrity_message(exc)}") from None
                 raise PeerkitError(f"{what}: {_integrity_message(exc)}") from None
             except DBAPIError as exc:
                 raise PeerkitError(self._failure(what, exc)) from None
             try:
                 transaction.commit()
             except DBAPIError as exc:
-                if exc.connection_invalidated or (not self.is_sqlite and _is_connection_error(exc)):
+                if problem(exc) is Problem.OFFLINE:
                     self.went_offline()
                     raise _MaybeSaved(
                         f"{what} may not have been saved: the connection to the database broke "
@@ -396,25 +392,24 @@ class Database:
 
     def _failure(self, what: str, exc: DBAPIError, *, saving: bool = True) -> str:
         """A database error as one sentence a facilitator can act on."""
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        low = reason.lower()
+        kind = problem(exc)
         done = f"{what} was not saved" if saving else f"{what} failed"
-        if "readonly" in low or "read-only" in low or self._read_only_file():
+        if kind is Problem.READ_ONLY or self._read_only_file():
             return (
                 f"{done}: the store {self.where} is read-only (the file, its folder or its "
                 "disk). Nothing was changed; make it writable, then try again."
             )
-        if "is full" in low or "disk full" in low or "no space" in low:
+        if kind is Problem.FULL:
             return (
                 f"{done}: the disk holding {self.where} is full. Nothing was half-written; "
                 "free some space, then try again."
             )
-        if "locked" in low:
+        if kind is Problem.BUSY:
             return f"{done}: another program held {self.where} for more than 10 s; try again."
-        if exc.connection_invalidated or (not self.is_sqlite and _is_connection_error(exc)):
+        if kind is Problem.OFFLINE:
             self.went_offline()
             return self._unreachable(done)
-        return f"{done}: {reason}"
+        return f"{done}: {_first_line(exc)}"
 
     def _read_only_file(self) -> bool:
         """A SQLite store that cannot be written: the file, or its folder (where SQLite keeps

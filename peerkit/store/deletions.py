@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -17,9 +17,6 @@ from peerkit.model import (
 from peerkit.store import schema as t
 from peerkit.store.meetings import MeetingsStore
 from peerkit.store.rows import _short
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)

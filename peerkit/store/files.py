@@ -5,15 +5,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from peerkit.store import schema as t
 from peerkit.store.connection import Database
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -16,9 +15,6 @@ from peerkit.model import (
 from peerkit.store import schema as t
 from peerkit.store.meetings import MeetingsStore
 from peerkit.store.rows import _started
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -21,9 +21,6 @@ from peerkit.store import schema as t
 from peerkit.store.files import Export
 from peerkit.store.members import MembersStore
 from peerkit.store.rows import _meeting, _required_day, _started
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)

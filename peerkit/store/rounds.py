@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -23,9 +23,6 @@ from peerkit.store import schema as t
 from peerkit.store.deletions import Deletion, DeletionsStore
 from peerkit.store.errors import _Conflict
 from peerkit.store.rows import _day, _phase_event, _round, _started
-
-if TYPE_CHECKING:
-    pass
 
 
 class RoundsStore(DeletionsStore):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -26,9 +26,6 @@ from peerkit.model import (
     parse_day,
 )
 from peerkit.store import schema as t
-
-if TYPE_CHECKING:
-    pass
 
 
 def _required_day(value: dt.date | str | None, what: str) -> dt.date:

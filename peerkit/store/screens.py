@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from peerkit.store import schema as t
 from peerkit.store import watch
 from peerkit.store.cohorts import CohortsStore
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)
