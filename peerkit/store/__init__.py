@@ -9,6 +9,7 @@ ground rules, screens, and whole-store reads (frames, backups).
 from __future__ import annotations
 
 from peerkit.store.advice import AdviceStore
+from peerkit.store.cohorts import scoped
 from peerkit.store.commitments import CommitmentsStore
 from peerkit.store.connection import (
     DEFAULT_DB,
@@ -28,6 +29,7 @@ from peerkit.store.screens import Screen, ScreensStore
 from peerkit.store.whole import WholeStore
 
 
+@scoped
 class Store(
     AdviceStore, CommitmentsStore, ParkingStore, GroundRulesStore, ScreensStore, WholeStore
 ):

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import sqlalchemy as sa
 
 from peerkit.model import (
@@ -50,10 +55,27 @@ class CohortsStore(Database):
             rows = self._rows(sa.select(t.cohorts.c.name).where(t.cohorts.c.id == cohort_id))
             raise PeerkitError(self._not_allowed(rows[0].name if rows else str(cohort_id)))
 
+    def _check_rows(self, ids: dict[sa.Table, set[int]]) -> None:
+        """Refuse when any of these rows (by table) belongs to a cohort outside
+        ``allowed_cohorts``: one query finds their cohorts. Rows that do not exist pass (the
+        method then says so in its own words)."""
+        if t.cohorts in ids:
+            for cohort_id in sorted(ids[t.cohorts]):
+                self._check_cohort(cohort_id)
+        parts = []
+        for table, row_ids in ids.items():
+            if table is not t.cohorts:
+                owner = t.cohort_of(table).subquery()
+                parts.append(sa.select(owner.c.cohort_id).where(owner.c.id.in_(sorted(row_ids))))
+        if parts:
+            for row in self._rows(sa.union(*parts)):
+                if row.cohort_id is not None:
+                    self._check_cohort(row.cohort_id)
+
     def _cohort_ids(self, cohort_id: int | None) -> list[int] | None:
-        """The cohorts a listing covers: the one asked for (if allowed), else the allowed."""
+        """The cohorts a listing covers: the one asked for (the scope rule has checked it), else
+        the allowed ones (None: all)."""
         if cohort_id is not None:
-            self._check_cohort(cohort_id)
             return [cohort_id]
         if self.allowed_cohorts is None:
             return None
@@ -82,3 +104,84 @@ class CohortsStore(Database):
             if rows:
                 raise PeerkitError(self._not_allowed(rows[0].name))
         raise PeerkitError(f"No cohort named {name_or_id!r} in this store.")
+
+
+#: The arguments of the store's methods that name a row by id, and the table the row is in.
+BY_ID = {
+    "cohort_id": t.cohorts,
+    "member_id": t.members,
+    "presenter_id": t.members,
+    "owner_id": t.members,
+    "giver_id": t.members,
+    "meeting_id": t.meetings,
+    "before_meeting": t.meetings,
+    "round_id": t.rounds,
+    "commitment_id": t.commitments,
+    "review_id": t.reviews,
+    "advice_id": t.advice,
+    "item_id": t.parking,
+}
+#: The arguments that name several rows by id.
+MANY_BY_ID = {"round_ids": t.rounds, "commitment_ids": t.commitments}
+
+Method = TypeVar("Method", bound=Callable[..., Any])
+Kind = TypeVar("Kind", bound=type)
+
+
+def scoped(cls: Kind) -> Kind:
+    """The one cohort-scope rule, applied to a store class: every public method that names a
+    row by id (an argument in :data:`BY_ID` or :data:`MANY_BY_ID`, also among ``**changes``)
+    checks, before it runs, that the row's cohort is one ``allowed_cohorts`` lets this store
+    open; otherwise it raises a PeerkitError saying so, and nothing is read or written.
+
+    Ids a method finds by itself (``find_meeting("12")``) are checked when it calls the
+    method that reads them. Within one call, an id checked once is not looked up again.
+    """
+    for name, member in inspect.getmembers(cls, inspect.isfunction):
+        if name.startswith("_"):
+            continue
+        signature = inspect.signature(member)
+        names = set(signature.parameters)
+        keywords = any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
+        if keywords or names & (BY_ID.keys() | MANY_BY_ID.keys()):
+            setattr(cls, name, _guarded(member, signature))
+    return cls
+
+
+def _guarded(method: Method, signature: inspect.Signature) -> Method:
+    @functools.wraps(method)
+    def guarded(self: CohortsStore, *args: Any, **kwargs: Any) -> Any:
+        if self.allowed_cohorts is None:
+            return method(self, *args, **kwargs)
+        bound = signature.bind(self, *args, **kwargs)
+        named: dict[str, Any] = {}
+        for name, value in bound.arguments.items():
+            if signature.parameters[name].kind is inspect.Parameter.VAR_KEYWORD:
+                named.update(value)
+            elif name in MANY_BY_ID and value is not None:
+                bound.arguments[name] = value = list(value)  # read an iterator only once
+                named[name] = value
+            else:
+                named[name] = value
+        outermost = getattr(self._local, "checked", None) is None
+        checked: set[tuple[str, int]] = set() if outermost else self._local.checked
+        ids: dict[sa.Table, set[int]] = {}
+        for name, value in named.items():
+            table = BY_ID[name] if name in BY_ID else MANY_BY_ID.get(name)
+            if table is None or value is None:
+                continue
+            for row_id in value if name in MANY_BY_ID else [value]:
+                if isinstance(row_id, int) and (table.name, row_id) not in checked:
+                    ids.setdefault(table, set()).add(row_id)
+        if outermost:
+            self._local.checked = checked
+        try:
+            if ids:
+                self._check_rows(ids)
+                checked.update((table.name, row_id) for table, got in ids.items() for row_id in got)
+            return method(*bound.args, **bound.kwargs)
+        finally:
+            if outermost:
+                self._local.checked = None
+
+    return guarded  # type: ignore[return-value]

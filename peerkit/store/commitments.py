@@ -160,12 +160,9 @@ class CommitmentsStore(RoundsStore):
             query = query.where(t.commitments.c.meeting_id == meeting_id)
         if owner_id is not None:
             query = query.where(t.commitments.c.owner_id == owner_id)
-        if cohort_id is not None:
-            query = query.where(
-                t.commitments.c.meeting_id.in_(
-                    sa.select(t.meetings.c.id).where(t.meetings.c.cohort_id == cohort_id)
-                )
-            )
+        cohort_ids = self._cohort_ids(cohort_id)
+        if cohort_ids is not None:
+            query = query.where(t.in_cohort(t.commitments, cohort_ids))
         return [_commitment(r) for r in self._rows(query)]
 
     def delete_commitment(self, commitment_id: int) -> Deletion:
@@ -311,6 +308,9 @@ class CommitmentsStore(RoundsStore):
             query = query.where(t.reviews.c.commitment_id.in_(sorted(set(commitment_ids))))
         if meeting_id is not None:
             query = query.where(t.reviews.c.meeting_id == meeting_id)
+        cohort_ids = self._cohort_ids(None)  # the allowed cohorts (None: all)
+        if cohort_ids is not None:
+            query = query.where(t.in_cohort(t.reviews, cohort_ids))
         return [_review(r) for r in self._rows(query)]
 
     def delete_review(self, review_id: int) -> Deletion:

@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from peerkit.store import schema as t
-from peerkit.store.connection import Database
+from peerkit.store.cohorts import CohortsStore
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Export:
     meeting_id: int | None
 
 
-class FilesStore(Database):
+class FilesStore(CohortsStore):
     """The notes of the files peerkit wrote."""
 
     def record_export(
@@ -47,9 +47,10 @@ class FilesStore(Database):
     def exports(self, cohort_id: int | None = None) -> list[Export]:
         """Files peerkit wrote that are still on disk: the cohort's, and every backup."""
         query = sa.select(t.exports).order_by(t.exports.c.written_at, t.exports.c.id)
-        if cohort_id is not None:
+        cohort_ids = self._cohort_ids(cohort_id)
+        if cohort_ids is not None:
             query = query.where(
-                (t.exports.c.cohort_id == cohort_id) | t.exports.c.cohort_id.is_(None)
+                t.exports.c.cohort_id.in_(cohort_ids) | t.exports.c.cohort_id.is_(None)
             )
         found = [Export(r.id, r.kind, Path(r.path), r.meeting_id) for r in self._rows(query)]
         return [e for e in found if e.path.exists()]

@@ -46,7 +46,6 @@ class MeetingsStore(MembersStore):
         next_date: dt.date | str | None = None,
     ) -> Meeting:
         day = _required_day(date, "The meeting date")
-        self._check_cohort(cohort_id)
         place = check_text(place, "The place", limit=MAX_NAME, allow_empty=True)
         if not 10 <= int(planned_minutes) <= 24 * 60:
             raise PeerkitError(
@@ -81,7 +80,6 @@ class MeetingsStore(MembersStore):
         rows = self._rows(sa.select(t.meetings).where(t.meetings.c.id == meeting_id))
         if not rows:
             raise PeerkitError(f"No meeting with id {meeting_id} in this store.")
-        self._check_cohort(rows[0].cohort_id)
         return _meeting(rows[0])
 
     def meetings(self, cohort_id: int | None = None) -> list[Meeting]:

@@ -18,7 +18,6 @@ from peerkit.model import (
     parse_day,
 )
 from peerkit.store import schema as t
-from peerkit.store.cohorts import CohortsStore
 from peerkit.store.files import Export, FilesStore
 from peerkit.store.rows import _member
 
@@ -33,7 +32,7 @@ class Redaction:
     files: tuple[Export, ...]  # files written earlier that may still name the member
 
 
-class MembersStore(CohortsStore, FilesStore):
+class MembersStore(FilesStore):
     """Members of the cohorts."""
 
     def add_member(
@@ -46,7 +45,6 @@ class MembersStore(CohortsStore, FilesStore):
         joined: dt.date | str | None = None,
     ) -> Member:
         name = check_text(name, "The member's name", limit=MAX_NAME)
-        self._check_cohort(cohort_id)
         if any(m.name.casefold() == name.casefold() for m in self.members(cohort_id)):
             raise PeerkitError(
                 f"{name} is already a member of this cohort: use another spelling "
@@ -83,7 +81,6 @@ class MembersStore(CohortsStore, FilesStore):
         rows = self._rows(sa.select(t.members).where(t.members.c.id == member_id))
         if not rows:
             raise PeerkitError(f"No member with id {member_id} in this store.")
-        self._check_cohort(rows[0].cohort_id)
         return _member(rows[0])
 
     def members(self, cohort_id: int | None = None, *, include_left: bool = True) -> list[Member]:

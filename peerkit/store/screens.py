@@ -51,7 +51,6 @@ class ScreensStore(CohortsStore):
         return new
 
     def screen(self, cohort_id: int) -> Screen:
-        self._check_cohort(cohort_id)
         rows = self._rows(sa.select(t.screens).where(t.screens.c.cohort_id == cohort_id))
         if not rows:
             return Screen(cohort_id)

@@ -31,8 +31,6 @@ class WholeStore(CohortsStore):
 
         if self.allowed_cohorts is not None and cohort_id is None:
             cohort_id = self.cohort().id  # the only allowed one, or a message naming them
-        if cohort_id is not None:
-            self._check_cohort(cohort_id)
         with self._connect() as conn:
             return read_frames(conn, self.is_sqlite, cohort_id)
 
@@ -57,6 +55,9 @@ class WholeStore(CohortsStore):
         """
         from peerkit.formats import built_in
         from peerkit.store.frames import read_phase_frame
+
+        if self.allowed_cohorts is not None and meeting_id is None and cohort_id is None:
+            cohort_id = self.cohort().id  # the only allowed one, or a message naming them
 
         with self._connect() as conn:
             return read_phase_frame(
