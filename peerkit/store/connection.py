@@ -145,6 +145,9 @@ class Database:
         self._local = threading.local()
         #: The :meth:`counting` blocks under way (innermost last).
         self._counters: list[Work] = []
+        #: The SQLite file this opening made (or found empty), which :meth:`discard_new_file`
+        #: takes back: (its path, whether an empty file was there before).
+        self._made_file: tuple[Path, bool] | None = None
         options: dict[str, Any] = {}
         if self.is_sqlite:
             path = Path(self.url.split("///", 1)[1])
@@ -153,8 +156,16 @@ class Database:
                 raise PeerkitError(
                     f"No peerkit store at {path}: run `peerkit demo --db {path}` to make one."
                 )
+            if not create and path.is_file() and path.stat().st_size == 0:
+                raise PeerkitError(
+                    f"{path} is an empty file, not a peerkit store; it was left as it is. Point "
+                    f"--db at your store, or run `peerkit demo --db {path}` to make one there."
+                )
             if not path.parent.is_dir():
                 raise PeerkitError(f"Folder {path.parent} does not exist: create it first.")
+            self._made_file = (path, path.exists())  # (the file, whether it was there, empty)
+            if path.exists() and path.stat().st_size:
+                self._made_file = None
         else:
             # A kernel does one thing at a time: one connection kept open (plus the
             # follower's), more only while they are busy.
@@ -451,6 +462,21 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def discard_new_file(self) -> None:
+        """Take back the SQLite file this store made when it was opened (after a restore into
+        it failed): no file is left where there was none, an empty one where it was empty.
+        A store that was there before, or a server database, is left alone."""
+        if self._made_file is None:
+            return
+        path, was_there = self._made_file
+        self.close()
+        for extra in ("-wal", "-shm", "-journal"):
+            Path(f"{path}{extra}").unlink(missing_ok=True)
+        if was_there:
+            path.write_bytes(b"")
+        else:
+            path.unlink(missing_ok=True)
 
     def __enter__(self) -> Self:
         return self

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from peerkit.model import PeerkitError
 from peerkit.store import schema as t
 from peerkit.store.cohorts import CohortsStore
+from peerkit.store.errors import _integrity_message
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,6 +79,48 @@ class WholeStore(CohortsStore):
                 or 0
                 for table in t.metadata.sorted_tables
             }
+
+    def table_rows(self, table: sa.Table) -> list[tuple[Any, ...]]:
+        """Every row of ``table`` in key order (a backup reads them inside :meth:`reading`, so
+        all the tables come from one moment). Refused when ``allowed_cohorts`` is set: a
+        table holds every cohort's rows."""
+        if self.allowed_cohorts is not None:
+            raise PeerkitError(
+                "A backup holds every cohort in the store, and your peerkit settings allow only "
+                "some: ask whoever runs peerkit for your organization to make it."
+            )
+        query = sa.select(table).order_by(*table.primary_key.columns)
+        return [tuple(row) for row in self._rows(query)]
+
+    def private_items(self) -> int:
+        """How many private rounds, advice, commitments and parking-lot items kept for the
+        facilitator the store holds (every table with a ``private`` column)."""
+        parts = [
+            sa.select(sa.func.count()).select_from(table).where(table.c.private.is_(True))
+            for table in t.metadata.sorted_tables
+            if "private" in table.c
+        ]
+        return sum(int(row[0]) for row in self._rows(sa.union_all(*parts)))
+
+    def restore_rows(self, tables: dict[sa.Table, list[dict[str, Any]]]) -> None:
+        """Insert rows keeping their ids, all tables in one transaction: all or nothing. Rows
+        that contradict each other (an id twice, a reference to nothing) are refused."""
+        with self._begin("The restore") as conn:
+            try:
+                for table, rows in tables.items():
+                    if rows:
+                        conn.execute(sa.insert(table), rows)
+            except sa.exc.IntegrityError as exc:
+                raise PeerkitError(
+                    f"The backup is inconsistent and was not restored: {_integrity_message(exc)}."
+                ) from None
+            if not self.is_sqlite:  # the next id of each table follows the restored ones
+                for table, rows in tables.items():
+                    if "id" in table.c and rows:
+                        conn.exec_driver_sql(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"(SELECT max(id) FROM {table.name}))"
+                        )
 
     def bulk_insert(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
         """Insert many rows in one transaction (demo and benchmark generators)."""
