@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
 from peerkit.confidentiality import mentions_of
-from peerkit.model import (
-    MAX_NAME,
-    Member,
-    MemberStatus,
-    PeerkitError,
-    check_text,
-    parse_day,
-)
+from peerkit.model import Member, MemberStatus, PeerkitError, check_name, name_key, parse_day
 from peerkit.store import schema as t
 from peerkit.store.files import Export, FilesStore
 from peerkit.store.rows import _member
@@ -44,12 +38,8 @@ class MembersStore(FilesStore):
         role: str | None = None,
         joined: dt.date | str | None = None,
     ) -> Member:
-        name = check_text(name, "The member's name", limit=MAX_NAME)
-        if any(m.name.casefold() == name.casefold() for m in self.members(cohort_id)):
-            raise PeerkitError(
-                f"{name} is already a member of this cohort: use another spelling "
-                "(for instance with a last initial)."
-            )
+        name = check_name(name, "The member's name")
+        self._refuse_taken(cohort_id, name)
         values = {
             "cohort_id": cohort_id,
             "name": name,
@@ -67,11 +57,12 @@ class MembersStore(FilesStore):
         unknown = set(changes) - allowed
         if unknown:
             raise PeerkitError(f"Cannot change {', '.join(sorted(unknown))} of a member.")
+        current = self.member(member_id)
         if "name" in changes:
-            changes["name"] = check_text(changes["name"], "The member's name", limit=MAX_NAME)
+            changes["name"] = check_name(changes["name"], "The member's name")
+            self._refuse_taken(current.cohort_id, changes["name"], but=member_id)
         if "joined" in changes:
             changes["joined"] = parse_day(changes["joined"], "The joining date")
-        self.member(member_id)
         self._write(
             sa.update(t.members).where(t.members.c.id == member_id).values(**changes), "Member"
         )
@@ -94,9 +85,49 @@ class MembersStore(FilesStore):
 
     def find_member(self, cohort_id: int, name: str) -> Member:
         for m in self.members(cohort_id):
-            if m.name.casefold() == name.strip().casefold() or str(m.id) == name.strip():
+            if name_key(m.name) == name_key(name) or str(m.id) == name.strip():
                 return m
         raise PeerkitError(f"No member named {name!r} in this cohort.")
+
+    def _refuse_taken(self, cohort_id: int, name: str, *, but: int | None = None) -> None:
+        """Refuse a name another member of the cohort has, in any case or Unicode spelling."""
+        if any(name_key(m.name) == name_key(name) for m in self.members(cohort_id) if m.id != but):
+            raise PeerkitError(
+                f"{name} is already a member of this cohort: use another spelling "
+                "(for instance with a last initial)."
+            )
+
+    def save_roster(
+        self,
+        cohort_id: int,
+        added: Sequence[dict[str, Any]],
+        changed: Sequence[tuple[int, dict[str, Any]]],
+    ) -> None:
+        """Add members (name, email, role, joined) and change others' email, role or joining
+        day, all in one transaction: a roster import is applied whole or not at all. The names
+        are normalised as :meth:`add_member` does; the caller has checked them."""
+        rows = [
+            {
+                "cohort_id": cohort_id,
+                "name": check_name(row["name"], "The member's name"),
+                "email": row.get("email") or None,
+                "role": row.get("role") or None,
+                "joined": parse_day(row.get("joined"), "The joining date"),
+                "status": MemberStatus.ACTIVE.value,
+                "redacted": False,
+            }
+            for row in added
+        ]
+        fields = ("email", "role", "joined")
+        with self._begin("The roster") as conn:
+            if rows:
+                conn.execute(sa.insert(t.members), rows)
+            for member_id, values in changed:
+                conn.execute(
+                    sa.update(t.members)
+                    .where(t.members.c.id == member_id, t.members.c.cohort_id == cohort_id)
+                    .values(**{k: values[k] for k in fields if k in values})
+                )
 
     def member_leaves(self, member_id: int, on: dt.date | str | None = None) -> Member:
         day = parse_day(on, "The leaving date") or dt.date.today()
