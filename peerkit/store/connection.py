@@ -141,7 +141,8 @@ class Database:
         #: last came back after an outage (for the console's note).
         self.offline_since: float | None = None
         self.reconnected_at: float | None = None
-        #: The connection of a :meth:`reading` block under way, per thread.
+        #: Per thread: the connection of a :meth:`reading` block under way (``conn``), and the
+        #: rows the cohort scope has checked during the store call under way (``checked``).
         self._local = threading.local()
         #: The :meth:`counting` blocks under way (innermost last).
         self._counters: list[Work] = []
@@ -163,9 +164,8 @@ class Database:
                 )
             if not path.parent.is_dir():
                 raise PeerkitError(f"Folder {path.parent} does not exist: create it first.")
-            self._made_file = (path, path.exists())  # (the file, whether it was there, empty)
-            if path.exists() and path.stat().st_size:
-                self._made_file = None
+            if not path.exists() or path.stat().st_size == 0:
+                self._made_file = (path, path.exists())
         else:
             # A kernel does one thing at a time: one connection kept open (plus the
             # follower's), more only while they are busy.

@@ -284,8 +284,6 @@ def read_frames(
     """
     import pandas as pd
 
-    from peerkit.scoring import OUTCOME_DTYPE
-
     if is_sqlite and not getattr(conn.connection.dbapi_connection, "in_transaction", True):
         # One read transaction, so every read below sees the same snapshot of the store (the
         # caller's connection ends it; nothing is written).
@@ -362,7 +360,8 @@ def read_frames(
             "levels_defined": raw["levels_defined"],
             "review_meeting_id": raw["review_meeting_id"],
             "reviewed_on": _day_stamps(reviewed_day),
-            "outcome": pd.Categorical.from_codes(codes, dtype=OUTCOME_DTYPE),
+            # The categories in Outcome order: scoring.OUTCOME_DTYPE, built from the model.
+            "outcome": pd.Categorical.from_codes(codes, categories=list(OUTCOME_CODES)),
             "level": pd.arrays.IntegerArray(raw["level"], ~raw["level_given"]),
             "new_target_date": _day_stamps(raw["new_day"], raw["new_given"]),
         }
