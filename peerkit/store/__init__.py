@@ -37,7 +37,9 @@ class Store(
 
     Opening applies pending migrations (up to ``schema``: tests build older stores with it).
     ``create=False`` refuses to make a new SQLite file. ``allowed_cohorts`` names the only
-    cohorts this store opens (a facilitator's config; see docs/deploy.md for what it protects).
+    cohorts this store opens (a facilitator's config; see docs/deploy.md for what it protects):
+    every method that names another cohort's row by id refuses it
+    (:func:`~peerkit.store.cohorts.scoped`).
     """
 
 
