@@ -29,7 +29,7 @@ class WholeStore(CohortsStore):
         meetings and the reviews of commitments made at its meetings. A million reviews load
         in about a second on SQLite (see ``peerkit.store.frames`` for how).
         """
-        from peerkit.store.frames import read_frames
+        from peerkit.store.frames import read_frames  # numpy and pandas: only when asked
 
         if self.allowed_cohorts is not None and cohort_id is None:
             cohort_id = self.cohort().id  # the only allowed one, or a message naming them
@@ -55,7 +55,7 @@ class WholeStore(CohortsStore):
         (default: the built-in ones) are skipped, as are private rounds unless
         ``include_private``. A running round counts its time up to ``now`` (default: now).
         """
-        from peerkit.formats import built_in
+        from peerkit.formats import built_in  # YAML, numpy and pandas: only when asked
         from peerkit.store.frames import read_phase_frame
 
         if self.allowed_cohorts is not None and meeting_id is None and cohort_id is None:
