@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -316,3 +317,23 @@ def check_text(value: str, what: str, *, limit: int = MAX_TEXT, allow_empty: boo
     if len(text) > limit:
         raise PeerkitError(f"{what} is {len(text)} characters long; keep it under {limit}.")
     return text
+
+
+def normal_name(text: str) -> str:
+    """A member's name as it is stored and compared: in Unicode's composed form (NFC), without
+    characters that draw nothing (zero-width spaces and joiners, soft hyphens, the byte-order
+    mark: Unicode's format characters), every kind of space (a non-breaking one too) a plain
+    one, runs of them one, none at either end. Names pasted from a document or a web page
+    then match the same name typed."""
+    text = unicodedata.normalize("NFC", text)
+    return " ".join("".join(c for c in text if unicodedata.category(c) != "Cf").split())
+
+
+def name_key(text: str) -> str:
+    """What two member names must share to be the same member: their normal form, in any case."""
+    return normal_name(text).casefold()
+
+
+def check_name(value: str, what: str) -> str:
+    """A member's name, normalised (:func:`normal_name`) and checked as :func:`check_text`."""
+    return check_text(normal_name(value) if isinstance(value, str) else value, what, limit=MAX_NAME)

@@ -129,7 +129,7 @@ def test_undo_is_per_meeting(store, cohort):
 
 
 def test_two_deletions_in_the_same_instant_are_undone_one_at_a_time(store, cohort, monkeypatch):
-    import peerkit.store as store_module
+    from peerkit.store import deletions as store_module
 
     _, _, meeting = cohort
     first, second = (store.add_parking(meeting.id, t) for t in ("One", "Two"))

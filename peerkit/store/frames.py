@@ -31,6 +31,7 @@ from peerkit.model import (
     PhaseEventKind,
     judged_targets,
 )
+from peerkit.phases import Status, format_plan, replay
 from peerkit.store import schema as t
 
 if TYPE_CHECKING:
@@ -276,8 +277,6 @@ def read_frames(
     """
     import pandas as pd
 
-    from peerkit.scoring import OUTCOME_DTYPE
-
     if is_sqlite and not getattr(conn.connection.dbapi_connection, "in_transaction", True):
         # One read transaction, so every read below sees the same snapshot of the store (the
         # caller's connection ends it; nothing is written).
@@ -354,7 +353,8 @@ def read_frames(
             "levels_defined": raw["levels_defined"],
             "review_meeting_id": raw["review_meeting_id"],
             "reviewed_on": _day_stamps(reviewed_day),
-            "outcome": pd.Categorical.from_codes(codes, dtype=OUTCOME_DTYPE),
+            # The categories in Outcome order: scoring.OUTCOME_DTYPE, built from the model.
+            "outcome": pd.Categorical.from_codes(codes, categories=list(OUTCOME_CODES)),
             "level": pd.arrays.IntegerArray(raw["level"], ~raw["level_given"]),
             "new_target_date": _day_stamps(raw["new_day"], raw["new_given"]),
         }
@@ -398,8 +398,6 @@ def read_phase_frame(
     presenter's name (a chart under the Chatham House Rule leaves it out).
     """
     import pandas as pd
-
-    from peerkit.meeting import Status, format_plan, replay
 
     rounds_q = (
         sa.select(
