@@ -46,7 +46,14 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
-from peerkit.settings import VOILA_CONFIG, Settings, checkout
+from peerkit.settings import (
+    ACCOUNTABILITY_NOTEBOOK,
+    CONSOLE_NOTEBOOK,
+    PROJECTOR_NOTEBOOK,
+    VOILA_CONFIG,
+    Settings,
+    checkout,
+)
 
 __all__ = [
     "ACCOUNTABILITY_NOTEBOOK",
@@ -71,9 +78,6 @@ DB_ENV = str(Settings.declared()["store"].metadata["env"])
 """Environment variable through which the kernels receive the store's URL."""
 
 TEMPLATE_NAME = "peerkit"
-CONSOLE_NOTEBOOK = "facilitator.ipynb"
-PROJECTOR_NOTEBOOK = "projector.ipynb"
-ACCOUNTABILITY_NOTEBOOK = "accountability.ipynb"
 HEALTH_PATH = "voila/static/voila.js"
 """Fetched to know the server is up. Never a notebook URL: each GET of one starts a kernel."""
 

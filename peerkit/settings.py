@@ -38,7 +38,10 @@ __all__ = [
 ]
 
 CONFIG_NAME = "peerkit.toml"
-NOTEBOOKS = ("facilitator.ipynb", "projector.ipynb", "accountability.ipynb")
+CONSOLE_NOTEBOOK = "facilitator.ipynb"
+PROJECTOR_NOTEBOOK = "projector.ipynb"
+ACCOUNTABILITY_NOTEBOOK = "accountability.ipynb"
+NOTEBOOKS = (CONSOLE_NOTEBOOK, PROJECTOR_NOTEBOOK, ACCOUNTABILITY_NOTEBOOK)
 #: Voila's flags, shipped once: `peerkit serve` and docs/jupyterhub_config.py both load it.
 VOILA_CONFIG = Path(str(files("peerkit").joinpath("jupyter-config", "voila.json")))
 DEFAULT_GROUND_RULES = (

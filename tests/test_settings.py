@@ -74,15 +74,12 @@ def test_every_setting_has_help_and_the_folder_keys_are_the_declared_ones() -> N
 
 
 #: Removed by issue 13's one renderer (its $PEERKIT_CACHE goes with it): drop once merged.
-LEAVING = {"lean.py"}
-
-
 def test_only_the_settings_room_reads_peerkit_variables() -> None:
     reads = re.compile(r"(environ(\.get)?\s*[\[(]|getenv\(|envvar=)\s*[\"']PEERKIT_")
     offenders = [
         str(p.relative_to(ROOT))
         for p in (ROOT / "peerkit").rglob("*.py")
-        if reads.search(p.read_text(encoding="utf-8")) and p.name not in {"settings.py", *LEAVING}
+        if reads.search(p.read_text(encoding="utf-8")) and p.name != "settings.py"
     ]
     assert offenders == []
 

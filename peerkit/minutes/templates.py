@@ -28,6 +28,7 @@ import jinja2
 from markupsafe import Markup
 
 from peerkit.model import PeerkitError
+from peerkit.settings import checkout
 
 HTML_TEMPLATE = "peerkit-minutes"
 MARKDOWN_TEMPLATE = "peerkit-minutes-md"
@@ -36,7 +37,6 @@ KINDS: dict[str, tuple[str, str, str, str]] = {
     "html": (HTML_TEMPLATE, "index.html.j2", "text/html", ".html"),
     "md": (MARKDOWN_TEMPLATE, "index.md.j2", "text/markdown", ".md"),
 }
-CHECKOUT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "nbconvert" / "templates"
 
 
 def render(
@@ -61,7 +61,8 @@ def template_roots() -> list[str]:
     (where peerkit's wheel and nbconvert install theirs)."""
     from jupyter_core.paths import jupyter_path
 
-    roots = [str(CHECKOUT_TEMPLATES)] if (CHECKOUT_TEMPLATES / HTML_TEMPLATE).is_dir() else []
+    source = checkout()
+    roots = [str(source / "templates" / "nbconvert" / "templates")] if source else []
     return roots + [p for p in jupyter_path("nbconvert", "templates") if os.path.isdir(p)]
 
 

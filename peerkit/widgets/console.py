@@ -31,7 +31,7 @@ from peerkit.model import (
     PeerkitError,
     Round,
 )
-from peerkit.serve import ACCOUNTABILITY_NOTEBOOK
+from peerkit.settings import ACCOUNTABILITY_NOTEBOOK
 from peerkit.store import Store
 from peerkit.widgets.checkin import CheckIn
 from peerkit.widgets.corrections import ADVICE, COMMITMENT, PARKING, REVIEW, Corrections
