@@ -21,10 +21,13 @@ def run(*args: str, env: dict[str, str] | None = None):
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_text(command):
-    result = run(command, "--help")
-    assert result.exit_code == 0
-    assert cli.commands[command].help, f"{command} has no help text"
-    assert "Usage: cli " + command in result.output or "Usage:" in result.output
+    result = CliRunner().invoke(cli, [command, "--help"], prog_name="peerkit")
+    assert result.exit_code == 0, result.output
+    text = cli.commands[command].help
+    assert text, f"{command} has no help text"
+    assert result.output.startswith(f"Usage: peerkit {command} "), result.output
+    first_words = " ".join(text.split()[:6])
+    assert first_words in " ".join(result.output.split()), result.output
 
 
 @pytest.mark.parametrize("command", COMMANDS)
