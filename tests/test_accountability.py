@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import run_headless
+from helpers import queued_callbacks_ran, run_headless
 
 from peerkit import scoring
 from peerkit.model import PeerkitError
@@ -408,11 +408,11 @@ def test_served_by_voila_the_scores_are_drawn_after_the_first_paint(
             assert view.draws == 0 and "Loading" in view.status.value
             assert view._painted in view.widget.children
             view._painted._handle_custom_msg({"painted": True}, [])  # the browser drew it
-            await asyncio.sleep(0.05)
+            await queued_callbacks_ran()
             assert view.draws == 1 and view.charts.value.count("<svg") == 4
             assert backgrounds(view.charts.value) == {"#111111"}
             view._painted._handle_custom_msg({"painted": True}, [])  # a second tab
-            await asyncio.sleep(0.05)
+            await queued_callbacks_ran()
             assert view.draws == 1
 
     asyncio.run(open_page())

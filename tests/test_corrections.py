@@ -8,7 +8,7 @@ import sqlite3
 import threading
 
 import pytest
-from helpers import files_holding, sqlite_bytes
+from helpers import files_holding, sqlite_bytes, wait_until
 
 from peerkit import minutes
 from peerkit.model import PeerkitError
@@ -226,8 +226,8 @@ def test_what_closing_erases_is_gone_from_the_sqlite_files_under_a_reader(db_pat
     thread = threading.Thread(target=reader)
     thread.start()
     try:
-        while not reads:
-            stop.wait(0.01)
+        wait_until(lambda: reads or not thread.is_alive(), "the other window's first read")
+        assert reads, "the other window could not read the store"
         closed = store.close_meeting(meeting.id)
         raw = sqlite_bytes(db_path)
     finally:

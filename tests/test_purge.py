@@ -6,7 +6,7 @@ import sqlite3
 import threading
 
 import pytest
-from helpers import files_holding, sqlite_bytes
+from helpers import files_holding, sqlite_bytes, wait_until
 
 from peerkit import minutes
 from peerkit.store import Store
@@ -62,8 +62,8 @@ def test_sqlite_purge_under_a_concurrent_reader_leaves_no_copy(db_path):
     thread = threading.Thread(target=reader)
     thread.start()
     try:
-        while not reads:
-            stop.wait(0.01)
+        wait_until(lambda: reads or not thread.is_alive(), "the other window's first read")
+        assert reads, "the other window could not read the store"
         done = store.purge_meeting(meeting_id)
         raw = sqlite_bytes(db_path)  # read while the reader still runs
     finally:
