@@ -35,6 +35,7 @@ def test_every_command_is_named_in_the_readme(command):
     assert re.search(rf"peerkit {command}\b", README.read_text(encoding="utf-8")), command
 
 
+@pytest.mark.slow
 def test_demo_builds_the_cohort_and_lists_it(tmp_path):
     db = str(tmp_path / "demo.db")
     result = run("demo", "--db", db, "--today", "2026-11-21")
@@ -48,6 +49,7 @@ def test_demo_builds_the_cohort_and_lists_it(tmp_path):
     assert meetings[-1].split()[1] == "2026-10-06"
 
 
+@pytest.mark.slow
 def test_the_store_comes_from_the_environment_too(tmp_path):
     db = str(tmp_path / "env.db")
     assert run("demo", env={"PEERKIT_DB": db}).exit_code == 0
@@ -87,6 +89,7 @@ def test_errors_are_one_plain_line_on_stderr_and_a_nonzero_exit(tmp_path, args, 
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_demo_refuses_to_overwrite_a_store_without_force(tmp_path):
     db = tmp_path / "d.db"
     assert peerkit("demo", "--db", str(db)).returncode == 0

@@ -187,6 +187,7 @@ def test_a_queued_round_is_made_private_and_keeping_nothing_asks_first(console, 
 # -- a purge from another window ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_purge_from_another_window_empties_the_console_and_the_projector(
     console, projector, store, db_url, cohort
 ):

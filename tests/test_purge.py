@@ -44,6 +44,7 @@ def test_purge_counts_what_it_deletes_and_keeps_the_other_meetings(store):
     assert [m.id for m in store.meetings()] == [keep_id]
 
 
+@pytest.mark.slow
 def test_sqlite_purge_under_a_concurrent_reader_leaves_no_copy(db_path):
     store = Store(db_path)
     meeting_id, _ = _said_in_a_meeting(store)
