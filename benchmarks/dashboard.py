@@ -83,7 +83,7 @@ from redraw import COHORT, STORES, build  # noqa: E402
 from peerkit import browser  # noqa: E402
 from peerkit.serve import VoilaServer, running_server  # noqa: E402
 
-CHROMIUM = browser.CHROMIUM
+CHROMIUM = browser.find_chromium()
 CHROMIUM_ARGS = browser.CHROMIUM_ARGS
 
 #: time to interactive of the console (and the projector) / the bare notebook's, per store
@@ -569,8 +569,8 @@ def main(argv: list[str] | None = None) -> int:
         help="the stores to measure on (benchmarks/redraw.py's; default: all)",
     )
     args = parser.parse_args(argv)
-    if not CHROMIUM.exists():
-        print(f"{CHROMIUM} is missing: apt-get install -y chromium", file=sys.stderr)
+    if CHROMIUM is None or not CHROMIUM.exists():
+        print(f"{CHROMIUM or 'Chromium'} is missing: apt-get install -y chromium", file=sys.stderr)
         return 0
     from playwright.sync_api import sync_playwright
 

@@ -8,10 +8,9 @@ In one run, side by side (the two commands alternate, so machine load hits both 
       notebook, saved as .ipynb;
 
 and, in one process, the export of every meeting of the demo cohort to HTML (what the console's
-"Export minutes" button does): the first export in the process, then the median per meeting,
-with the lean renderer (nbconvert not imported) and with nbconvert's exporter (as in a kernel
-that already imported nbconvert). Prints each figure, the ratio (a)/(b) (target <= 0.5) and the
-in-process time per meeting (target <= 300 ms).
+"Export minutes" button does): the first export in the process, then the median per meeting.
+Both go through the one renderer (peerkit.minutes.templates) and peerkit.scoring. Prints each
+figure, the ratio (a)/(b) (target <= 0.5) and the in-process time per meeting (target <= 300 ms).
 
     .venv/bin/python benchmarks/minutes.py              # 7 runs of each command
     .venv/bin/python benchmarks/minutes.py --runs 3     # a quick run
@@ -46,28 +45,23 @@ def timed(command: list[str], env: dict[str, str], cwd: Path) -> float:
     return elapsed
 
 
-def in_process(
-    db: Path, out: Path, env: dict[str, str], engine: str, charts: bool = False
-) -> tuple[float, float]:
+def in_process(db: Path, out: Path, charts: bool = False) -> tuple[float, float]:
     """(first export, median of the others) in seconds, in a fresh process that has imported
-    peerkit.minutes (and nbconvert, for that engine) but rendered nothing yet."""
+    peerkit.minutes but rendered nothing yet."""
     code = f"""
 import json, statistics, sys, time
 from peerkit.store import Store
 from peerkit import minutes
-if {engine!r} == "nbconvert":
-    import nbconvert  # a kernel that already has it
 store = Store({str(db)!r}, create=False)
 ids = [m.id for m in store.meetings()]
 times = []
 for i, meeting_id in enumerate(ids + ids):
     t = time.perf_counter()
-    minutes.export(store, meeting_id, "html", {str(out)!r} + f"/in-{{i}}.html",
-                   engine={engine!r}, charts={charts!r})
+    minutes.export(store, meeting_id, "html", {str(out)!r} + f"/in-{{i}}.html", charts={charts!r})
     times.append(time.perf_counter() - t)
 print(json.dumps([times[0], statistics.median(times[1:])]))
 """
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"in-process export failed:\n{result.stderr}")
     first, median = json.loads(result.stdout)
@@ -95,14 +89,14 @@ def main() -> None:
         ipynb = work / "minutes.ipynb"
         ipynb.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
         cells = len(notebook["cells"])
-        env = dict(os.environ, PEERKIT_CACHE=str(work / "cache"))
+        env = dict(os.environ)
 
         ours = [str(BIN / "peerkit"), "minutes", "latest", "--db", str(db), "-o", "ours.html"]
         theirs = [str(BIN / "jupyter"), "nbconvert", "--to", "html", str(ipynb)]
         theirs += ["--output-dir", str(work), "--output", "theirs"]
 
-        cold = timed(ours, env, work)  # an empty Jinja bytecode cache: compiles the templates
-        timed(theirs, env, work)  # warm the OS file cache for both before measuring
+        timed(ours, env, work)  # warm the OS file cache for both before measuring
+        timed(theirs, env, work)
         a: list[float] = []
         b: list[float] = []
         for _ in range(args.runs):
@@ -110,10 +104,9 @@ def main() -> None:
             b.append(timed(theirs, env, work))
         ours_s, theirs_s = statistics.median(a), statistics.median(b)
 
-        lean_first, lean_each = in_process(db, work, env, "lean")
-        nbc_first, nbc_each = in_process(db, work, env, "nbconvert")
+        first, each = in_process(db, work)
         if args.charts:
-            charts_first, charts_each = in_process(db, work, env, "lean", charts=True)
+            charts_first, charts_each = in_process(db, work, charts=True)
 
         size = (work / "ours.html").stat().st_size
         print(f"Minutes of {latest.date} ({cells} cells, {size / 1024:.0f} KiB of HTML), ", end="")
@@ -124,15 +117,10 @@ def main() -> None:
             f"  ratio (a)/(b)                                  {ours_s / theirs_s:7.2f}"
             "   (target <= 0.5)"
         )
-        print(f"  (a) with an empty template cache, once         {cold * 1000:7.0f} ms")
         print("In-process export to HTML, per meeting (14 meetings, each twice):")
         print(
-            f"  lean renderer: first {lean_first * 1000:5.0f} ms, then median "
-            f"{lean_each * 1000:5.1f} ms   (target <= 300 ms)"
-        )
-        print(
-            f"  nbconvert exporter: first {nbc_first * 1000:5.0f} ms, then median "
-            f"{nbc_each * 1000:5.1f} ms"
+            f"  first {first * 1000:5.0f} ms, then median {each * 1000:5.1f} ms"
+            "   (target <= 300 ms)"
         )
         if args.charts:
             print(

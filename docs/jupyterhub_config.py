@@ -18,6 +18,8 @@ import os
 import sys
 from pathlib import Path
 
+from peerkit.settings import VOILA_CONFIG, notebooks_dir
+
 c = get_config()  # noqa: F821  (provided by JupyterHub when it loads this file)
 
 # The virtualenv that holds jupyterhub, voila and peerkit: the hub and every single-user server
@@ -66,8 +68,8 @@ c.Authenticator.allowed_users = set(FACILITATORS)
 # "dockerspawner.DockerSpawner".
 c.JupyterHub.spawner_class = "simple"
 c.Spawner.cmd = [str(VENV_BIN / "jupyterhub-singleuser")]
-# The dashboards: the notebooks the peerkit wheel installs under <venv>/share/peerkit/notebooks.
-c.Spawner.notebook_dir = str(Path(sys.prefix) / "share" / "peerkit" / "notebooks")
+# The dashboards: the notebooks installed with peerkit (<venv>/share/jupyter/peerkit/notebooks).
+c.Spawner.notebook_dir = str(notebooks_dir())
 # After login, open the facilitator console (Voila's server extension), not JupyterLab.
 c.Spawner.default_url = "/voila/render/facilitator.ipynb"
 c.Spawner.environment = {
@@ -75,14 +77,12 @@ c.Spawner.environment = {
     "PYTHONUNBUFFERED": "1",
 }
 c.Spawner.args = [
-    # What `peerkit serve` passes to standalone Voila (peerkit/serve.py), as server settings.
-    "--VoilaConfiguration.template=peerkit",
-    "--VoilaConfiguration.theme=dark",
-    # Voila 0.5 leaks one kernel per closed tab: cull kernels idle for 10 minutes. Kernels of
-    # open pages are kept (cull_connected=False), however long a phase runs without a message.
-    "--MappingKernelManager.cull_idle_timeout=600",
-    "--MappingKernelManager.cull_interval=60",
-    "--MappingKernelManager.cull_connected=False",
+    # The Voila settings `peerkit serve` uses too, shipped once in the package
+    # (peerkit/jupyter-config/voila.json): the peerkit template, the dark theme, and culling of
+    # kernels idle for 10 minutes (Voila 0.5 leaks one per closed tab; kernels of open pages
+    # are kept, however long a phase runs without a message).
+    # (--config names the one file these servers read, instead of jupyter_server_config.*.)
+    f"--config={VOILA_CONFIG}",
     # Voila as a server extension (not standalone) points its pages at MathJax 2 on a CDN
     # (cdnjs) unless these settings exist and are None: then the page uses the MathJax 3 bundled
     # in voila's own JS, as standalone Voila does. Without this line every page asks the CDN.

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from peerkit import browser  # noqa: E402
 from peerkit.serve import running_server  # noqa: E402
 
-CHROMIUM = browser.CHROMIUM
+CHROMIUM = browser.find_chromium()
 CHROMIUM_ARGS = browser.CHROMIUM_ARGS + ["--hide-scrollbars"]
 CONSOLE_SIZE = (1280, 1600)
 PROJECTOR_SIZE = (1920, 1080)
@@ -128,8 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img", help="output folder")
     args = parser.parse_args(argv)
-    if not CHROMIUM.exists():
-        print(f"{CHROMIUM} is missing: apt-get install -y chromium", file=sys.stderr)
+    if CHROMIUM is None or not CHROMIUM.exists():
+        print(f"{CHROMIUM or 'Chromium'} is missing: apt-get install -y chromium", file=sys.stderr)
         return 1
     from playwright.sync_api import sync_playwright
 

@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from peerkit.dashboard import setup
 from peerkit.model import PeerkitError, parse_day
 from peerkit.spreadsheet import csv_text
 from peerkit.widgets.follow import redraw_failed
@@ -190,25 +191,6 @@ def scoreboard_html(rows: pd.DataFrame, caption: str = "Follow-through by member
 # --------------------------------------------------------------------------------------------
 # The notebook's view
 
-_CSS = """
-<style>
-.peerkit-accountability { font-size: 1.05rem; }
-.peerkit-accountability .peerkit-choosers { gap: 0.5em 1.5em; align-items: center; }
-.peerkit-scoreboard { border-collapse: collapse; margin: 0.5em 0 1.5em; }
-.peerkit-scoreboard caption { text-align: left; font-weight: bold; font-size: 1.2em;
-  padding-bottom: 0.4em; }
-.peerkit-scoreboard th, .peerkit-scoreboard td { padding: 0.3em 0.6em;
-  border-bottom: 1px solid rgba(128, 128, 128, 0.5); }
-.peerkit-scoreboard thead th { vertical-align: bottom; line-height: 1.2; }
-.peerkit-scoreboard tbody th { white-space: nowrap; }
-.peerkit-scoreboard .num { text-align: right; font-variant-numeric: tabular-nums; }
-.peerkit-scoreboard .text { text-align: left; }
-.peerkit-accountability .peerkit-chart { margin: 0 0 1.5em; }
-.peerkit-accountability .peerkit-chart figcaption { font-weight: bold; margin-bottom: 0.3em; }
-.peerkit-accountability .peerkit-chart svg { max-width: 100%; height: auto; }
-</style>
-"""
-
 
 def served_by_voila() -> bool:
     """True in a kernel that Voila started (it says so in the kernel's environment)."""
@@ -246,6 +228,8 @@ class ScoreboardView:
         defer: bool | None = None,
     ) -> None:
         import ipywidgets as w
+
+        from peerkit.widgets.look import dress
 
         if isinstance(window, bool) or not isinstance(window, int) or window < 1:
             raise PeerkitError(f"The window must be a whole number of meetings, not {window!r}.")
@@ -302,7 +286,7 @@ class ScoreboardView:
         self.table = w.HTML()
         self.charts = w.HTML()
         self._meeting_options(cohort_id)
-        heading = w.HTML(_CSS + "<h2>Follow-through</h2>")
+        heading = w.HTML("<h2>Follow-through</h2>")
         controls = w.HBox(
             [self.cohort, self.since, self.window, self.meeting, self.theme, self.reload],
             layout=w.Layout(flex_flow="row wrap"),
@@ -318,6 +302,7 @@ class ScoreboardView:
                 children.append(self._painted)
         self.widget = w.VBox(children)
         self.widget.add_class("peerkit-accountability")
+        dress(self.widget)
         self.cohort.observe(self._cohort_changed, "value")
         for chooser in (self.since, self.window, self.meeting, self.theme):
             chooser.observe(self._changed, "value")
@@ -516,23 +501,10 @@ def _first_paint(callback: Callable[[], None], fallback_s: float = 30.0) -> Any:
 
 
 def _open(store: Any, cohort: Any) -> tuple[Store, int, dict[str, Any]]:
-    """The store, cohort id and formats the notebook's parameters (or the environment, or the
-    cohort folder) point at. With no cohort named, the first one is shown."""
-    from peerkit.dashboard import find_settings, open_store
-    from peerkit.formats import load_formats
-
-    config = find_settings()
-    the_store = open_store(store, config)
-    name = cohort or os.environ.get("PEERKIT_COHORT") or (config.cohort if config else None)
-    if name:
-        cohort_id = the_store.cohort(name).id
-    else:
-        cohorts = the_store.cohorts()
-        if not cohorts:
-            raise PeerkitError("This store has no cohort yet: run `peerkit demo` to make one.")
-        cohort_id = cohorts[0].id
-    folders = [config.formats_dir] if config and config.formats_dir.is_dir() else []
-    return the_store, cohort_id, load_formats(folders)
+    """The store, cohort id and formats the notebook's parameters (or the settings in force)
+    point at: the same rule as the console's (peerkit.dashboard.setup)."""
+    found = setup(store, cohort)
+    return found.store, found.cohort.id, found.formats
 
 
 def scoreboard_view(
@@ -547,8 +519,9 @@ def scoreboard_view(
     parameter is wrong.
 
     ``store``: a path, a database URL or a Store (default: $PEERKIT_DB, the cohort folder,
-    ./peerkit.db); ``cohort``: a name or id (default: the first cohort); ``since``: the first
-    meeting date counted (default: all); ``window``: meetings in the trend's rolling rate;
+    ./peerkit.db); ``cohort``: a name or id (default: the settings', else the only cohort);
+    ``since``: the first meeting date counted (default: all); ``window``: meetings in the
+    trend's rolling rate;
     ``theme``: "projector" or "print" (default: projector when served by Voila, else print).
     """
     try:
@@ -562,10 +535,7 @@ def scoreboard_view(
             formats=formats,
         )
     except PeerkitError as exc:
-        import ipywidgets as w
+        from peerkit.dashboard import problem
 
-        return w.HTML(
-            "<div role='alert' class='peerkit-error'><h1>peerkit cannot show these scores</h1>"
-            f"<p>{html.escape(str(exc))}</p></div>"
-        )
+        return problem(exc, "peerkit cannot show these scores")
     return view

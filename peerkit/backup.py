@@ -45,22 +45,14 @@ def _value(value: Any) -> Any:
 
 def dump(store: Store) -> dict[str, Any]:
     """The whole store as a plain, JSON-ready dictionary."""
-    if store.allowed_cohorts is not None:
-        raise PeerkitError(
-            "A backup holds every cohort in the store, and your peerkit settings allow only "
-            "some: ask whoever runs peerkit for your organization to make it."
-        )
     tables: dict[str, Any] = {}
-    with store.engine.connect() as conn:
+    with store.reading():  # every table as it was at one moment
         for table in t.metadata.sorted_tables:
             if table is t.exports or table is t.cohort_changes:
                 continue  # which files this machine holds, change counters: not the record
-            columns = [c.name for c in table.columns]
-            order = list(table.primary_key.columns)
-            rows = conn.execute(sa.select(table).order_by(*order)).all()
             tables[table.name] = {
-                "columns": columns,
-                "rows": [[_value(v) for v in row] for row in rows],
+                "columns": [c.name for c in table.columns],
+                "rows": [[_value(v) for v in row] for row in store.table_rows(table)],
             }
     return {"format": FORMAT, "version": VERSION, "schema": store.revision(), "tables": tables}
 
@@ -96,13 +88,7 @@ def backup(store: Store, path: Path | str) -> dict[str, int]:
 def private_items(store: Store) -> int:
     """How many private rounds, advice, commitments and parking-lot items kept for the
     facilitator a backup of ``store`` holds (every table with a ``private`` column)."""
-    total = 0
-    with store.engine.connect() as conn:
-        for table in t.metadata.sorted_tables:
-            if "private" in table.c:
-                query = sa.select(sa.func.count()).where(table.c.private.is_(True))
-                total += int(conn.execute(query.select_from(table)).scalar() or 0)
-    return total
+    return store.private_items()
 
 
 def load(path: Path | str) -> dict[str, Any]:
@@ -134,48 +120,60 @@ def load(path: Path | str) -> dict[str, Any]:
         columns = table.get("columns") if isinstance(table, dict) else None
         if not isinstance(columns, list) or set(columns) - {c.name for c in known[name].columns}:
             raise PeerkitError(f"{path}: table {name} has columns this peerkit does not know.")
-        if any(len(row) != len(columns) for row in table.get("rows", [])):
+        rows = table.get("rows", [])
+        if not isinstance(rows, list) or any(
+            not isinstance(row, list) or len(row) != len(columns) for row in rows
+        ):
             raise PeerkitError(f"{path}: table {name} has a row of the wrong length.")
+        for column in columns:
+            if isinstance(known[name].c[column].type, sa.Date):
+                at = columns.index(column)
+                for number, row in enumerate(rows, 1):
+                    _check_day(path, name, column, number, row[at])
     return data
 
 
+def _check_day(path: Path, table: str, column: str, number: int, value: Any) -> None:
+    if value is None:
+        return
+    try:
+        dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise PeerkitError(
+            f"{path}: row {number} of table {table} has {value!r} as its {column}, which is "
+            "not a day of the calendar (YYYY-MM-DD). Nothing was restored."
+        ) from None
+
+
 def restore(path: Path | str, store: Store) -> dict[str, int]:
-    """Load a backup into an empty store, keeping every id; all or nothing."""
+    """Load a backup into an empty store, keeping every id; all or nothing. When it fails, a
+    store file the restore made is taken back (nothing is left where there was nothing)."""
     data = load(path)
     if any(store.counts().values()):
         raise PeerkitError(
             f"The store at {store.where} is not empty: restore into a new file, so nothing is "
             "overwritten."
         )
-    counts = {}
+    rows: dict[sa.Table, list[dict[str, Any]]] = {}
+    for table in t.metadata.sorted_tables:
+        if table.name not in data["tables"]:
+            continue
+        entry = data["tables"][table.name]
+        rows[table] = [
+            {
+                col: _parse(table, col, value)
+                for col, value in zip(entry["columns"], row, strict=True)
+            }
+            for row in entry["rows"]
+        ]
+        if table.name == "phase_log" and "seq" not in entry["columns"]:
+            _number_phase_changes(rows[table])  # a backup from before schema 0005
     try:
-        with store.engine.begin() as conn:
-            for table in t.metadata.sorted_tables:
-                if table.name not in data["tables"]:
-                    continue
-                entry = data["tables"][table.name]
-                rows = [
-                    {
-                        col: _parse(table, col, value)
-                        for col, value in zip(entry["columns"], row, strict=True)
-                    }
-                    for row in entry["rows"]
-                ]
-                if table.name == "phase_log" and "seq" not in entry["columns"]:
-                    _number_phase_changes(rows)  # a backup from before schema 0005
-                if rows:
-                    conn.execute(sa.insert(table), rows)
-                counts[table.name] = len(rows)
-            if store.engine.dialect.name == "postgresql":
-                for table in t.metadata.sorted_tables:
-                    if "id" in table.c and counts.get(table.name):
-                        conn.exec_driver_sql(
-                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                            f"(SELECT max(id) FROM {table.name}))"
-                        )
-    except sa.exc.IntegrityError as exc:
-        raise PeerkitError(f"The backup is inconsistent and was not restored: {exc.orig}") from None
-    return counts
+        store.restore_rows(rows)
+    except PeerkitError:
+        store.discard_new_file()
+        raise
+    return {table.name: len(table_rows) for table, table_rows in rows.items()}
 
 
 def _number_phase_changes(rows: list[dict[str, Any]]) -> None:

@@ -1,12 +1,21 @@
-"""The one way peerkit starts a browser: Debian's Chromium, headless and offline."""
+"""The one way peerkit finds and starts a browser: Chromium (or Chrome), headless and offline."""
 
 from __future__ import annotations
 
 import os
+import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-#: Where Debian and Ubuntu put Chromium; PEERKIT_CHROMIUM overrides it.
-CHROMIUM = Path(os.environ.get("PEERKIT_CHROMIUM") or "/usr/bin/chromium")
+from peerkit.settings import resolve
+
+#: Names Linux distributions and Google give Chromium and Chrome, looked up on PATH in order.
+LINUX_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+#: Where macOS installs them.
+MACOS_APPS = (
+    Path("/Applications/Chromium.app/Contents/MacOS/Chromium"),
+    Path("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"),
+)
 #: Headless, no background traffic, and no host name but loopback resolves: whatever a page
 #: asks for, nothing leaves the machine.
 CHROMIUM_ARGS = [
@@ -23,6 +32,37 @@ CHROMIUM_ARGS = [
 INSTALL_HINT = "apt-get install chromium"
 
 
-def chromium_path() -> Path:
-    """The Chromium to use (it may not exist: callers say how to install it)."""
-    return Path(os.environ.get("PEERKIT_CHROMIUM") or "/usr/bin/chromium")
+def find_chromium() -> Path | None:
+    """The Chromium to use: the ``chromium`` setting ($PEERKIT_CHROMIUM) if given (even if
+    missing: callers say so), else the first on PATH under a usual name, else one in
+    /Applications, else Playwright's own downloaded browser; None if there is none."""
+    override = resolve(folder=False).chromium
+    if override:
+        return Path(override)
+    for name in LINUX_NAMES:
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    for app in MACOS_APPS:
+        if _runs(app):
+            return app
+    return _playwrights_own()
+
+
+def _runs(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+def _playwrights_own() -> Path | None:
+    """The browser `playwright install chromium` downloads, when it is there. (Asked on a
+    worker thread: Playwright's sync API refuses a thread with a running event loop.)"""
+
+    def ask() -> Path:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            return Path(p.chromium.executable_path)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="peerkit-browser") as worker:
+        path = worker.submit(ask).result()
+    return path if _runs(path) else None

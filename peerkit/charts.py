@@ -34,9 +34,15 @@ import pandas as pd
 
 from peerkit.model import PeerkitError
 
+# Every altair chart drawn in a kernel that imported peerkit's charts, a coach's own included,
+# is drawn offline: as SVG by vl-convert in the kernel. Lab's and Voila's default renderers load
+# Vega from a CDN for Vega-Lite 6 ("Error loading script: https://cdn.jsdelivr.net/npm/vega@6").
+alt.renderers.enable("svg")
+
 __all__ = [
     "THEMES",
     "Theme",
+    "apply_theme",
     "cohort_distribution",
     "follow_through_heatmap",
     "phase_timing",
@@ -119,8 +125,10 @@ def _theme(theme: str | Theme) -> Theme:
         raise PeerkitError(f"Unknown chart theme {theme!r}: use {names}.") from None
 
 
-def _apply(chart: Any, t: Theme) -> Any:
-    """The chart with the theme's configuration (this chart only, no global state)."""
+def apply_theme(chart: Any, theme: str | Theme = "projector") -> Any:
+    """The chart with a peerkit theme's colours and type ("projector" or "print", or a
+    :class:`Theme`): for a coach's own chart beside peerkit's. This chart only, no global state."""
+    t = _theme(theme)
     axis = {
         "labelColor": t.foreground,
         "titleColor": t.foreground,
@@ -283,7 +291,7 @@ def follow_through_heatmap(
             subtitle=f"{NOTHING_DUE_MARK} nothing due · partial counts half",
         ),
     )
-    return _apply(chart, t)
+    return apply_theme(chart, t)
 
 
 def trend(
@@ -419,7 +427,7 @@ def trend(
             subtitle="rolling completion rate of each member; dashed: the whole cohort",
         )
     )
-    return _apply(chart, t)
+    return apply_theme(chart, t)
 
 
 def _panel_names(frame: pd.DataFrame) -> dict[str, str]:
@@ -504,7 +512,7 @@ def cohort_distribution(
         height=alt.Step(t.step),
         title=alt.TitleParams(title or "Follow-through by member"),
     )
-    return _apply(chart, t)
+    return apply_theme(chart, t)
 
 
 def _minutes_text(seconds: float) -> str:
@@ -625,7 +633,7 @@ def phase_timing(
                 title or "Phase timing: planned and used", subtitle=rounds[0] if rounds else ""
             )
         )
-    return _apply(chart, t)
+    return apply_theme(chart, t)
 
 
 # --------------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,19 +10,18 @@ from typing import Any
 import click
 
 from peerkit.model import PeerkitError, parse_day
+from peerkit.settings import Settings, listing, notebooks_dir, resolve
 
 #: The store `peerkit serve --demo` builds and serves unless --db names another.
 DEMO_DB = "demo.db"
 DB_HELP = (
     "The store: a SQLite file path or a database URL such as postgresql://user@host/peerkit "
-    "(default: $PEERKIT_DB or ./peerkit.db)."
+    "(default: $PEERKIT_DB, else the cohort folder's, else ./peerkit.db)."
 )
 
 
 def db_option(func: Any) -> Any:
-    return click.option(
-        "--db", envvar="PEERKIT_DB", default="peerkit.db", show_default=True, help=DB_HELP
-    )(func)
+    return click.option("--db", default=None, help=DB_HELP)(func)
 
 
 def cohort_option(func: Any) -> Any:
@@ -33,10 +31,15 @@ def cohort_option(func: Any) -> Any:
 
 
 def open_store(db: str, *, create: bool = False) -> Any:
-    from peerkit.folder import allowed_cohorts, find_config
     from peerkit.store import Store
 
-    return Store(db, create=create, allowed_cohorts=allowed_cohorts(find_config()))
+    return Store(db, create=create, allowed_cohorts=resolve().allowed_cohorts)
+
+
+def _store_only(db: str | None) -> str:
+    """The store a command that ignores the cohort folder works on: --db, else $PEERKIT_DB,
+    else ./peerkit.db."""
+    return resolve({"store": db}, folder=False).store
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -54,11 +57,12 @@ def cli() -> None:
     help="Pretend today is this date (YYYY-MM-DD); meetings are the months before it.",
 )
 @click.option("--force", is_flag=True, help="Replace an existing store file.")
-def demo(db: str, seed: int, today: str | None, force: bool) -> None:
+def demo(db: str | None, seed: int, today: str | None, force: bool) -> None:
     """Build a demo cohort: 12 members and 14 monthly meetings of rounds, advice and reviews."""
     from peerkit.demo import build_demo
     from peerkit.store import database_url
 
+    db = _store_only(db)
     day = _date(today, "--today") if today else None
     url = database_url(db)
     if url.startswith("sqlite:///"):
@@ -196,10 +200,12 @@ def backup(db: str, output: str) -> None:
 @cli.command()
 @click.argument("file", type=click.Path())
 @db_option
-def restore(file: str, db: str) -> None:
+def restore(file: str, db: str | None) -> None:
     """Restore a backup into a new, empty store."""
     from peerkit.backup import load
     from peerkit.backup import restore as read_backup
+
+    db = _store_only(db)
 
     load(file)  # check the file before creating any store
     with open_store(db, create=True) as store:
@@ -319,17 +325,11 @@ def _what_still_holds(
         sys.exit(2)
 
 
-def _folder_defaults(db: str, cohort: str | None) -> tuple[str, str | None]:
-    """Inside a cohort folder, its store and cohort are the defaults."""
-    from peerkit.folder import find_config
-
-    source = click.get_current_context().get_parameter_source("db")
-    config = find_config()
-    if config is None:
-        return db, cohort
-    if source is click.core.ParameterSource.DEFAULT:
-        db = config.store_url
-    return db, cohort or config.cohort
+def _folder_defaults(db: str | None, cohort: str | None) -> tuple[str, str | None]:
+    """The store and cohort in force: the options, else the environment, else the cohort
+    folder's (see peerkit.settings)."""
+    settings = resolve({"store": db, "cohort": cohort})
+    return settings.store_url, settings.cohort or None
 
 
 @cli.command()
@@ -350,7 +350,6 @@ def _folder_defaults(db: str, cohort: str | None) -> tuple[str, str | None]:
 )
 @click.option(
     "--token",
-    envvar="PEERKIT_TOKEN",
     default=None,
     metavar="SECRET|generate",
     help="The secret every page and API call needs (at least 16 characters; default: "
@@ -358,7 +357,7 @@ def _folder_defaults(db: str, cohort: str | None) -> tuple[str, str | None]:
     "it in the URLs.",
 )
 def serve(
-    db: str,
+    db: str | None,
     cohort: str | None,
     host: str,
     port: int,
@@ -374,38 +373,35 @@ def serve(
     are used. With --demo, the demo store (./demo.db unless --db is given) is built first if it
     is new or empty, and kept as it is otherwise. On an address other than loopback (127.0.0.1,
     ::1, localhost) every page needs a secret: --token."""
-    from peerkit.dashboard import CONFIG_ENV
-    from peerkit.folder import find_config
     from peerkit.serve import ServeError, check_token
     from peerkit.serve import serve as run_voila
     from peerkit.store import database_url
 
     _check_address(host, port)
+    settings = resolve({"store": db, "cohort": cohort, "token": token})
+    token = settings.token or None
     try:
         check_token(host, token, preheat=preheat)  # before anything is opened or started
     except ServeError as exc:
         raise PeerkitError(str(exc)) from None
-    config = find_config()
     if demo_store:
-        if config is not None:
+        if settings.folder is not None:
             raise PeerkitError(
-                f"--demo serves the demo store, not the cohort folder {config.folder}'s: "
+                f"--demo serves the demo store, not the cohort folder {settings.folder}'s: "
                 "run it outside the folder, or drop --demo."
             )
-        source = click.get_current_context().get_parameter_source("db")
-        if source is not click.core.ParameterSource.COMMANDLINE:
-            db = DEMO_DB  # never $PEERKIT_DB: that is where real meetings live
+        db = db or DEMO_DB  # never $PEERKIT_DB: that is where real meetings live
         _demo_unless_there(db)
     else:
-        db, cohort = _folder_defaults(db, cohort)
+        db, cohort = settings.store_url, settings.cohort or None
     with open_store(db) as store:  # refuse a missing or newer store before starting anything
         store.cohort(cohort)
-    env = {"PEERKIT_COHORT": cohort} if cohort else {}
-    if config is not None:
-        env[CONFIG_ENV] = str(config.path)
+    env = {_env("cohort"): cohort} if cohort else {}
+    if settings.file is not None:
+        env[_env("config_file")] = str(settings.file)
     try:
         code = run_voila(
-            config.folder if config else notebooks_dir(),
+            settings.folder or notebooks_dir(),
             db_url=database_url(db),
             host=host,
             port=port,
@@ -483,7 +479,7 @@ def minutes(
 
     Inside a cohort folder, its store, cohort, formats, templates/ overrides and Chatham House
     setting are used."""
-    from peerkit.folder import find_config
+    from peerkit.folder import load_config
     from peerkit.minutes import TARGETS, export
 
     if to.strip().lower() not in (*TARGETS, "markdown"):
@@ -495,9 +491,10 @@ def minutes(
             f"minutes' own file instead (such as -o {own}), and the calendar goes beside it. "
             "Nothing was written."
         )
-    config = find_config()
-    db, cohort = _folder_defaults(db, cohort)
-    format_dirs = [os.environ["PEERKIT_FORMATS"]] if os.environ.get("PEERKIT_FORMATS") else []
+    settings = resolve({"store": db, "cohort": cohort})
+    config = load_config(settings.file) if settings.file else None
+    db, cohort = settings.store_url, settings.cohort or None
+    format_dirs = [settings.formats] if settings.formats else []
     if config is not None:
         format_dirs += [str(config.formats_dir)] if config.formats_dir.is_dir() else []
         template_dirs += (str(config.templates_dir),) if config.templates_dir.is_dir() else ()
@@ -550,6 +547,23 @@ def score(db: str, cohort: str | None, since: str | None, fmt: str) -> None:
         click.echo(format_scores(score_rows(store, store.cohort(cohort).id, day), fmt))
 
 
+@cli.command("settings")
+@db_option
+@cohort_option
+def settings_command(db: str | None, cohort: str | None) -> None:
+    """List every setting: its value, where that came from, and what it does. Later sources
+    win: default, then peerkit.toml, then the environment, then the command line."""
+    from peerkit.store import shown_url
+
+    settings = resolve({"store": db, "cohort": cohort})
+    click.echo("\n".join(listing(settings, store_shown=shown_url(settings.store_url))))
+
+
+def _env(name: str) -> str:
+    """The environment variable of a setting (what `peerkit serve` hands its notebooks)."""
+    return str(Settings.declared()[name].metadata["env"])
+
+
 def _demo_unless_there(db: str) -> None:
     """Build the demo cohort in ``db`` when that store is new or holds no cohort; leave a store
     that holds one as it is (it may hold meetings run since)."""
@@ -560,17 +574,6 @@ def _demo_unless_there(db: str) -> None:
             click.echo(f"Serving {store.where} as it is (--demo builds only a new store).")
             return
         _say_built(build_demo(store), store)
-
-
-def notebooks_dir() -> Path:
-    """The dashboard notebooks: the checkout's, or the copy installed with the package."""
-    checkout = Path(__file__).resolve().parents[1] / "notebooks"
-    if (checkout / "facilitator.ipynb").exists():
-        return checkout
-    installed = Path(sys.prefix) / "share" / "peerkit" / "notebooks"
-    if (installed / "facilitator.ipynb").exists():
-        return installed
-    raise PeerkitError("The dashboard notebooks are missing: reinstall peerkit.")
 
 
 def _date(text: str, what: str) -> dt.date:
@@ -595,7 +598,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # never a traceback for a user
-        if os.environ.get("PEERKIT_DEBUG"):
+        if resolve(folder=False).debug:
             raise
         click.echo(
             f"Error: {type(exc).__name__}: {exc} (set PEERKIT_DEBUG=1 for details)", err=True

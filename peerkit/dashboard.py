@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import html
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from peerkit.folder import CohortConfig, load_config
+from peerkit.formats import load_formats
 from peerkit.model import MOMENTS, PeerkitError
+from peerkit.settings import Settings, resolve
+from peerkit.store import Store
 
 __all__ = [
     "CONFIG_ENV",
@@ -23,7 +25,7 @@ __all__ = [
 ]
 
 #: Set by `peerkit serve` in a cohort folder: the folder's peerkit.toml.
-CONFIG_ENV = "PEERKIT_CONFIG"
+CONFIG_ENV = Settings.declared()["config_file"].metadata["env"]
 
 
 @dataclass
@@ -33,50 +35,43 @@ class Setup:
     store: Any
     cohort: Any
     formats: dict[str, Any]
-    config: Any  # a peerkit.folder.CohortConfig, or None outside a cohort folder
+    config: CohortConfig | None  # None outside a cohort folder
 
 
 def setup(store: Any = None, cohort: Any = None) -> Setup:
-    """Resolve the notebook's parameters: explicit values first, then ``$PEERKIT_DB`` and
-    ``$PEERKIT_COHORT`` (set by `peerkit serve`), then the cohort folder's ``peerkit.toml``."""
-    from peerkit.formats import load_formats
-
-    config = find_settings()
-    the_store = open_store(store, config)
-    name = cohort or os.environ.get("PEERKIT_COHORT") or (config.cohort if config else None)
-    the_cohort = the_store.cohort(name or None)
+    """Resolve the notebook's parameters: explicit values first, then the settings in force
+    (``$PEERKIT_DB`` and ``$PEERKIT_COHORT``, set by `peerkit serve`, then the cohort folder's
+    ``peerkit.toml``; see peerkit.settings)."""
+    settings = resolve({"cohort": str(cohort) if cohort else None})
+    config = find_settings(settings)
+    the_store = open_store(store, settings)
+    the_cohort = the_store.cohort(settings.cohort or None)
     folders = [config.formats_dir] if config and config.formats_dir.is_dir() else []
     return Setup(the_store, the_cohort, load_formats(folders), config)
 
 
-def find_settings() -> Any:
+def find_settings(settings: Settings | None = None) -> CohortConfig | None:
     """The cohort folder's settings: ``$PEERKIT_CONFIG``, else the folder we are in, else None."""
-    from peerkit.folder import find_config, load_config
-
-    config_path = os.environ.get(CONFIG_ENV)
-    return load_config(config_path) if config_path else find_config()
+    settings = settings or resolve()
+    return load_config(settings.file) if settings.file else None
 
 
-def open_store(store: Any, config: Any) -> Any:
-    """The store a notebook works on: ``store`` (a Store, a path or a URL), else ``$PEERKIT_DB``,
-    else the folder's; limited to the facilitator's allowed cohorts."""
-    from peerkit.folder import allowed_cohorts
-    from peerkit.store import Store
-
+def open_store(store: Any, settings: Settings | None = None) -> Store:
+    """The store a notebook works on: ``store`` (a Store, a path or a URL), else the settings'
+    (``$PEERKIT_DB``, else the folder's); limited to the facilitator's allowed cohorts."""
     if isinstance(store, Store):
         return store
-    db = store or os.environ.get("PEERKIT_DB") or (config.store_url if config else None)
-    return Store(db or "peerkit.db", create=False, allowed_cohorts=allowed_cohorts(config))
-
-
-def problem(exc: Exception) -> Any:
-    """A clear message in place of the dashboard, never a traceback."""
-    import ipywidgets as w
-
-    return w.HTML(
-        "<div role='alert' class='peerkit-error'><h1>peerkit cannot open this meeting</h1>"
-        f"<p>{html.escape(str(exc))}</p></div>"
+    settings = settings or resolve()
+    return Store(
+        store or settings.store_url, create=False, allowed_cohorts=settings.allowed_cohorts
     )
+
+
+def problem(exc: Exception, title: str = "peerkit cannot open this meeting") -> Any:
+    """A clear message in place of the dashboard, never a traceback."""
+    from peerkit.widgets.look import refusal
+
+    return refusal(title, str(exc))
 
 
 def console(
@@ -89,7 +84,7 @@ def console(
     settings, then $PEERKIT_DB and the only cohort; the meeting on screen), its tabs the
     ``moments`` in that order: names from ``MOMENTS`` and a coach's own ``(title, widget)``."""
     try:
-        from peerkit.widgets.console import Console
+        from peerkit.widgets.console import Console  # on use: a projector never loads it
 
         s = setup(store, cohort)
         meeting_id = s.store.find_meeting(meeting, s.cohort.id).id if meeting else None

@@ -3,44 +3,46 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from peerkit.model import PeerkitError
-
-CONFIG_NAME = "peerkit.toml"
-#: Set for a facilitator (e.g. by JupyterHub's spawner): a JSON list of the cohort names they
-#: may open. It overrides the folder's allowed_cohorts.
-ALLOWED_ENV = "PEERKIT_ALLOWED_COHORTS"
-NOTEBOOKS = ("facilitator.ipynb", "projector.ipynb", "accountability.ipynb")
-DEFAULT_GROUND_RULES = (
-    "What is said here stays here: we use what we hear, and never say who said it "
-    "(the Chatham House Rule). We speak from experience, we listen to understand, and we keep "
-    "the commitments we make. Phones away during rounds."
+from peerkit.settings import (
+    CONFIG_NAME,
+    DEFAULT_GROUND_RULES,
+    NOTEBOOKS,
+    Settings,
+    find_file,
+    notebooks_dir,
+    read_toml,
+    store_url,
 )
+from peerkit.store import Store
+
+__all__ = ["CONFIG_NAME", "DEFAULT_GROUND_RULES", "CohortConfig", "find_config", "init_folder"]
+
+
+def _default(name: str) -> Any:
+    """A setting's default, as declared once in peerkit.settings."""
+    return Settings.declared()[name].default()
 
 
 @dataclass(frozen=True)
 class CohortConfig:
-    """What a cohort folder's ``peerkit.toml`` says (every key optional but the cohort)."""
+    """What a cohort folder's ``peerkit.toml`` says: the settings tagged ``toml`` in
+    :class:`peerkit.settings.Settings` (their help and defaults are declared there)."""
 
     folder: Path
     cohort: str
-    store: str = "peerkit.db"  # a file in the folder, or any database URL
-    default_format: str = "mastermind hot seat"
-    meeting_minutes: int = 180
-    ground_rules: str = DEFAULT_GROUND_RULES
-    chime: bool = True
-    chatham_house: bool = False
-    # A member's personal summary names the other members (advice givers, names in the text)
-    # only when the group agreed to it; otherwise they appear as "a member".
-    name_others_in_member_minutes: bool = False
-    # The cohorts this facilitator may open (None: any). A guard against opening the wrong
-    # cohort, not a security boundary: see docs/deploy.md.
+    store: str = _default("store")
+    default_format: str = _default("default_format")
+    meeting_minutes: int = _default("meeting_minutes")
+    ground_rules: str = _default("ground_rules")
+    chime: bool = _default("chime")
+    chatham_house: bool = _default("chatham_house")
+    name_others_in_member_minutes: bool = _default("name_others_in_member_minutes")
     allowed_cohorts: tuple[str, ...] | None = None
 
     @property
@@ -49,9 +51,7 @@ class CohortConfig:
 
     @property
     def store_url(self) -> str:
-        if "://" in self.store:
-            return self.store
-        return f"sqlite:///{(self.folder / self.store).resolve()}"
+        return store_url(self.store, self.folder)
 
     @property
     def formats_dir(self) -> Path:
@@ -62,78 +62,21 @@ class CohortConfig:
         return self.folder / "templates"
 
 
-_TYPES: dict[str, type] = {
-    "cohort": str,
-    "store": str,
-    "default_format": str,
-    "meeting_minutes": int,
-    "ground_rules": str,
-    "chime": bool,
-    "chatham_house": bool,
-    "name_others_in_member_minutes": bool,
-    "allowed_cohorts": list,
-}
-
-
 def load_config(path: Path | str) -> CohortConfig:
     """Read a folder's ``peerkit.toml`` (or the file itself); problems are one plain message."""
     path = Path(path)
     if path.is_dir():
         path = path / CONFIG_NAME
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PeerkitError(f"No {CONFIG_NAME} at {path}: run `peerkit init` first.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise PeerkitError(f"{path}: not valid TOML ({exc}).") from None
-    section = data.get("peerkit", data)
-    unknown = set(section) - set(_TYPES)
-    if unknown:
-        raise PeerkitError(
-            f"{path}: unknown setting {', '.join(sorted(unknown))}: use {', '.join(_TYPES)}."
-        )
-    for key, value in section.items():
-        kind = _TYPES[key]
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise PeerkitError(f"{path}: {key} must be {kind.__name__}, not {value!r}.")
-    if not section.get("cohort"):
-        raise PeerkitError(f"{path}: the cohort setting is missing.")
+    section = read_toml(path)
     if "allowed_cohorts" in section:
-        section = {**section, "allowed_cohorts": _names(section["allowed_cohorts"], str(path))}
-    minutes = section.get("meeting_minutes", 180)
-    if not 10 <= minutes <= 24 * 60:
-        raise PeerkitError(f"{path}: meeting_minutes must be between 10 and 1440.")
+        section["allowed_cohorts"] = tuple(section["allowed_cohorts"])
     return CohortConfig(folder=path.parent.resolve(), **section)
-
-
-def _names(value: Any, where: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise PeerkitError(
-            f'{where}: allowed_cohorts must be a list of cohort names, like ["Leaders A"].'
-        )
-    return tuple(v.strip() for v in value)
-
-
-def allowed_cohorts(config: CohortConfig | None) -> tuple[str, ...] | None:
-    """The cohorts this facilitator may open: ``$PEERKIT_ALLOWED_COHORTS`` (a JSON list), else
-    the folder's ``allowed_cohorts``, else None (any)."""
-    text = os.environ.get(ALLOWED_ENV)
-    if text:
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError:
-            value = None
-        return _names(value, f"${ALLOWED_ENV}")
-    return config.allowed_cohorts if config else None
 
 
 def find_config(start: Path | str | None = None) -> CohortConfig | None:
     """The config of the cohort folder ``start`` is in (or below), if any."""
-    here = Path(start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return load_config(folder / CONFIG_NAME)
-    return None
+    path = find_file(start)
+    return load_config(path) if path else None
 
 
 def _toml(value: Any) -> str:
@@ -192,9 +135,6 @@ the built-in template and overrides the block, for example:
 def init_folder(folder: Path | str, cohort: str, *, store: str | None = None) -> CohortConfig:
     """Make a cohort folder: notebooks, ``peerkit.toml``, ``formats/``, ``templates/``, and a
     store holding the cohort. Refuses a folder that already has a config."""
-    from peerkit.cli import notebooks_dir
-    from peerkit.store import Store
-
     folder = Path(folder).resolve()
     if (folder / CONFIG_NAME).exists():
         raise PeerkitError(f"{folder} is already a cohort folder ({CONFIG_NAME} exists).")

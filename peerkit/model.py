@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: Longest text accepted for an advice, a commitment, an issue statement or a note.
 MAX_TEXT = 4000
@@ -227,6 +233,66 @@ REVIEW_COLUMNS = (
 )
 
 
+def judged_targets(
+    commitment: Any, held: Any, review: Any, target: Any, new_target: Any, renegotiated: Any
+) -> np.ndarray:
+    """The one rule for which target date is in force after renegotiations.
+
+    A review judges its commitment's own target date, or the new date set by the latest
+    renegotiation of the same commitment held before it; reviews are in the order they were
+    held: by the day of their meeting, then by id. One item per review in each argument (any
+    sequence or array): commitment id, day held, review id, the commitment's own target day,
+    the new target day the review set, and whether it set one. Days are whole numbers (day
+    ordinals, days since 1970: any one scale). Returns each review's judged target day (int64).
+    Vectorised: the store reads a million reviews through it.
+    """
+    import numpy as np
+
+    cid = np.asarray(commitment, dtype=np.int64)
+    target = np.array(target, dtype=np.int64)  # a copy: filled in below
+    reneg = np.asarray(renegotiated, dtype=bool)
+    if not reneg.any():
+        return target
+    # Only commitments renegotiated at some point need a look at their history.
+    rows = np.flatnonzero(np.isin(cid, np.unique(cid[reneg])))
+    held_days = np.asarray(held, dtype=np.int64)[rows]
+    order = rows[np.lexsort((np.asarray(review, dtype=np.int64)[rows], held_days, cid[rows]))]
+    c, new, given = cid[order], np.asarray(new_target, dtype=np.int64)[order], reneg[order]
+    position = np.arange(len(order))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = c[1:] != c[:-1]
+    start = np.maximum.accumulate(np.where(first, position, 0))
+    # The latest row at or before each position that set a new date ...
+    latest = np.maximum.accumulate(np.where(given, position, -1))
+    # ... strictly before it, and of the same commitment.
+    before = np.concatenate([[-1], latest[:-1]])
+    use = (before >= start) & ~first
+    target[order[use]] = new[before[use]]
+    return target
+
+
+def targets_now(
+    reviews: Iterable[tuple[int, dt.date, int, dt.date | None]],
+) -> dict[int, dt.date]:
+    """The target date in force after ``reviews`` (each: commitment id, day held, review id,
+    new target date or None) of each commitment they renegotiated, by :func:`judged_targets`'
+    rule (a review held after all of them would judge it). Commitments never renegotiated are
+    left out: their own target date stands."""
+    rows = list(reviews)
+    ids = sorted({r[0] for r in rows})
+    after = max((r[1].toordinal() for r in rows), default=0) + 1
+    judged = judged_targets(
+        [r[0] for r in rows] + ids,
+        [r[1].toordinal() for r in rows] + [after] * len(ids),
+        [r[2] for r in rows] + [0] * len(ids),
+        [0] * (len(rows) + len(ids)),  # 0: "its own target", never a real day ordinal
+        [r[3].toordinal() if r[3] else 0 for r in rows] + [0] * len(ids),
+        [r[3] is not None for r in rows] + [False] * len(ids),
+    )
+    now = judged[len(rows) :]
+    return {c: dt.date.fromordinal(int(day)) for c, day in zip(ids, now, strict=True) if day}
+
+
 def parse_day(value: object, what: str = "The date") -> dt.date | None:
     """A date from a date, a datetime or 'YYYY-MM-DD' text; None for None or ''."""
     if value is None or value == "":
@@ -251,3 +317,23 @@ def check_text(value: str, what: str, *, limit: int = MAX_TEXT, allow_empty: boo
     if len(text) > limit:
         raise PeerkitError(f"{what} is {len(text)} characters long; keep it under {limit}.")
     return text
+
+
+def normal_name(text: str) -> str:
+    """A member's name as it is stored and compared: in Unicode's composed form (NFC), without
+    characters that draw nothing (zero-width spaces and joiners, soft hyphens, the byte-order
+    mark: Unicode's format characters), every kind of space (a non-breaking one too) a plain
+    one, runs of them one, none at either end. Names pasted from a document or a web page
+    then match the same name typed."""
+    text = unicodedata.normalize("NFC", text)
+    return " ".join("".join(c for c in text if unicodedata.category(c) != "Cf").split())
+
+
+def name_key(text: str) -> str:
+    """What two member names must share to be the same member: their normal form, in any case."""
+    return normal_name(text).casefold()
+
+
+def check_name(value: str, what: str) -> str:
+    """A member's name, normalised (:func:`normal_name`) and checked as :func:`check_text`."""
+    return check_text(normal_name(value) if isinstance(value, str) else value, what, limit=MAX_NAME)

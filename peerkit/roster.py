@@ -9,12 +9,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import sqlalchemy as sa
-
-from peerkit.model import MAX_NAME, PeerkitError
+from peerkit.model import MAX_NAME, PeerkitError, name_key, normal_name
 from peerkit.spreadsheet import csv_text, from_text_cell
 from peerkit.store import Store
-from peerkit.store import schema as t
 
 COLUMNS = ("name", "email", "role", "joined")
 #: Separators a roster may come with: Excel writes ";" where the decimal mark is a comma.
@@ -100,11 +97,11 @@ def import_roster(store: Store, cohort_id: int, path: Path | str) -> RosterRepor
     """
     rows = _read(Path(path))
     report = RosterReport()
-    existing = {m.name.casefold(): m for m in store.members(cohort_id)}
+    existing = {name_key(m.name): m for m in store.members(cohort_id)}
     seen: dict[str, int] = {}
     inserts, updates = [], []
     for line, row in rows:
-        name = row.get("name", "")
+        name = normal_name(row.get("name", ""))
         if not any(row.values()):
             continue  # a blank line
         if not name:
@@ -113,7 +110,7 @@ def import_roster(store: Store, cohort_id: int, path: Path | str) -> RosterRepor
         if len(name) > MAX_NAME:
             report.rejected.append((line, f"the name is longer than {MAX_NAME} characters"))
             continue
-        key = name.casefold()
+        key = name_key(name)
         if key in seen:
             report.rejected.append((line, f"{name} appears twice (first on line {seen[key]})"))
             continue
@@ -132,26 +129,14 @@ def import_roster(store: Store, cohort_id: int, path: Path | str) -> RosterRepor
         values = {"email": email, "role": row.get("role") or None, "joined": joined}
         member = existing.get(key)
         if member is None:
-            inserts.append(
-                {
-                    "cohort_id": cohort_id,
-                    "name": name,
-                    "status": "active",
-                    "redacted": False,
-                    **values,
-                }
-            )
+            inserts.append({"name": name, **values})
             report.added.append(name)
         elif (member.email, member.role, member.joined) != tuple(values.values()):
             updates.append((member.id, values))
             report.changed.append(member.name)
         else:
             report.unchanged.append(member.name)
-    with store.engine.begin() as conn:
-        if inserts:
-            conn.execute(sa.insert(t.members), inserts)
-        for member_id, values in updates:
-            conn.execute(sa.update(t.members).where(t.members.c.id == member_id).values(**values))
+    store.save_roster(cohort_id, inserts, updates)
     return report
 
 

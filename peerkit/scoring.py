@@ -291,17 +291,23 @@ def review_level(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(levels, index=frame.index, name="level").astype("Int64")
 
 
-def rate_text(rate: Any) -> np.ndarray:
-    """ "83%" for each rate (0 … 1), "nothing due" for NaN, as an object array.
+def rate_text(credit: Any, reviewed: Any) -> np.ndarray:
+    """ "83%" for each completion (``credit`` of ``reviewed``), "nothing due" where ``reviewed``
+    is 0, as an object array: the one place a follow-through percentage is written.
 
-    Half-percents round up; a rate strictly between 0 and 1 never reads "0%" or "100%".
+    Half-percents round up, on exact integers: credit is a whole number of halves, so
+    credit ÷ reviewed × 100 + ½ = (100·halves + reviewed) ÷ (2·reviewed), floored (in floating
+    point 11.5 ÷ 20 × 100 is 57.4999…, which would read 57%). Something done never reads "0%",
+    something missed never "100%".
     """
-    r = np.asarray(rate, dtype=np.float64)
-    nan = np.isnan(r)
-    pct = np.floor(np.where(nan, 0.0, r) * 100.0 + 0.5)
-    inner = (r > 0) & (r < 1)
-    pct = np.where(inner, np.clip(pct, 1, 99), np.clip(pct, 0, 100)).astype(np.intp)
-    return np.where(nan, NOTHING_DUE, np.take(_PERCENT, pct))
+    halves = np.rint(np.asarray(credit, dtype=np.float64) * 2.0).astype(np.int64)
+    n = np.asarray(reviewed, dtype=np.int64)
+    due = n > 0
+    safe = np.where(due, n, 1)
+    pct = (100 * halves + safe) // (2 * safe)
+    inner = (halves > 0) & (halves < 2 * n)
+    pct = np.where(inner, np.clip(pct, 1, 99), np.clip(pct, 0, 100))
+    return np.where(due, np.take(_PERCENT, np.where(due, pct, 0)), NOTHING_DUE)
 
 
 def _rates(credit: np.ndarray, reviewed: np.ndarray) -> np.ndarray:
@@ -535,7 +541,7 @@ def _cell_frame(g: _Grid, reviewed: np.ndarray, credit: np.ndarray) -> pd.DataFr
             "reviewed": reviewed.astype(np.int64),
             "credit": credit.astype(np.float64),
             "rate": rate,
-            "status": rate_text(rate),
+            "status": rate_text(credit, reviewed),
         }
     )
 
@@ -665,7 +671,7 @@ def scoreboard(
             "dropped": per[_DROPPED],
             "renegotiated": per[_RENEG_LATE] + per[_RENEG_EARLY],
             "rate": rate,
-            "rate_text": rate_text(rate),
+            "rate_text": rate_text(credit, reviewed),
             "gas_t": gas,
             "current_streak": current,
             "best_streak": best,
@@ -712,7 +718,7 @@ def cohort_summary(
             "reviewed": total_reviewed,
             "credit": total_credit,
             "rate": rate,
-            "rate_text": rate_text(rate),
+            "rate_text": rate_text(total_credit, total_reviewed),
             "median_member_rate": median,
             "mean_gas_t": np.where(members_reviewed > 0, mean_t, np.nan),
         }

@@ -6,10 +6,9 @@ notebooks (``facilitator.ipynb`` is the console, ``projector.ipynb`` the room's 
 their URLs and runs until Ctrl-C or SIGTERM.
 
 The notebooks find the meeting store through the environment variable ``PEERKIT_DB`` (a
-SQLAlchemy URL), which every kernel inherits from the Voila server::
-
-    import os
-    db_url = os.environ.get("PEERKIT_DB", "sqlite:///peerkit.db")
+SQLAlchemy URL), which every kernel inherits from the Voila server and reads through
+``peerkit.settings``. Voila's own settings (template, theme, kernel culling) are the package's
+``jupyter-config/voila.json``, shipped once and shared with docs/jupyterhub_config.py.
 
 On a loopback address nothing else is needed. On any other address (``0.0.0.0``, a LAN address,
 a host name) the server needs a secret ("token"): jupyter-server, which Voila runs on, then checks
@@ -47,6 +46,15 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
+from peerkit.settings import (
+    ACCOUNTABILITY_NOTEBOOK,
+    CONSOLE_NOTEBOOK,
+    PROJECTOR_NOTEBOOK,
+    VOILA_CONFIG,
+    Settings,
+    checkout,
+)
+
 __all__ = [
     "ACCOUNTABILITY_NOTEBOOK",
     "CONSOLE_NOTEBOOK",
@@ -59,7 +67,6 @@ __all__ = [
     "ServeError",
     "VoilaServer",
     "check_token",
-    "checkout_templates_dir",
     "is_loopback",
     "resolve_token",
     "running_server",
@@ -67,22 +74,16 @@ __all__ = [
     "voila_command",
 ]
 
-DB_ENV = "PEERKIT_DB"
+DB_ENV = str(Settings.declared()["store"].metadata["env"])
 """Environment variable through which the kernels receive the store's URL."""
 
 TEMPLATE_NAME = "peerkit"
-CONSOLE_NOTEBOOK = "facilitator.ipynb"
-PROJECTOR_NOTEBOOK = "projector.ipynb"
-ACCOUNTABILITY_NOTEBOOK = "accountability.ipynb"
 HEALTH_PATH = "voila/static/voila.js"
 """Fetched to know the server is up. Never a notebook URL: each GET of one starts a kernel."""
 
-CULL_IDLE_TIMEOUT_S = 600
-CULL_INTERVAL_S = 60
-
 _WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
 
-TOKEN_ENV = "PEERKIT_TOKEN"
+TOKEN_ENV = str(Settings.declared()["token"].metadata["env"])
 """Environment variable ``peerkit serve`` reads the secret from when ``--token`` is not given."""
 GENERATE_TOKEN = "generate"
 """The ``token`` value that asks for a fresh secret (``secrets.token_urlsafe(32)``)."""
@@ -93,19 +94,6 @@ VOILA_TOKEN_ENV = "JUPYTER_TOKEN"
 
 class ServeError(RuntimeError):
     """Voila could not be started (one plain sentence, fit for the CLI to print)."""
-
-
-def checkout_templates_dir() -> Path | None:
-    """``<checkout>/templates`` when peerkit runs from a source tree, else ``None``.
-
-    That directory mirrors ``share/jupyter`` (it holds ``voila/templates/peerkit``), so putting it
-    first on ``JUPYTER_PATH`` makes Voila use the live template files rather than the copy an
-    editable install made at install time.
-    """
-    candidate = Path(__file__).resolve().parent.parent / "templates"
-    if (candidate / "voila" / "templates" / TEMPLATE_NAME / "conf.json").is_file():
-        return candidate
-    return None
 
 
 def is_loopback(host: str) -> bool:
@@ -225,19 +213,12 @@ def voila_command(
         "-m",
         "voila",
         str(Path(notebook_dir).resolve()),
-        f"--template={TEMPLATE_NAME}",
-        "--theme=dark",
         "--no-browser",
         f"--Voila.ip={host}",
         f"--port={int(port)}",
         # Fail on a taken port instead of quietly moving to another one we would not print.
         "--Voila.port_retries=0",
         f"--Voila.log_level={log_level}",
-        # Voila 0.5 leaks a kernel per closed tab: cull idle ones. Pages still open are never
-        # culled (cull_connected stays False), however long a phase runs without a message.
-        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_TIMEOUT_S}",
-        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
-        "--MappingKernelManager.cull_connected=False",
     ]
     if preheat:
         argv += ["--preheat_kernel=True", "--VoilaConfiguration.default_pool_size=1"]
@@ -257,13 +238,21 @@ def voila_command(
     if token:
         env[VOILA_TOKEN_ENV] = token
         env.pop("JUPYTER_TOKEN_FILE", None)
-    templates = checkout_templates_dir()
-    if templates is not None:
+    # Voila reads voila.json from every Jupyter config folder; ours comes after the user's own
+    # (~/.jupyter) and the notebook folder's, which may override it.
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+        p for p in (str(VOILA_CONFIG.parent), env.get("JUPYTER_CONFIG_PATH", "")) if p
+    )
+    root_dir = checkout()
+    if root_dir is not None:
+        # The checkout's templates/ mirrors share/jupyter: first on JUPYTER_PATH, Voila uses
+        # the live files, not the copy an editable install made at install time.
+        templates = root_dir / "templates"
         env["JUPYTER_PATH"] = os.pathsep.join(
             p for p in (str(templates), env.get("JUPYTER_PATH", "")) if p
         )
         # Kernels must import the same peerkit as this process: the checkout's.
-        root = str(templates.parent)
+        root = str(root_dir)
         if root not in env.get("PYTHONPATH", "").split(os.pathsep):
             env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
     env.setdefault("PYTHONUNBUFFERED", "1")

@@ -10,9 +10,11 @@ from helpers import peerkit
 
 from peerkit import dashboard
 from peerkit.backup import dump
-from peerkit.folder import ALLOWED_ENV
 from peerkit.model import PeerkitError
+from peerkit.settings import Settings
 from peerkit.store import Store
+
+ALLOWED_ENV = Settings.declared()["allowed_cohorts"].metadata["env"]
 
 
 @pytest.fixture

@@ -82,7 +82,53 @@ def test_an_inconsistent_backup_restores_nothing(demo_copy, tmp_path):
     target = Store(tmp_path / "t.db")
     with pytest.raises(PeerkitError, match="inconsistent"):
         restore(tmp_path / "broken.json", target)
-    assert not any(target.counts().values())
+    assert listing(tmp_path) == ["b.json", "broken.json"]  # the store it made is gone too
+
+
+def _broken_backup(demo_copy, tmp_path, change):
+    backup(Store(demo_copy), tmp_path / "b.json")
+    data = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    change(data["tables"])
+    (tmp_path / "broken.json").write_text(json.dumps(data), encoding="utf-8")
+    return tmp_path / "broken.json"
+
+
+def test_peerkit_restore_of_a_day_that_does_not_exist_is_one_sentence_and_makes_nothing(
+    demo_copy, tmp_path
+):
+    def impossible_day(tables):
+        column = tables["meetings"]["columns"].index("date")
+        tables["meetings"]["rows"][0][column] = "2024-02-30"
+
+    broken = _broken_backup(demo_copy, tmp_path, impossible_day)
+    result = peerkit("restore", str(broken), "--db", str(tmp_path / "new.db"), cwd=tmp_path)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"Error: {broken}: row 1 of table meetings has '2024-02-30' as its date, which is not "
+        "a day of the calendar (YYYY-MM-DD). Nothing was restored."
+    ]
+    assert listing(tmp_path) == ["b.json", "broken.json"]
+
+
+@pytest.mark.parametrize("there_before", [False, True], ids=["no-file", "empty-file"])
+def test_a_failed_peerkit_restore_leaves_no_store_behind(demo_copy, tmp_path, there_before):
+    def nowhere(tables):
+        tables["advice"]["rows"][0][1] = 99999  # advice for a round that does not exist
+
+    broken = _broken_backup(demo_copy, tmp_path, nowhere)
+    target = tmp_path / "new.db"
+    if there_before:
+        target.write_bytes(b"")
+    result = peerkit("restore", str(broken), "--db", str(target), cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "Error: The backup is inconsistent and was not restored: it refers to something that "
+        "does not exist."
+    ]
+    expected = ["b.json", "broken.json"] + (["new.db"] if there_before else [])
+    assert listing(tmp_path) == expected
+    if there_before:
+        assert target.read_bytes() == b""  # as it was
 
 
 # -- writing the file: atomic, private, and nothing left behind ------------------------------

@@ -352,3 +352,19 @@ def test_trend_names_each_member_once_and_no_label_overlaps(
         assert clashes == [], f"{label.text!r} runs into {clashes}"
     if which == "tied":  # nothing due is said in words, never drawn as 0 %
         assert [t.text for t in texts].count("nothing due") == 2
+
+
+def test_a_coachs_own_chart_renders_offline_in_peerkits_theme() -> None:
+    """A coach's altair chart in a kernel that imported peerkit's charts comes out as SVG drawn in
+    the kernel (no script from a CDN), in the theme's colours."""
+    own = alt.Chart(pd.DataFrame({"meeting": ["Jan", "Feb"], "seats": [9, 11]}))
+    bundle = charts.apply_theme(own.mark_bar().encode(x="meeting", y="seats"), "print")
+    shown = bundle._repr_mimebundle_()
+    assert list(shown) == ["image/svg+xml"]
+    svg = shown["image/svg+xml"]
+    assert re.findall(r"https?://[^\"' ]+", svg) == [
+        "http://www.w3.org/2000/svg",
+        "http://www.w3.org/1999/xlink",
+    ]
+    assert charts.THEMES["print"].background.lower() in svg.lower()
+    assert "Feb" in svg

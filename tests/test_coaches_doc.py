@@ -113,3 +113,38 @@ def test_the_notebook_runs_headless_on_the_demo_store(
     assert "application/vnd.jupyter.widget-view+json" in console["data"]
     assert console["data"]["text/plain"].startswith("Console(")
     assert "cannot open this meeting" not in str(console["data"])
+
+
+def test_the_own_chart_example_runs_as_written_and_draws_offline() -> None:
+    text = COACHES.read_text(encoding="utf-8")
+    section = text.split("### Your own chart, in peerkit's theme and offline", 1)[1]
+    [block] = re.findall(r"```python\n(.*?)```", section.split("\n## ", 1)[0], flags=re.DOTALL)
+    chart = run_cell(block, {})
+    shown = chart._repr_mimebundle_()
+    assert list(shown) == ["image/svg+xml"]  # drawn in the kernel: no script, no CDN
+    svg = shown["image/svg+xml"]
+    assert "Who came" in svg and "2026-11-03" in svg
+    assert re.findall(r"https?://[^\"' ]+", svg) == [
+        "http://www.w3.org/2000/svg",
+        "http://www.w3.org/1999/xlink",
+    ]
+
+
+def test_the_broken_format_message_in_the_doc_is_the_one_peerkit_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/coaches.md's fishbowl, with 'The bowl' at 0 minutes, gets the line the doc quotes."""
+    from peerkit.formats import FormatError, load_file
+
+    text = COACHES.read_text(encoding="utf-8")
+    section = text.split("## 4. Your own formats: a worked example", 1)[1].split("\n## ", 1)[0]
+    [fishbowl] = re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
+    [quoted] = re.findall(r"`(formats/fishbowl\.yaml:\d+: .*?)`", section)
+    broken = fishbowl.replace("minutes: 15", "minutes: 0")
+    assert broken != fishbowl
+    (tmp_path / "formats").mkdir()
+    (tmp_path / "formats" / "fishbowl.yaml").write_text(broken, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FormatError) as refused:
+        load_file("formats/fishbowl.yaml")
+    assert str(refused.value) == quoted

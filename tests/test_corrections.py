@@ -129,7 +129,7 @@ def test_undo_is_per_meeting(store, cohort):
 
 
 def test_two_deletions_in_the_same_instant_are_undone_one_at_a_time(store, cohort, monkeypatch):
-    import peerkit.store as store_module
+    from peerkit.store import deletions as store_module
 
     _, _, meeting = cohort
     first, second = (store.add_parking(meeting.id, t) for t in ("One", "Two"))
@@ -427,11 +427,10 @@ def test_minutes_and_scores_leave_out_what_was_deleted(store, cohort):
     store.delete_commitment(ids["commitment"])
     store.delete_parking(ids["parking"])
     assert store.frames(c.id)["reviews"].empty
-    for scoring in ("python", "scoring"):
-        gathered = minutes.gather(store, meeting.id, scoring=scoring)
-        assert gathered.checkin == ()
-        assert gathered.follow_through is not None
-        assert gathered.follow_through.reviewed_here == 0
+    gathered = minutes.gather(store, meeting.id)
+    assert gathered.checkin == ()
+    assert gathered.follow_through is not None
+    assert gathered.follow_through.reviewed_here == 0
     text = minutes.render(store, meeting.id, "md")
     for deleted in ("Talk to five customers", "Call three clients", "Started Monday", "Offsite"):
         assert deleted not in text

@@ -189,9 +189,9 @@ def test_a_review_is_corrected_or_deleted_from_the_check_in(store, cohort, clock
     console.checkin._rows[pledge.id].buttons[0].click()  # Done, by mistake
     editor = open_editor(console, "Correct or delete a review")
     assert [label for label, _ in editor.pick.options] == ["Review · Ana: “Call the board” — done"]
-    assert editor.target.layout.display == "none"  # only a renegotiation sets a new date
+    assert editor.target_box.layout.display == "none"  # only a renegotiation sets a new date
     editor.outcome.value = "renegotiated"
-    assert editor.target.layout.display is None
+    assert editor.target_box.layout.display is None
     editor.save_button.click()
     assert "needs the new target date" in console.status.value
     editor.target.value = dt.date(2026, 5, 5)
@@ -213,7 +213,7 @@ def test_a_review_is_corrected_or_deleted_from_the_check_in(store, cohort, clock
 def test_a_parking_lot_item_is_edited_and_deleted(console, store):
     console.parking_entry.submit("Offsite venue")
     editor = open_editor(console, "Correct or delete a parking-lot item")
-    assert editor.person.layout.display == "none" and editor.target.layout.display == "none"
+    assert editor.person.layout.display == "none" and editor.target_box.layout.display == "none"
     editor.text.value = "Offsite venue in May"
     editor.save_button.click()
     assert "Offsite venue in May" in console.parking_list.value

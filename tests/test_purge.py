@@ -76,9 +76,9 @@ def test_sqlite_purge_under_a_concurrent_reader_leaves_no_copy(db_path):
 
 
 def test_sqlite_purge_says_so_when_a_reader_never_lets_go(db_path, monkeypatch):
-    import peerkit.store as store_module
+    from peerkit.store import connection
 
-    monkeypatch.setattr(store_module, "FORGET_WAIT", 0.2)
+    monkeypatch.setattr(connection, "FORGET_WAIT", 0.2)
     store = Store(db_path)
     meeting_id, _ = _said_in_a_meeting(store)
     conn = sqlite3.connect(db_path, timeout=0.1)

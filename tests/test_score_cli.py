@@ -172,3 +172,35 @@ def test_a_store_with_several_cohorts_needs_a_choice(
         store.add_cohort("Two")
     assert "several cohorts" in fails(capsys, "--db", str(db))
     assert score("--db", str(db), "--cohort", "Two").splitlines()[1:] == []
+
+
+def test_score_agrees_with_the_minutes_on_a_store_with_private_commitments(
+    tmp_path: Path,
+) -> None:
+    """A private commitment, and one made in a private round, count in no score: `peerkit
+    score` gives each member the figures the minutes' follow-through gives."""
+    from peerkit import minutes
+
+    db = tmp_path / "p.db"
+    with Store(db) as store:
+        c = store.add_cohort("Circle")
+        ana, ben = store.add_member(c.id, "Ana"), store.add_member(c.id, "Ben")
+        first = store.add_meeting(c.id, "2026-03-03")
+        second = store.add_meeting(c.id, "2026-04-07")
+        hidden = store.add_round(first.id, ben.id, "mastermind hot seat", private=True)
+        public = store.add_commitment(ana.id, first.id, "Call HR", "2026-03-20")
+        secret = store.add_commitment(ana.id, first.id, "Secret", "2026-03-21", private=True)
+        in_hidden = store.add_commitment(
+            ben.id, first.id, "Hidden", "2026-03-22", round_id=hidden.id
+        )
+        shared = store.add_commitment(ben.id, first.id, "Shared", "2026-03-23")
+        store.record_review(public.id, second.id, "not done")
+        store.record_review(secret.id, second.id, "done")
+        store.record_review(in_hidden.id, second.id, "done")
+        store.record_review(shared.id, second.id, "partial")
+        gathered = minutes.gather(store, second.id)
+    assert gathered.follow_through is not None
+    in_minutes = {r.name: (r.reviewed, r.rate_text) for r in gathered.follow_through.rows}
+    assert in_minutes == {"Ana": (1, "0%"), "Ben": (1, "50%")}
+    rows = json.loads(score("--db", str(db), "--format", "json"))
+    assert {r["name"]: (r["reviewed"], r["rate"]) for r in rows} == in_minutes

@@ -7,6 +7,7 @@ former member whose name was redacted bring their commitments back to the check-
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -235,20 +236,50 @@ def test_review_level_refuses_a_level_off_the_scale() -> None:
 
 
 @pytest.mark.parametrize(
-    ("rate", "text"),
+    ("credit", "reviewed", "text"),
     [
-        (math.nan, NOTHING_DUE),
-        (0.0, "0%"),
-        (1.0, "100%"),
-        (0.75, "75%"),
-        (5 / 6, "83%"),
-        (0.625, "63%"),  # half a percent rounds up
-        (0.001, "1%"),  # something done never reads 0%
-        (0.999, "99%"),  # something missed never reads 100%
+        (0.0, 0, NOTHING_DUE),
+        (0.0, 3, "0%"),
+        (4.0, 4, "100%"),
+        (3.0, 4, "75%"),
+        (5.0, 6, "83%"),
+        (5.0, 8, "63%"),  # 62.5%: half a percent rounds up
+        (11.5, 20, "58%"),  # 57.5% exactly, though 11.5 / 20 * 100 is 57.4999... in floats
+        (1.0, 1000, "1%"),  # something done never reads 0%
+        (999.0, 1000, "99%"),  # something missed never reads 100%
     ],
 )
-def test_rate_text(rate: float, text: str) -> None:
-    assert rate_text([rate]).tolist() == [text]
+def test_rate_text(credit: float, reviewed: int, text: str) -> None:
+    assert rate_text([credit], [reviewed]).tolist() == [text]
+
+
+def exact_percent(halves: int, reviewed: int) -> str:
+    """The rule in the docs, on fractions: half-percents up, never 0%/100% in between."""
+    if reviewed == 0:
+        return NOTHING_DUE
+    pct = math.floor(Fraction(halves, 2 * reviewed) * 100 + Fraction(1, 2))
+    if 0 < halves < 2 * reviewed:
+        pct = min(max(pct, 1), 99)
+    return f"{pct}%"
+
+
+def test_rate_text_matches_exact_arithmetic_for_every_score_up_to_200_reviews() -> None:
+    reviewed = np.concatenate([np.full(2 * n + 1, n) for n in range(201)])
+    halves = np.concatenate([np.arange(2 * n + 1) for n in range(201)])
+    got = rate_text(halves / 2, reviewed).tolist()
+    expected = [exact_percent(int(h), int(n)) for h, n in zip(halves, reviewed, strict=True)]
+    assert got == expected
+    # Rounding the float rate instead gets some of these wrong (the sweep has teeth).
+    rate = halves / 2 / np.maximum(reviewed, 1)
+    floats = np.floor(rate * 100.0 + 0.5)
+    inner = (halves > 0) & (halves < 2 * reviewed)
+    floats = np.where(inner, np.clip(floats, 1, 99), floats).astype(int)
+    wrong = [
+        (h, n)
+        for h, n, f in zip(halves, reviewed, floats, strict=True)
+        if n and f"{f}%" != exact_percent(int(h), int(n))
+    ]
+    assert (23, 20) in wrong  # 11.5 of 20
 
 
 # --------------------------------------------------------------------------------------------

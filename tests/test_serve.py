@@ -33,13 +33,13 @@ from peerkit.serve import (
     ServeError,
     VoilaServer,
     check_token,
-    checkout_templates_dir,
     free_port,
     is_loopback,
     resolve_token,
     running_server,
     voila_command,
 )
+from peerkit.settings import VOILA_CONFIG, checkout  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -82,15 +82,11 @@ def test_command_defaults(tmp_path: Path) -> None:
     argv, env = voila_command(tmp_path, db_url="sqlite:///x.db", base_env={"HOME": "/h"})
     assert argv[:3] == [sys.executable, "-m", "voila"]
     assert argv[3] == str(tmp_path.resolve())
-    assert flag(argv, "template") == "peerkit"
-    assert flag(argv, "theme") == "dark"
     assert "--no-browser" in argv
     assert flag(argv, "Voila.ip") == "127.0.0.1"
     assert flag(argv, "port") == "8866"
     assert flag(argv, "Voila.port_retries") == "0"
-    assert flag(argv, "MappingKernelManager.cull_idle_timeout") == "600"
-    assert flag(argv, "MappingKernelManager.cull_interval") == "60"
-    assert flag(argv, "MappingKernelManager.cull_connected") == "False"
+    assert env["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0] == str(VOILA_CONFIG.parent)
     assert flag(argv, "preheat_kernel") is None
     assert env[DB_ENV] == "sqlite:///x.db"
     assert env["HOME"] == "/h"
@@ -121,9 +117,26 @@ def test_command_rejects_bad_input(tmp_path: Path) -> None:
         voila_command(tmp_path, db_url="sqlite://", port=70000)
 
 
+def test_voila_reads_peerkits_template_theme_and_culling_from_the_shipped_file(
+    tmp_path: Path,
+) -> None:
+    """Voila's own config loading, as `peerkit serve` starts it, finds peerkit's voila.json."""
+    from voila.app import Voila
+
+    _, env = voila_command(tmp_path, db_url="sqlite://", base_env={})
+    app = Voila(config_file_paths=env["JUPYTER_CONFIG_PATH"].split(os.pathsep))
+    app.load_config_file("voila", path=app.config_file_paths)
+    assert app.config.VoilaConfiguration.template == "peerkit"
+    assert app.config.VoilaConfiguration.theme == "dark"
+    culling = app.config.MappingKernelManager
+    assert (culling.cull_idle_timeout, culling.cull_interval) == (600, 60)
+    assert culling.cull_connected is False
+
+
 def test_template_is_found_from_the_checkout(tmp_path: Path) -> None:
-    templates = checkout_templates_dir()
-    assert templates == REPO / "templates"
+    root = checkout()
+    assert root == REPO
+    templates = REPO / "templates"
     _, env = voila_command(tmp_path, db_url="sqlite://", base_env={})
     assert env["JUPYTER_PATH"].split(os.pathsep)[0] == str(templates)
     assert env["PYTHONPATH"].split(os.pathsep)[0] == str(REPO)

@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 import sqlalchemy as sa
-from helpers import sqlite_bytes
+from helpers import peerkit, sqlite_bytes
 
 from peerkit.model import AdviceKind, Attendance, Outcome, PeerkitError
 from peerkit.store import HEAD, Store
@@ -286,3 +286,17 @@ def test_everyone_present_marks_only_who_is_not_marked_yet(store, cohort):
         chloe.id: "present",
     }
     assert store.mark_everyone_present(meeting.id) == 0  # a second click changes nothing
+
+
+@pytest.mark.parametrize("command", [["score"], ["minutes", "1"], ["members"]])
+def test_a_read_command_on_an_empty_file_refuses_and_leaves_it_empty(tmp_path, command):
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    result = peerkit(*command, "--db", str(empty), cwd=tmp_path)
+    assert result.returncode != 0 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"Error: {empty} is an empty file, not a peerkit store; it was left as it is. Point "
+        f"--db at your store, or run `peerkit demo --db {empty}` to make one there."
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.db"]
+    assert empty.read_bytes() == b""

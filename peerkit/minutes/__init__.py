@@ -1,4 +1,4 @@
-"""A meeting's minutes: built from the store as a notebook, exported through nbconvert.
+"""A meeting's minutes: built from the store as a notebook, rendered through peerkit's templates.
 
 The API, lightest first:
 
@@ -9,14 +9,14 @@ The API, lightest first:
 - :func:`export` writes them to a file (and, with ``ics=True``, a calendar file beside it):
   the call behind ``peerkit minutes`` and the console's "Export minutes" button.
 
-Importing this package is cheap: nbconvert, pandas and Playwright are imported when first needed,
-and the exporters are kept, so a second export in the same process is fast.
+Importing this package is cheap: the renderer, pandas (for the scores) and Playwright are
+imported when first needed, and compiled templates are kept, so a second export in the same
+process is fast.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,37 +86,13 @@ def convert(
     to: str = "html",
     *,
     template_dirs: Sequence[str | Path] = (),
-    engine: str = "auto",
 ) -> str | bytes:
     """A minutes notebook (a NotebookNode or a plain nbformat-4 dict) as HTML or Markdown text,
-    or PDF bytes.
+    or PDF bytes, through peerkit's templates (see peerkit.minutes.templates)."""
+    from peerkit.minutes.templates import render as render_notebook
 
-    ``engine`` is ``"nbconvert"`` (peerkit's exporters), ``"lean"`` (the same templates
-    rendered without importing nbconvert; see peerkit.minutes.lean) or ``"auto"``: nbconvert
-    when it is already imported (a notebook, the dashboard), else lean. Both give the same bytes;
-    lean falls back to nbconvert for anything it does not handle.
-    """
     to = _target(to)
-    kind = "md" if to == "md" else "html"
-    dirs = _template_dirs(template_dirs)
-    if engine not in ("auto", "lean", "nbconvert"):
-        raise PeerkitError(f"Unknown engine {engine!r}: use auto, lean or nbconvert.")
-    if engine == "auto":
-        engine = "nbconvert" if "nbconvert" in sys.modules else "lean"
-    text = None
-    if engine == "lean":
-        from peerkit.minutes.lean import NeedsNbconvert, render
-
-        try:
-            text = render(dict(notebook), kind, dirs)
-        except NeedsNbconvert:
-            text = None
-    if text is None:
-        import nbformat
-
-        node = nbformat.from_dict(notebook)
-        resources = {"metadata": {"name": node.metadata.get("title", "Minutes")}}
-        text = _exporter(kind, dirs).from_notebook_node(node, resources=resources)[0]
+    text = render_notebook(notebook, "md" if to == "md" else "html", _template_dirs(template_dirs))
     if to != "pdf":
         return text
     from peerkit.minutes.pdf import html_to_pdf
@@ -135,16 +111,15 @@ def render(
     template_dirs: Sequence[str | Path] = (),
     scores: bool = True,
     charts: bool = False,
-    engine: str = "auto",
     name_others: bool = False,
 ) -> str | bytes:
     """The minutes of ``meeting_id`` as HTML or Markdown text, or PDF bytes (see :func:`build`
-    for the options, :func:`convert` for ``engine``)."""
+    for the options)."""
     to = _target(to)
     minutes = _gather_for(
         store, meeting_id, to, chatham_house, member, formats, scores, name_others
     )
-    return _output(minutes, to, charts, template_dirs, engine)
+    return _output(minutes, to, charts, template_dirs)
 
 
 @dataclass(frozen=True)
@@ -170,7 +145,6 @@ def export(
     directory: str | Path = ".",
     scores: bool = True,
     charts: bool = False,
-    engine: str = "auto",
     name_others: bool = False,
 ) -> Exported:
     """Write the minutes of ``meeting_id`` to ``path`` (default: ``directory`` /
@@ -191,7 +165,7 @@ def export(
         raise PeerkitError(f"Folder {target.parent} does not exist: create it first.")
     if target.is_dir():
         raise PeerkitError(f"{target} is a folder: give a file name.")
-    result = _output(minutes, to, charts, template_dirs, engine)
+    result = _output(minutes, to, charts, template_dirs)
     data = result.encode("utf-8") if isinstance(result, str) else result
     meeting = minutes.meeting
     target.write_bytes(data)
@@ -248,13 +222,12 @@ def _output(
     to: str,
     charts: bool,
     template_dirs: Sequence[str | Path],
-    engine: str,
 ) -> str | bytes:
     """The minutes converted to ``to`` (charts only where they can show: not in Markdown)."""
     from peerkit.minutes.notebook import to_notebook
 
     drawn = _charts(minutes) if charts and to != "md" else ()
-    return convert(to_notebook(minutes, drawn), to, template_dirs=template_dirs, engine=engine)
+    return convert(to_notebook(minutes, drawn), to, template_dirs=template_dirs)
 
 
 def _charts(minutes: Minutes) -> list[Any]:
@@ -277,17 +250,3 @@ def _template_dirs(template_dirs: Sequence[str | Path]) -> tuple[str, ...]:
         if not Path(d).is_dir():
             raise PeerkitError(f"Template folder {d} does not exist.")
     return dirs
-
-
-_EXPORTERS: dict[tuple[str, tuple[str, ...]], Any] = {}
-
-
-def _exporter(kind: str, dirs: tuple[str, ...]) -> Any:
-    """One nbconvert exporter per kind and template folders, kept for the life of the process."""
-    key = (kind, dirs)
-    if key not in _EXPORTERS:
-        from peerkit.minutes.exporter import MinutesExporter, MinutesMarkdownExporter
-
-        cls = MinutesExporter if kind == "html" else MinutesMarkdownExporter
-        _EXPORTERS[key] = cls(template_dirs=list(dirs))
-    return _EXPORTERS[key]

@@ -40,6 +40,7 @@ from peerkit.model import (
     PhaseEventKind,
     Review,
     Round,
+    targets_now,
 )
 
 if TYPE_CHECKING:
@@ -170,7 +171,6 @@ def gather(
     member: str | None = None,
     formats: dict[str, Format] | None = None,
     scores: bool = True,
-    scoring: str = "auto",
     now: float | None = None,
     name_others: bool = False,
 ) -> Minutes:
@@ -180,7 +180,7 @@ def gather(
     personal action summary, in which the other members appear as "a member" unless
     ``name_others`` (the cohort's ``name_others_in_member_minutes``; Chatham House mode wins
     over it). ``formats`` are the formats the rounds may use (the built-in ones by default).
-    ``scores=False`` leaves the follow-through summary out; ``scoring`` picks its engine (see
+    ``scores=False`` leaves the follow-through summary out (peerkit.scoring, see
     peerkit.minutes.follow). ``now`` times a round that is still running.
     """
     meeting = store.meeting(meeting_id)
@@ -216,7 +216,9 @@ def gather(
     # Every review up to this meeting, fetched meeting by meeting: reviews are held at the
     # cohort's own meetings, and this stays fast in a store that holds many cohorts.
     reviews = held_up_to(store, meeting)
-    target_now = _targets_after(reviews, dates)
+    target_now = targets_now(
+        (r.commitment_id, dates[r.meeting_id], r.id, r.new_target_date) for r in reviews
+    )
 
     items: dict[int, CommitmentItem] = {}
 
@@ -296,10 +298,7 @@ def gather(
             store,
             meeting,
             {me.id} if me is not None else scored,
-            private,
             here_ids={me.id} if me is not None else None,
-            reviews=reviews,
-            engine=scoring,
         )
         if group:  # the group's figures only
             follow = replace(follow, rows=(), group=group_rate(follow.rows))
@@ -389,15 +388,6 @@ def held_up_to(store: Store, meeting: Meeting) -> list[Review]:
         if m.date <= meeting.date
         for r in store.reviews(meeting_id=m.id)
     ]
-
-
-def _targets_after(reviews: list[Review], dates: dict[int, dt.date]) -> dict[int, dt.date]:
-    """Each commitment's target date as renegotiated by ``reviews``."""
-    targets: dict[int, dt.date] = {}
-    for r in sorted(reviews, key=lambda r: (dates[r.meeting_id], r.id)):
-        if r.new_target_date is not None:
-            targets[r.commitment_id] = r.new_target_date
-    return targets
 
 
 def _checkin(

@@ -1,4 +1,4 @@
-"""PDF: the HTML minutes printed by Chromium (Debian's, through Playwright), fully offline.
+"""PDF: the HTML minutes printed by Chromium (the system's, through Playwright), fully offline.
 
 nbconvert's own ``--to pdf`` needs pandoc and xelatex and cannot take SVG, and ``--to webpdf``
 only looks for Playwright's downloaded browser; printing our self-contained HTML with the
@@ -17,20 +17,27 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from peerkit.browser import CHROMIUM_ARGS, INSTALL_HINT
-from peerkit.browser import chromium_path as installed_chromium
+from playwright.sync_api import Error, sync_playwright
+
+from peerkit.browser import CHROMIUM_ARGS, INSTALL_HINT, find_chromium
 from peerkit.model import PeerkitError
 
 
 def chromium_path() -> str:
     """The Chromium to print with, or a PeerkitError saying how to install it."""
-    path = str(installed_chromium())
+    path = find_chromium()
+    if path is None:
+        raise PeerkitError(
+            f"PDF export needs Chromium or Chrome: install it (e.g. `{INSTALL_HINT}`, or "
+            "`playwright install chromium`), set PEERKIT_CHROMIUM to its path, or export "
+            "--to html and print that."
+        )
     if not os.access(path, os.X_OK):
         raise PeerkitError(
-            f"PDF export needs Chromium at {path}: install it with `{INSTALL_HINT}` "
-            "(or set PEERKIT_CHROMIUM to its path), or export --to html and print that."
+            f"PDF export needs Chromium at {path} (PEERKIT_CHROMIUM), but nothing runs there: "
+            f"install it with `{INSTALL_HINT}`, or export --to html and print that."
         )
-    return path
+    return str(path)
 
 
 def html_to_pdf(html: str, *, title: str | None = None) -> bytes:
@@ -40,20 +47,12 @@ def html_to_pdf(html: str, *, title: str | None = None) -> bytes:
     worker thread (see the module's docstring) while this call waits.
     """
     executable = chromium_path()
-    try:
-        import playwright.sync_api  # noqa: F401  (say it is missing before starting a thread)
-    except ImportError:
-        raise PeerkitError(
-            "PDF export needs the playwright package: pip install playwright."
-        ) from None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="peerkit-pdf") as worker:
         return worker.submit(_print, executable, html, title).result()
 
 
 def _print(executable: str, html: str, title: str | None) -> bytes:
     """The print itself, on a thread with no event loop running (see html_to_pdf)."""
-    from playwright.sync_api import Error, sync_playwright
-
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)

@@ -23,7 +23,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sqlalchemy as sa
 
-from peerkit.model import Format, Outcome, PeerkitError, PhaseEvent, PhaseEventKind
+from peerkit.model import (
+    Format,
+    Outcome,
+    PeerkitError,
+    PhaseEvent,
+    PhaseEventKind,
+    judged_targets,
+)
+from peerkit.phases import Status, format_plan, replay
 from peerkit.store import schema as t
 
 if TYPE_CHECKING:
@@ -244,29 +252,15 @@ def _day_stamps(days: np.ndarray, given: np.ndarray | None = None) -> np.ndarray
 
 
 def _judged_targets(raw: Mapping[str, np.ndarray], reviewed: np.ndarray) -> np.ndarray:
-    """The target date each review judged, as days: the commitment's own target, or the new
-    date the latest earlier renegotiation of the same commitment set."""
-    target = raw["target_day"].copy()
-    reneg = raw["new_given"]
-    if not reneg.any():
-        return target
-    # Only commitments renegotiated at some point need a look at their history.
-    cid = raw["commitment_id"]
-    touched = np.isin(cid, np.unique(cid[reneg]))
-    rows = np.flatnonzero(touched)
-    order = rows[np.lexsort((raw["review_id"][rows], reviewed[rows], cid[rows]))]
-    c, new, given = cid[order], raw["new_day"][order], reneg[order]
-    position = np.arange(len(order))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = c[1:] != c[:-1]
-    start = np.maximum.accumulate(np.where(first, position, 0))
-    # Latest row at or before each position that set a new date ...
-    latest = np.maximum.accumulate(np.where(given, position, -1))
-    # ... strictly before it, and in the same commitment.
-    before = np.concatenate([[-1], latest[:-1]])
-    use = (before >= start) & ~first
-    target[order[use]] = new[before[use]]
-    return target
+    """The target date each review judged, as days (peerkit.model.judged_targets' rule)."""
+    return judged_targets(
+        raw["commitment_id"],
+        reviewed,
+        raw["review_id"],
+        raw["target_day"],
+        raw["new_day"],
+        raw["new_given"],
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -282,8 +276,6 @@ def read_frames(
     SQLite whenever the store's values fit it.
     """
     import pandas as pd
-
-    from peerkit.scoring import OUTCOME_DTYPE
 
     if is_sqlite and not getattr(conn.connection.dbapi_connection, "in_transaction", True):
         # One read transaction, so every read below sees the same snapshot of the store (the
@@ -361,7 +353,8 @@ def read_frames(
             "levels_defined": raw["levels_defined"],
             "review_meeting_id": raw["review_meeting_id"],
             "reviewed_on": _day_stamps(reviewed_day),
-            "outcome": pd.Categorical.from_codes(codes, dtype=OUTCOME_DTYPE),
+            # The categories in Outcome order: scoring.OUTCOME_DTYPE, built from the model.
+            "outcome": pd.Categorical.from_codes(codes, categories=list(OUTCOME_CODES)),
             "level": pd.arrays.IntegerArray(raw["level"], ~raw["level_given"]),
             "new_target_date": _day_stamps(raw["new_day"], raw["new_given"]),
         }
@@ -405,8 +398,6 @@ def read_phase_frame(
     presenter's name (a chart under the Chatham House Rule leaves it out).
     """
     import pandas as pd
-
-    from peerkit.meeting import Status, format_plan, replay
 
     rounds_q = (
         sa.select(

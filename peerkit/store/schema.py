@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import (
@@ -19,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     select,
 )
+from sqlalchemy.sql import Select
 
 metadata = MetaData()
 
@@ -225,16 +227,37 @@ a SQLite follower wakes only for its own cohort. PostgreSQL's triggers NOTIFY in
 INDEXES = (Index("ix_meetings_cohort_date", meetings.c.cohort_id, meetings.c.date),)
 
 
-def in_cohort(table: Table, cohort_id: int) -> Any:
-    """A condition on ``table``'s rows: those that belong to the cohort, found by following
-    the table's foreign keys (required ones first) up to ``cohorts``."""
+def in_cohort(table: Table, cohort_id: int | Collection[int]) -> Any:
+    """A condition on ``table``'s rows: those that belong to the cohort (or to any of several),
+    found by following the table's foreign keys (required ones first) up to ``cohorts``."""
     if table is cohorts:
-        return table.c.id == cohort_id
+        return _is(table.c.id, cohort_id)
     if "cohort_id" in table.c:
-        return table.c.cohort_id == cohort_id
+        return _is(table.c.cohort_id, cohort_id)
+    fk = _way_up(table)
+    return fk.parent.in_(select(fk.column).where(in_cohort(fk.column.table, cohort_id)))
+
+
+def cohort_of(table: Table) -> Select[Any]:
+    """Each row of ``table`` (``id``) with the cohort it belongs to (``cohort_id``), found by
+    the same foreign keys as :func:`in_cohort`."""
+    if table is cohorts:
+        return select(table.c.id.label("id"), table.c.id.label("cohort_id"))
+    if "cohort_id" in table.c:
+        return select(table.c.id.label("id"), table.c.cohort_id.label("cohort_id"))
+    fk = _way_up(table)
+    up = cohort_of(fk.column.table).subquery()
+    return select(table.c.id.label("id"), up.c.cohort_id).join_from(table, up, up.c.id == fk.parent)
+
+
+def _way_up(table: Table) -> Any:
     keys = sorted(table.foreign_keys, key=lambda fk: (fk.parent.nullable, fk.parent.name))
     if not keys:
         raise ValueError(f"table {table.name} has no way to its cohort")
-    fk = keys[0]
-    target = fk.column.table
-    return fk.parent.in_(select(fk.column).where(in_cohort(target, cohort_id)))
+    return keys[0]
+
+
+def _is(column: Any, cohort_id: int | Collection[int]) -> Any:
+    if isinstance(cohort_id, int):
+        return column == cohort_id
+    return column.in_(sorted(cohort_id))

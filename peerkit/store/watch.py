@@ -22,13 +22,13 @@ import sqlalchemy as sa
 from peerkit.model import PeerkitError
 
 if TYPE_CHECKING:
-    from peerkit.store import Store
+    from peerkit.store.connection import Database
 
 #: While the server is down, how often a follower tries to reconnect (seconds).
 RETRY_EVERY = 1.0
 
 
-def watcher(store: Store, cohort_id: int | None = None) -> Callable[[], bool]:
+def watcher(store: Database, cohort_id: int | None = None) -> Callable[[], bool]:
     """A function that says whether anything was committed since it last looked."""
     if store.is_sqlite:
         look: Callable[[], bool] = _DataVersion(store.url.split("///", 1)[1], cohort_id)
@@ -70,7 +70,7 @@ class _DataVersion:
 class _Listener:
     """LISTEN on the cohort's channel; a probe each look notices a server that went away."""
 
-    def __init__(self, store: Store, cohort_id: int | None) -> None:
+    def __init__(self, store: Database, cohort_id: int | None) -> None:
         self.store = store
         self.channels = (
             ["peerkit_all"] if cohort_id is None else [f"peerkit_{cohort_id}", "peerkit_unknown"]

@@ -12,6 +12,7 @@ import ipywidgets as w
 
 from peerkit.model import Commitment, Meeting, Member, Outcome, PeerkitError, Review
 from peerkit.store import Store
+from peerkit.widgets.parts import dated
 
 OUTCOME_BUTTONS = (
     (Outcome.DONE, "Done", "success"),
@@ -239,7 +240,7 @@ class _Row:
             [
                 self.text,
                 w.HBox(self.buttons),
-                w.HBox([self.level, self.note, self.new_date]),
+                w.HBox([self.level, self.note, dated(self.new_date)]),
                 self.message,
             ]
         )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime as dt
-import html
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -32,13 +31,15 @@ from peerkit.model import (
     PeerkitError,
     Round,
 )
-from peerkit.serve import ACCOUNTABILITY_NOTEBOOK
+from peerkit.settings import ACCOUNTABILITY_NOTEBOOK
 from peerkit.store import Store
 from peerkit.widgets.checkin import CheckIn
 from peerkit.widgets.corrections import ADVICE, COMMITMENT, PARKING, REVIEW, Corrections
 from peerkit.widgets.entry import EntryBox
 from peerkit.widgets.follow import follow, redraw_failed
 from peerkit.widgets.keys import Keys
+from peerkit.widgets.look import dress
+from peerkit.widgets.parts import dated, escape, make_button, set_options
 from peerkit.widgets.timer import Timer
 
 ROUND_BUTTONS = (
@@ -110,17 +111,6 @@ class _Gone(PeerkitError):
     """The round a click or an entry was for is no longer in the store."""
 
 
-def _h(text: object) -> str:
-    """User text as text, never markup."""
-    return html.escape(str(text), quote=True)
-
-
-def _button(description: str, style: str = "", icon: str = "") -> w.Button:
-    button = w.Button(description=description, tooltip=description, button_style=style, icon=icon)
-    button.add_class("peerkit-button")
-    return button
-
-
 class Console(w.VBox):
     """Everything the facilitator needs during a meeting; every click is stored, then redrawn."""
 
@@ -156,7 +146,7 @@ class Console(w.VBox):
         self._on_screen_rounds: list[Round] = []
         self._capture_step: tuple[Any, ...] | None = None
 
-        self.title = w.HTML(f"<h1 class='peerkit-title'>{_h(cohort.name)} · console</h1>")
+        self.title = w.HTML(f"<h1 class='peerkit-title'>{escape(cohort.name)} · console</h1>")
         self.views = w.HTML(_accountability_link(config))
         self.meeting_pick = w.Dropdown(
             description="Meeting",
@@ -164,7 +154,7 @@ class Console(w.VBox):
             style={"description_width": "auto"},
             layout=w.Layout(width="24rem"),
         )
-        self.today_button = _button("Open today's meeting", icon="calendar")
+        self.today_button = make_button("Open today's meeting", icon="calendar")
         self.chatham = w.Checkbox(
             description="Chatham House mode (no names on screen)",
             indent=False,
@@ -180,7 +170,7 @@ class Console(w.VBox):
             layout=w.Layout(width="11rem"),
         )
         self.budget = w.HTML()
-        self.fit_button = _button("Fit agenda to time", icon="compress")
+        self.fit_button = make_button("Fit agenda to time", icon="compress")
         # What the last click did: where the eye is (a fixed corner of the window, whatever
         # was scrolled), and a live region for screen readers.
         self.status = w.HTML()
@@ -190,15 +180,16 @@ class Console(w.VBox):
         self.link = w.HTML()  # what the console says about the database connection
 
         self.attendance_box = w.VBox()
-        self.everyone_button = _button("Everyone present", "", "users")
+        self.everyone_button = make_button("Everyone present", "", "users")
         self.attendance_count = w.HTML()
         self.checkin = CheckIn(store)
         rules = config.ground_rules if config else DEFAULT_GROUND_RULES
         self.rules_text = w.HTML(
-            f"<div class='peerkit-rules'><h2>Ground rules</h2><p>{_h(rules)}</p></div>"
+            f"<div class='peerkit-rules'><h2>Ground rules</h2><p>{escape(rules)}</p></div>"
         )
-        self.rules_button = _button("The group accepts the ground rules", "success", "handshake-o")
-        self.rules_button.layout.width = "auto"
+        self.rules_button = make_button(
+            "The group accepts the ground rules", "success", "handshake-o"
+        )
         self.rules_status = w.HTML()
 
         self.queue_table = w.HTML()
@@ -241,16 +232,16 @@ class Console(w.VBox):
         )
         self.queue_keep_box.add_class("peerkit-keep")
         self.queue_keep_box.layout.display = "none"
-        self.queue_button = _button("Add to queue", icon="user-plus")
+        self.queue_button = make_button("Add to queue", icon="user-plus")
         self.round_pick = w.Dropdown(description="On screen", options=[])
-        self.next_round_button = _button("Next round", "primary", "forward")
+        self.next_round_button = make_button("Next round", "primary", "forward")
         self.privacy_round = w.Dropdown(
             description="Round", options=[], layout=w.Layout(width="34rem")
         )
         self.privacy_choice = w.Dropdown(
             description="Make it", options=PRIVACY_CHOICES, value=KEEP_NOTHING
         )
-        self.privacy_button = _button("Apply privacy", icon="lock")
+        self.privacy_button = make_button("Apply privacy", icon="lock")
         self.privacy_warning = w.HTML()
         self._privacy_armed: tuple[int, str] | None = None  # a deletion waiting for its confirm
         self.privacy_box = w.Accordion(
@@ -271,7 +262,9 @@ class Console(w.VBox):
         self.round_title = w.HTML()
         self.shortcuts = Keys()
         self.private_note = w.HTML()
-        self.round_buttons = {key: _button(text, icon=icon) for text, key, icon in ROUND_BUTTONS}
+        self.round_buttons = {
+            key: make_button(text, icon=icon) for text, key, icon in ROUND_BUTTONS
+        }
         self.round_buttons["start"].button_style = "success"
         self.round_buttons["next"].button_style = "primary"
         self.phase_table = w.HTML()
@@ -288,10 +281,10 @@ class Console(w.VBox):
         )
         self.advice_entry = EntryBox(label="Advice", placeholder="Type the advice; Enter saves")
         self.advice_entry.add_class("peerkit-advice-entry")
-        self.advice_button = _button("Add advice", "primary", "plus")
-        self.edit_button = _button("Edit last advice", icon="pencil")
-        self.delete_button = _button("Delete last advice", icon="trash")
-        self.cancel_edit = _button("Cancel edit")
+        self.advice_button = make_button("Add advice", "primary", "plus")
+        self.edit_button = make_button("Edit last advice", icon="pencil")
+        self.delete_button = make_button("Delete last advice", icon="trash")
+        self.cancel_edit = make_button("Cancel edit")
         self.cancel_edit.layout.display = "none"
         self.advice_list = w.VBox()
 
@@ -310,15 +303,15 @@ class Console(w.VBox):
         self.levels_box = w.Accordion(children=[w.VBox(self.levels)], titles=("GAS levels",))
         self.levels_box.selected_index = None
         self.commit_help = w.HTML(COMMIT_HELP)
-        self.commit_button = _button("Add commitment", "primary", "check")
+        self.commit_button = make_button("Add commitment", "primary", "check")
         self.commit_warning = w.HTML()
         self.commit_list = w.HTML()
 
         self.parking_entry = EntryBox(label="Parking lot", placeholder="A topic for later")
-        self.parking_button = _button("Add to parking lot", icon="thumb-tack")
+        self.parking_button = make_button("Add to parking lot", icon="thumb-tack")
         self.parking_list = w.HTML()
         self.next_date = w.DatePicker(description="Next meeting")
-        self.next_button = _button("Save next meeting date", icon="calendar")
+        self.next_button = make_button("Save next meeting date", icon="calendar")
         self.export_to = w.Dropdown(
             description="Minutes as",
             options=[(name, key) for key, name in EXPORT_NAMES.items()],
@@ -330,7 +323,7 @@ class Console(w.VBox):
             indent=False,
             layout=w.Layout(width="auto"),
         )
-        self.export_button = _button(EXPORT, "primary", "download")
+        self.export_button = make_button(EXPORT, "primary", "download")
         self.export_result = w.HTML()  # the last click's outcome, and only it
         #: The export under way on a worker thread (await it to know it is done), or None.
         self.export_task: asyncio.Task[None] | None = None
@@ -338,6 +331,7 @@ class Console(w.VBox):
         self._wire()
         super().__init__(children=self._layout(moments))
         self.add_class("peerkit-console")
+        dress(self)
         # The meeting asked for; else a live round's, today's, the one on screen, the latest.
         self._load_meetings(
             meeting_id
@@ -509,7 +503,7 @@ class Console(w.VBox):
         self.commit_box = commitments = w.VBox(
             [
                 self.owner,
-                w.HBox([self.target, self.weight]),
+                w.HBox([dated(self.target), self.weight], layout=w.Layout(flex_flow="row wrap")),
                 self.commit_entry,
                 w.HBox([self.commit_button, self.commit_warning]),
                 self.levels_box,
@@ -570,7 +564,7 @@ class Console(w.VBox):
                 self.parking_button,
                 self.parking_list,
                 self.corrections.editor((PARKING,), "Correct or delete a parking-lot item"),
-                w.HBox([self.next_date, self.next_button]),
+                w.HBox([dated(self.next_date), self.next_button]),
                 w.HTML("<h2>Minutes</h2>"),
                 w.HBox([self.export_to, self.export_chatham, self.export_button]),
                 self.export_result,
@@ -653,10 +647,10 @@ class Console(w.VBox):
             self.status.value = ""
         elif error:
             self.status.value = (
-                f"<div role='alert' class='peerkit-error'>⚠ Not done: {_h(message)}</div>"
+                f"<div role='alert' class='peerkit-error'>⚠ Not done: {escape(message)}</div>"
             )
         else:
-            self.status.value = f"<div role='status' class='peerkit-note'>{_h(message)}</div>"
+            self.status.value = f"<div role='status' class='peerkit-note'>{escape(message)}</div>"
 
     # -- meeting ----------------------------------------------------------------------------
 
@@ -812,7 +806,7 @@ class Console(w.VBox):
                 self.privacy_button.button_style = "danger"
                 self.privacy_warning.value = (
                     f"<div role='alert' class='peerkit-warning'>Round {number} keeps "
-                    f"{_h(written)}. Keeping nothing deletes it for good: click again to "
+                    f"{escape(written)}. Keeping nothing deletes it for good: click again to "
                     "confirm.</div>"
                 )
                 return
@@ -1007,7 +1001,9 @@ class Console(w.VBox):
     def _warn(self, message: str) -> None:
         """Say so beside the owner when they already carry many open commitments."""
         self.commit_warning.value = (
-            f"<div role='status' class='peerkit-warning'>⚠ {_h(message)}</div>" if message else ""
+            f"<div role='status' class='peerkit-warning'>⚠ {escape(message)}</div>"
+            if message
+            else ""
         )
 
     def _save_parking(self, text: str) -> None:
@@ -1084,7 +1080,7 @@ class Console(w.VBox):
         self.export_button.disabled = True
         self.export_button.description = self.export_button.tooltip = EXPORTING
         self.export_result.value = (
-            f"<p role='status'>Exporting the minutes as {_h(EXPORT_NAMES[to])}…</p>"
+            f"<p role='status'>Exporting the minutes as {escape(EXPORT_NAMES[to])}…</p>"
         )
         try:
             loop = asyncio.get_running_loop()
@@ -1103,16 +1099,16 @@ class Console(w.VBox):
         self.export_button.description = self.export_button.tooltip = EXPORT
         if written is None:
             self.export_result.value = (
-                f"<div role='alert' class='peerkit-error'>⚠ Not exported: {_h(problem)}</div>"
+                f"<div role='alert' class='peerkit-error'>⚠ Not exported: {escape(problem)}</div>"
             )
             return
         path, data = written
         name = path.name
         kind = EXPORT_TYPES[path.suffix.lstrip(".")]
         self.export_result.value = (
-            f"<p role='status'>✔ Saved <code>{_h(path)}</code> · "
-            f"<a download='{_h(name)}' href='data:{kind};base64,"
-            f"{base64.b64encode(data).decode('ascii')}'>Download {_h(name)}</a></p>"
+            f"<p role='status'>✔ Saved <code>{escape(path)}</code> · "
+            f"<a download='{escape(name)}' href='data:{kind};base64,"
+            f"{base64.b64encode(data).decode('ascii')}'>Download {escape(name)}</a></p>"
         )
 
     def _forget_export(self) -> None:
@@ -1136,9 +1132,9 @@ class Console(w.VBox):
         if not message:
             self.link.value = ""
         elif problem:
-            self.link.value = f"<div role='alert' class='peerkit-error'>⚠ {_h(message)}</div>"
+            self.link.value = f"<div role='alert' class='peerkit-error'>⚠ {escape(message)}</div>"
         else:
-            self.link.value = f"<div role='status' class='peerkit-note'>✓ {_h(message)}</div>"
+            self.link.value = f"<div role='status' class='peerkit-note'>✓ {escape(message)}</div>"
 
     def refresh(self) -> None:
         """Redraw every panel from what the store holds now."""
@@ -1188,7 +1184,7 @@ class Console(w.VBox):
         ]
         self.round_pick.options = labels
         self.round_pick.value = rnd.id if rnd else None
-        _choose(self.privacy_round, labels, prefer=rnd.id if rnd else None)
+        set_options(self.privacy_round, labels, prefer=rnd.id if rnd else None)
         self.queue_table.value = self._queue_html(rounds, statuses, members, rnd)
         queued = [
             pair for pair, r in zip(labels, rounds, strict=True) if statuses[r.id] is Status.READY
@@ -1202,7 +1198,7 @@ class Console(w.VBox):
             self._draw_rules(snap.ground_rules)
         if self.moment == "checkin":
             self.checkin.show(meeting.id)
-        _choose(
+        set_options(
             self.queue_presenter,
             [
                 (f"{m.name} — last presented {last.isoformat() if last else 'never'}", m.id)
@@ -1210,12 +1206,14 @@ class Console(w.VBox):
             ],
         )
         people = [(m.name, m.id) for m in present]
-        _choose(self.giver, [(GIVER_PLACEHOLDER, NOBODY_CHOSEN), ("Anonymous", ANONYMOUS), *people])
+        set_options(
+            self.giver, [(GIVER_PLACEHOLDER, NOBODY_CHOSEN), ("Anonymous", ANONYMOUS), *people]
+        )
         round_id = rnd.id if rnd else None
         if round_id != self._owner_round:  # a new round: its presenter commits first
             self.owner.value = None
             self._owner_round = round_id
-        _choose(self.owner, people, prefer=rnd.presenter_id if rnd else None)
+        set_options(self.owner, people, prefer=rnd.presenter_id if rnd else None)
         # The target date defaults to the meeting's next date; another meeting, or a next date
         # set since, moves a default the facilitator has not changed.
         default = meeting.next_date or meeting.date + dt.timedelta(days=28)
@@ -1224,7 +1222,7 @@ class Console(w.VBox):
         self._target_default = default
         self._warn(snap.commitment_warning(self.owner.value) if self.owner.value else "")
         self.parking_list.value = (
-            "<ul>" + "".join(f"<li>{_h(p.text)}</li>" for p in snap.parking) + "</ul>"
+            "<ul>" + "".join(f"<li>{escape(p.text)}</li>" for p in snap.parking) + "</ul>"
         )
         if self.next_date.value is None:
             self.next_date.value = meeting.next_date
@@ -1260,7 +1258,7 @@ class Console(w.VBox):
         )
         self.budget.value = (
             f"<div class='peerkit-budget'><strong>Meeting budget</strong> "
-            f"{mark} {_h(budget.message)}{started}</div>"
+            f"{mark} {escape(budget.message)}{started}</div>"
         )
 
     def _draw_screen_note(self, now: live.OnScreen) -> None:
@@ -1358,11 +1356,11 @@ class Console(w.VBox):
             mark = "<strong>▶ on screen</strong> · " if now else ""
             rows.append(
                 f"<tr class='{'now' if now else statuses[r.id].value}' "
-                f"title='{_h(r.format_name)}'><td>{i + 1}</td>"
-                f"<td><strong>{_h(members[r.presenter_id].name)}</strong>"
-                f"<span class='peerkit-agenda-meta'>{mark}{_h(statuses[r.id].value)}"
-                f"{_h(_private_mark(r))}{minutes}</span></td>"
-                f"<td><span class='peerkit-agenda-issue'>{_h(r.issue)}</span></td></tr>"
+                f"title='{escape(r.format_name)}'><td>{i + 1}</td>"
+                f"<td><strong>{escape(members[r.presenter_id].name)}</strong>"
+                f"<span class='peerkit-agenda-meta'>{mark}{escape(statuses[r.id].value)}"
+                f"{escape(_private_mark(r))}{minutes}</span></td>"
+                f"<td><span class='peerkit-agenda-issue'>{escape(r.issue)}</span></td></tr>"
             )
         return (
             "<div class='peerkit-agenda-list' tabindex='0' role='region' aria-label='Agenda'>"
@@ -1386,7 +1384,7 @@ class Console(w.VBox):
 
     def _draw_phases(self, view: live.RoundView) -> None:
         rows = "".join(
-            f"<tr class='{mark}'><td>{'▶ ' if mark == 'now' else ''}{_h(name)}</td>"
+            f"<tr class='{mark}'><td>{'▶ ' if mark == 'now' else ''}{escape(name)}</td>"
             f"<td>{planned:.1f}</td><td>{used:.1f}</td><td>{mark}</td></tr>"
             for name, planned, used, mark in view.phase_table
         )
@@ -1406,8 +1404,8 @@ class Console(w.VBox):
         )
         star.observe(lambda change, aid=item.id: self._star(aid, change["new"]), "value")
         text = w.HTML(
-            f"<div class='peerkit-advice'><span class='peerkit-kind'>{_h(item.kind.value)}"
-            f"</span> {_h(item.text)} <em>— {_h(live.giver_name(item, names))}</em>"
+            f"<div class='peerkit-advice'><span class='peerkit-kind'>{escape(item.kind.value)}"
+            f"</span> {escape(item.text)} <em>— {escape(live.giver_name(item, names))}</em>"
             "</div>"
         )
         return w.HBox([star, text])
@@ -1430,10 +1428,10 @@ class Console(w.VBox):
         round_id = rnd.id
         self._capture_for(view)
         number = next((i + 1 for i, r in enumerate(self._on_screen_rounds) if r.id == rnd.id), 0)
-        issue = f": {_h(rnd.issue)}" if rnd.issue else ""
+        issue = f": {escape(rnd.issue)}" if rnd.issue else ""
         self.round_title.value = (
-            f"<h2 class='peerkit-round-title'>Round {number} · {_h(view.presenter)}</h2>"
-            f"<p class='peerkit-round-issue'>{_h(rnd.format_name)}{_h(_private_mark(rnd))}"
+            f"<h2 class='peerkit-round-title'>Round {number} · {escape(view.presenter)}</h2>"
+            f"<p class='peerkit-round-issue'>{escape(rnd.format_name)}{escape(_private_mark(rnd))}"
             f"{issue}</p>"
         )
         self._drawn = (round_id, view.seen)
@@ -1467,7 +1465,7 @@ class Console(w.VBox):
         self.commit_list.value = (
             "<ul>"
             + "".join(
-                f"<li><strong>{_h(names.get(c.owner_id, '?'))}</strong>: {_h(c.text)} "
+                f"<li><strong>{escape(names.get(c.owner_id, '?'))}</strong>: {escape(c.text)} "
                 f"(by {c.target_date.isoformat()})</li>"
                 for c in mine
             )
@@ -1493,20 +1491,6 @@ def _private_mark(rnd: Round) -> str:
     if rnd.keeps_nothing:
         return " · private, keeps nothing"
     return " · private, kept for you" if rnd.private else ""
-
-
-def _choose(pick: w.Dropdown, options: list[tuple[str, Any]], *, prefer: Any = None) -> None:
-    """Replace a dropdown's options, keeping its choice when it still exists."""
-    current = pick.value
-    if list(pick.options) != options:
-        pick.options = options
-    values = [v for _, v in options]
-    if current is not None and current in values:
-        pick.value = current
-    elif prefer in values:
-        pick.value = prefer
-    elif values:
-        pick.value = values[0]
 
 
 def _replace_children(box: w.Box, children: list[w.Widget]) -> None:

@@ -11,7 +11,6 @@ calls :meth:`Corrections.draw` from its own redraw; every click goes through the
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ import ipywidgets as w
 
 from peerkit.model import AdviceKind, Member, Outcome, PeerkitError, Round
 from peerkit.store import Deletion, Store
+from peerkit.widgets.parts import dated, escape, make_button, set_options
 
 #: The kinds of entry an editor can correct, and how its list names them.
 ADVICE, COMMITMENT, REVIEW, PARKING = "advice", "commitment", "review", "parking"
@@ -41,34 +41,9 @@ CLOSE_HELP = (
 )
 
 
-def _h(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def _short(text: str, limit: int = 50) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _button(description: str, style: str = "", icon: str = "") -> w.Button:
-    button = w.Button(description=description, tooltip=description, button_style=style, icon=icon)
-    button.add_class("peerkit-button")
-    button.layout.width = "auto"
-    return button
-
-
-def _choose(pick: w.Dropdown, options: list[tuple[str, Any]]) -> None:
-    """Replace a dropdown's options, keeping its choice when it is still there."""
-    current = pick.value
-    if list(pick.options) != options:
-        pick.options = options
-    values = [v for _, v in options]
-    if current in values:
-        pick.value = current
-    elif values:
-        pick.value = values[0]
-    else:
-        pick.value = None
 
 
 @dataclass(frozen=True)
@@ -108,9 +83,9 @@ class Corrections:
         self.queue_round = w.Dropdown(
             description="Queued round", options=[], layout=w.Layout(width="34rem")
         )
-        self.up_button = _button("Move up", icon="arrow-up")
-        self.down_button = _button("Move down", icon="arrow-down")
-        self.remove_button = _button("Remove from queue", icon="times")
+        self.up_button = make_button("Move up", icon="arrow-up")
+        self.down_button = make_button("Move down", icon="arrow-down")
+        self.remove_button = make_button("Remove from queue", icon="times")
         self.up_button.on_click(lambda _: self._act(lambda: self._move(-1)))
         self.down_button.on_click(lambda _: self._act(lambda: self._move(1)))
         self.remove_button.on_click(lambda _: self._act(self._remove))
@@ -122,7 +97,7 @@ class Corrections:
         )
         self.queue_box.add_class("peerkit-queue-edit")
 
-        self.close_button = _button("Close the meeting", icon="lock")
+        self.close_button = make_button("Close the meeting", icon="lock")
         self.close_warning = w.HTML()
         self.close_note = w.HTML()
         self._close_armed: tuple[int, float, int] | None = None
@@ -142,7 +117,7 @@ class Corrections:
     def undo_button(self) -> w.Button:
         """An Undo button (the console puts one beside each Delete): it brings back the
         meeting's latest deletion, says which, and hides while there is nothing to undo."""
-        button = _button("Undo", icon="undo")
+        button = make_button("Undo", icon="undo")
         button.layout.display = "none"
         button.on_click(lambda _: self._act(self._undo))
         self._undo_buttons.append(button)
@@ -177,7 +152,7 @@ class Corrections:
             button.layout.display = None
             button.description = f"Undo: {_short(latest.what, 40)}"
             button.tooltip = f"Bring back {latest.what}"
-        _choose(self.queue_round, list(queued))
+        set_options(self.queue_round, list(queued))
         for control in (self.up_button, self.down_button, self.remove_button):
             control.disabled = not queued
         waiting = len(self.deletions)
@@ -240,7 +215,7 @@ class Corrections:
             self.close_button.description = "Erase them for good and close"
             self.close_button.tooltip = self.close_button.description
             self.close_button.button_style = "danger"
-            listed = "".join(f"<li>{_h(d.what)}</li>" for d in self.deletions[:5])
+            listed = "".join(f"<li>{escape(d.what)}</li>" for d in self.deletions[:5])
             more = f"<li>and {waiting - 5} more</li>" if waiting > 5 else ""
             self.close_warning.value = (
                 f"<div role='alert' class='peerkit-warning'>Closing erases for good what was "
@@ -289,9 +264,10 @@ class EntryEditor(w.Accordion):
             description="Outcome", options=[(o.value.capitalize(), o.value) for o in Outcome]
         )
         self.target = w.DatePicker(description="Target date")
+        self.target_box = dated(self.target)
         self.weight = w.FloatText(description="Weight", value=1.0)
-        self.save_button = _button("Save changes", "primary", "check")
-        self.delete_button = _button("Delete", icon="trash")
+        self.save_button = make_button("Save changes", "primary", "check")
+        self.delete_button = make_button("Delete", icon="trash")
         self.empty = w.HTML()
         self.save_button.on_click(lambda _: owner._act(self._save))
         self.delete_button.on_click(lambda _: owner._act(self._delete))
@@ -301,7 +277,7 @@ class EntryEditor(w.Accordion):
             [
                 self.text,
                 w.HBox([self.person, self.advice_kind, self.outcome]),
-                w.HBox([self.target, self.weight]),
+                w.HBox([self.target_box, self.weight]),
             ]
         )
         body = w.VBox(
@@ -332,9 +308,9 @@ class EntryEditor(w.Accordion):
         self._names = names
         entries = self._read(meeting_id, rounds, names) if meeting_id is not None else []
         self.entries = {f"{e.kind}:{e.id}": e for e in entries}
-        _choose(self.pick, [(e.label, key) for key, e in self.entries.items()])
+        set_options(self.pick, [(e.label, key) for key, e in self.entries.items()])
         what = " and no ".join(NAMES[k] for k in self.kinds)
-        self.empty.value = "" if entries else f"<p>Nothing to correct: no {_h(what)} yet.</p>"
+        self.empty.value = "" if entries else f"<p>Nothing to correct: no {escape(what)} yet.</p>"
         for control in (self.save_button, self.delete_button):
             control.disabled = not entries
         self.pick.layout.display = self.form.layout.display = None if entries else "none"
@@ -436,7 +412,7 @@ class EntryEditor(w.Accordion):
             self.advice_kind: kind == ADVICE,
             self.outcome: kind == REVIEW,
             self.weight: kind == COMMITMENT,
-            self.target: kind == COMMITMENT
+            self.target_box: kind == COMMITMENT
             or (kind == REVIEW and self.outcome.value == Outcome.RENEGOTIATED.value),
         }
         for control, show in shown.items():

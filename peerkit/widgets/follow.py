@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Callable
 from typing import Any
 
+from peerkit.settings import Settings, resolve
 from peerkit.store import Store
 
 log = logging.getLogger(__name__)
@@ -18,14 +18,14 @@ TICK = 10.0
 
 
 #: Set to 1 to log the full traceback of a failed redraw (it may quote what was typed).
-DEBUG_ENV = "PEERKIT_DEBUG"
+DEBUG_ENV = Settings.declared()["debug"].metadata["env"]
 
 
 def redraw_failed(exc: BaseException, what: str = "redraw after a store change") -> None:
     """Log that drawing a screen failed: the exception's type only, never its message or
     traceback, which may quote a private round's text (a database error lists the values it
     was given). With ``PEERKIT_DEBUG=1`` the traceback is logged too, for whoever is debugging."""
-    if os.environ.get(DEBUG_ENV):
+    if resolve(folder=False).debug:
         log.error("peerkit: %s failed", what, exc_info=exc)
     else:
         log.error(

@@ -21,6 +21,7 @@ from peerkit.meeting import Status
 from peerkit.model import Advice, Cohort, Commitment, Format, Member
 from peerkit.store import Store
 from peerkit.widgets.follow import follow
+from peerkit.widgets.look import dress
 from peerkit.widgets.panel import ScrollPanel
 from peerkit.widgets.timer import Timer
 
@@ -56,6 +57,7 @@ class Projector(w.VBox):
         self.commitments.add_class("peerkit-projector-commitments")
         super().__init__(children=[self.heading, self.timer, self.advice, self.commitments])
         self.add_class("peerkit-projector")
+        dress(self)
         self.refresh()
         self._follower = follow(store, self.refresh, cohort_id=cohort.id)
 

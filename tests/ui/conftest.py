@@ -39,7 +39,7 @@ import pytest
 from peerkit import browser
 from peerkit.serve import VoilaServer, running_server
 
-CHROMIUM = browser.CHROMIUM
+CHROMIUM = browser.find_chromium()
 CHROMIUM_ARGS = browser.CHROMIUM_ARGS
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 LOCAL_SCHEMES = frozenset({"data", "blob", "about", "javascript"})
@@ -80,8 +80,8 @@ class RequestLog:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)"
+    if CHROMIUM is None or not CHROMIUM.exists():
+        reason = f"{CHROMIUM or 'Chromium'} is missing: apt-get install -y chromium (.ci/run does)"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(reason)
         pytest.skip(reason)
