@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import io
 import json
 import os
 import unicodedata
@@ -31,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from peerkit.dashboard import setup
 from peerkit.model import PeerkitError, parse_day
+from peerkit.spreadsheet import csv_text
 from peerkit.widgets.follow import redraw_failed
 
 if TYPE_CHECKING:
@@ -141,14 +141,8 @@ def format_scores(rows: pd.DataFrame, fmt: str = "table") -> str:
         ]
         return json.dumps(records, ensure_ascii=False, indent=2)
     if fmt == "csv":
-        import csv
-
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(keys)
-        for row in rows[keys].itertuples(index=False):
-            writer.writerow([_cell(v) for v in row])
-        return out.getvalue().rstrip("\n")
+        cells = ([_cell(v) for v in row] for row in rows[keys].itertuples(index=False))
+        return csv_text(keys, cells).rstrip("\n")
     if fmt != "table":
         raise PeerkitError(f"Unknown format {fmt!r}: use {', '.join(FORMATS)}.")
     header = [title for _, title in SCORE_COLUMNS]

@@ -264,7 +264,7 @@ def purge(meeting: str, db: str, cohort: str | None, yes: bool, delete_files: bo
     (MEETING: an id, a date or `latest`)."""
     db, cohort = _folder_defaults(db, cohort)
     with open_store(db) as store:
-        found = store.find_meeting(meeting, store.cohort(cohort).id)
+        found = _find_meeting(store, meeting, store.cohort(cohort).id)
         held = store.meeting_contents(found.id)
         where = f" ({found.place})" if found.place else ""
         click.echo(
@@ -377,6 +377,7 @@ def serve(
     from peerkit.serve import serve as run_voila
     from peerkit.store import database_url
 
+    _check_address(host, port)
     settings = resolve({"store": db, "cohort": cohort, "token": token})
     token = settings.token or None
     try:
@@ -412,6 +413,33 @@ def serve(
     except ServeError as exc:
         raise PeerkitError(str(exc)) from None
     sys.exit(code)
+
+
+def _check_address(host: str, port: int) -> None:
+    """Refuse, in one sentence, an address or port Voila could not listen on (it would fail
+    later, with its own traceback)."""
+    import socket
+
+    if not 1 <= port <= 65535:
+        raise PeerkitError(f"--port {port} is not a port: give a number from 1 to 65535.")
+    try:
+        socket.getaddrinfo(host.strip("[]") or None, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise PeerkitError(
+            f"Cannot serve on {host}: it is neither an IP address nor a host name this machine "
+            "knows (use 127.0.0.1, or 0.0.0.0 for every address)."
+        ) from None
+
+
+#: The largest id a store can hold (SQLite's and PostgreSQL's integers have 64 bits).
+MAX_ID = 2**63 - 1
+
+
+def _find_meeting(store: Any, meeting: str, cohort_id: int | None) -> Any:
+    """The meeting MEETING names; an id too large for any store names none."""
+    if meeting.strip().isdigit() and int(meeting) > MAX_ID:
+        raise PeerkitError(f"No meeting with id {meeting.strip()} in this store.")
+    return store.find_meeting(meeting, cohort_id)
 
 
 @cli.command()
@@ -456,6 +484,13 @@ def minutes(
 
     if to.strip().lower() not in (*TARGETS, "markdown"):
         raise PeerkitError(f"Cannot export minutes to {to!r}: use one of {', '.join(TARGETS)}.")
+    if ics and output and Path(output).suffix.lower() == ".ics":
+        own = Path(output).with_suffix(TARGETS.get(to.strip().lower(), ".md"))
+        raise PeerkitError(
+            f"-o {output} is where --ics writes the calendar, beside the minutes: name the "
+            f"minutes' own file instead (such as -o {own}), and the calendar goes beside it. "
+            "Nothing was written."
+        )
     settings = resolve({"store": db, "cohort": cohort})
     config = load_config(settings.file) if settings.file else None
     db, cohort = settings.store_url, settings.cohort or None
@@ -473,7 +508,7 @@ def minutes(
     with open_store(db) as store:
         # An id names one meeting; `latest` and a date need the cohort (the only one, or --cohort).
         by_id = meeting.strip().isdigit() and not cohort
-        found = store.find_meeting(meeting, None if by_id else store.cohort(cohort).id)
+        found = _find_meeting(store, meeting, None if by_id else store.cohort(cohort).id)
         done = export(
             store,
             found.id,

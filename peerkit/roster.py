@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from peerkit.model import MAX_NAME, PeerkitError, name_key, normal_name
+from peerkit.spreadsheet import csv_text, from_text_cell
 from peerkit.store import Store
 
 COLUMNS = ("name", "email", "role", "joined")
+#: Separators a roster may come with: Excel writes ";" where the decimal mark is a comma.
+DELIMITERS = (",", ";", "\t")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -42,7 +45,9 @@ def _read(path: Path) -> list[tuple[int, dict[str, str]]]:
     except UnicodeDecodeError:
         raise PeerkitError(f"{path} is not UTF-8 text: save it as CSV UTF-8 and retry.") from None
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+        reader = csv.DictReader(
+            io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True
+        )
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
         if "name" not in header:
             raise PeerkitError(
@@ -63,10 +68,25 @@ def _read(path: Path) -> list[tuple[int, dict[str, str]]]:
                     f"{path} line {reader.line_num} has more fields than the header. "
                     "Nothing was imported."
                 )
-            rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
+            cells = {k: from_text_cell((v or "").strip()) for k, v in row.items()}
+            rows.append((reader.line_num, cells))
         return rows
     except csv.Error as exc:
         raise PeerkitError(f"{path} is not valid CSV ({exc}). Nothing was imported.") from None
+
+
+def _delimiter(text: str) -> str:
+    """The separator that makes the first line name a 'name' column (a comma when none does,
+    so the message about the missing column stands)."""
+    first = text.splitlines()[0] if text else ""
+    for delimiter in DELIMITERS:
+        try:
+            header = next(csv.reader([first], delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if "name" in (h.strip().lower() for h in header):
+            return delimiter
+    return ","
 
 
 def import_roster(store: Store, cohort_id: int, path: Path | str) -> RosterReport:
@@ -121,15 +141,23 @@ def import_roster(store: Store, cohort_id: int, path: Path | str) -> RosterRepor
 
 
 def export_roster(store: Store, cohort_id: int, path: Path | str | None = None) -> str:
-    """The roster as CSV text (written to ``path`` when given); members who left are included."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for m in store.members(cohort_id):
-        writer.writerow(
+    """The roster as CSV text (written to ``path`` when given); members who left are included.
+    A cell a spreadsheet would run as a formula is written as text."""
+    target = None if path is None else Path(path)
+    if target is not None and target.is_dir():
+        raise PeerkitError(f"{target} is a folder: give a file name.")
+    if target is not None and not target.parent.is_dir():
+        raise PeerkitError(f"Folder {target.parent} does not exist: create it first.")
+    text = csv_text(
+        COLUMNS,
+        (
             [m.name, m.email or "", m.role or "", m.joined.isoformat() if m.joined else ""]
-        )
-    text = out.getvalue()
-    if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+            for m in store.members(cohort_id)
+        ),
+    )
+    if target is not None:
+        try:
+            target.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise PeerkitError(f"Cannot write {target}: {exc.strerror or exc}.") from None
     return text

@@ -7,6 +7,7 @@ import datetime as dt
 import inspect
 import itertools
 import os
+import shutil
 import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
@@ -88,6 +89,15 @@ def pg_url(pg_cluster: Cluster) -> str:
     return pg_cluster.create_database(f"test_{next(_numbers)}", template=TEMPLATE)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A PostgreSQL test is also slow: it needs the throwaway server (seconds to start) and a
+    database of its own, so the fast loop (``-m "not slow and not ui"``) runs the store tests
+    on SQLite only; the whole suite runs them on both."""
+    for item in items:
+        if item.get_closest_marker("postgres") is not None:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Every test of a store runs on SQLite and on PostgreSQL, except those that ask for the
     SQLite file itself (``db_path``): they check what only a file can show."""
@@ -105,8 +115,20 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("pg_url"))
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new SQLite store, migrated once per session: a test's new store starts as a copy
+    (byte for byte what a first open makes, without running the migrations again)."""
+    path = tmp_path_factory.mktemp("template") / "peerkit.db"
+    Store(path).close()
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # nothing left in a -wal
+    return path
+
+
 @pytest.fixture
-def store(db_url: str):
+def store(db_url: str, request: pytest.FixtureRequest):
+    if "://" not in db_url and not Path(db_url).exists():
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), db_url)
     with Store(db_url) as s:
         yield s
 

@@ -6,6 +6,8 @@ import os
 import re
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,44 @@ def peerkit(
     return subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=cwd, env=env
     )
+
+
+#: How long a test waits for something that takes a fraction of a second when all is well: long
+#: enough for a loaded machine, short of the 300 s per-test timeout, so the test says what it
+#: waited for instead of hanging.
+PATIENCE_S = 120.0
+
+
+def wait_until(condition: Callable[[], object], what: str, timeout: float = PATIENCE_S) -> None:
+    """Return as soon as ``condition()`` is true; fail saying ``what`` never happened when it is
+    still false after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.01)
+
+
+async def until(condition: Callable[[], object], what: str, timeout: float = PATIENCE_S) -> None:
+    """``wait_until`` inside an event loop: the loop runs (followers, callbacks) while it waits."""
+    import asyncio
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up after {timeout:.0f} s waiting for {what}")
+        await asyncio.sleep(0.01)
+
+
+async def queued_callbacks_ran() -> None:
+    """Return once the event loop has run every callback queued before this call (call_soon is
+    first in, first out): what a message handler scheduled has then happened."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    turned = loop.create_future()
+    loop.call_soon(turned.set_result, None)
+    await turned
 
 
 def needs_chromium() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import run_headless
+from helpers import queued_callbacks_ran, run_headless
 
 from peerkit import scoring
 from peerkit.model import PeerkitError
@@ -196,6 +196,7 @@ def test_a_running_round_counts_up_to_now(store, cohort, clock) -> None:
     assert frame["used_s"][2:].isna().all()
 
 
+@pytest.mark.slow
 def test_phase_frame_of_the_demo_feeds_the_chart(demo_db: Path) -> None:
     from peerkit import charts
 
@@ -323,6 +324,7 @@ def test_papermill_parameters_choose_store_cohort_and_window(demo_db: Path, tmp_
     assert text.count("<svg") >= 4
 
 
+@pytest.mark.slow
 def test_the_view_redraws_when_a_chooser_changes(demo_db: Path) -> None:
     import datetime as dt
 
@@ -392,6 +394,7 @@ def test_bad_parameters_show_one_plain_message(demo_db: Path, tmp_path: Path) ->
     assert "whole number" in scoreboard_view(str(demo_db), window=0).value
 
 
+@pytest.mark.slow
 def test_served_by_voila_the_scores_are_drawn_after_the_first_paint(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -408,11 +411,11 @@ def test_served_by_voila_the_scores_are_drawn_after_the_first_paint(
             assert view.draws == 0 and "Loading" in view.status.value
             assert view._painted in view.widget.children
             view._painted._handle_custom_msg({"painted": True}, [])  # the browser drew it
-            await asyncio.sleep(0.05)
+            await queued_callbacks_ran()
             assert view.draws == 1 and view.charts.value.count("<svg") == 4
             assert backgrounds(view.charts.value) == {"#111111"}
             view._painted._handle_custom_msg({"painted": True}, [])  # a second tab
-            await asyncio.sleep(0.05)
+            await queued_callbacks_ran()
             assert view.draws == 1
 
     asyncio.run(open_page())
@@ -441,6 +444,7 @@ def chart_svgs(text: str) -> list[str]:
     return re.findall(r"<svg.*?</svg>", text, flags=re.S)
 
 
+@pytest.mark.slow
 def test_phase_timing_names_rounds_by_number_and_presenter_unless_chatham_house(
     demo_copy: Path,
 ) -> None:
@@ -469,6 +473,7 @@ def test_phase_timing_names_rounds_by_number_and_presenter_unless_chatham_house(
             assert not [t for t in texts if name in t]
 
 
+@pytest.mark.slow
 def test_every_date_on_the_page_is_an_iso_date(demo_db: Path) -> None:
     """Axis labels, the charts' descriptions (alt text), the table, the choosers: YYYY-MM-DD."""
     import re

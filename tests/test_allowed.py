@@ -66,6 +66,7 @@ def test_a_bad_allowed_list_is_one_clear_message(monkeypatch, store):
     assert "must be a list of cohort names" in refused.value
 
 
+@pytest.mark.slow
 def test_the_cli_and_a_cohort_folder_keep_to_the_allowed_cohorts(tmp_path, db_path):
     with Store(db_path) as store:
         for name in ("Leaders A", "Leaders B"):

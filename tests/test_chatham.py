@@ -224,7 +224,14 @@ def exported_text(record: Record, kind: str, tmp_path: Path) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize(
-    "kind", ["html", "md", "pdf", "ics", pytest.param("html-charts", marks=pytest.mark.slow)]
+    "kind",
+    [
+        "html",
+        "md",
+        pytest.param("pdf", marks=pytest.mark.slow),
+        "ics",
+        pytest.param("html-charts", marks=pytest.mark.slow),
+    ],
 )
 def test_chatham_house_export_names_nobody(record, tmp_path, kind):
     everything, readable = exported_text(record, kind, tmp_path)
@@ -403,6 +410,7 @@ def test_chatham_house_wins_over_naming_the_others(record, tmp_path):
     assert dt.date(2026, 3, 3).isoformat() in ics
 
 
+@pytest.mark.slow
 def test_peerkit_minutes_in_a_folder_follows_its_naming_setting(tmp_path):
     folder = tmp_path / "circle"
     made = peerkit("init", str(folder), "--cohort", "Harbour Circle")

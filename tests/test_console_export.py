@@ -56,6 +56,7 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # -- export ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pdf_export_from_the_console_prints_a_real_pdf(console, in_tmp):
     needs_chromium()
     queue_and_start(console)

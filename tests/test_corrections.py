@@ -8,7 +8,7 @@ import sqlite3
 import threading
 
 import pytest
-from helpers import files_holding, sqlite_bytes
+from helpers import files_holding, sqlite_bytes, wait_until
 
 from peerkit import minutes
 from peerkit.model import PeerkitError
@@ -166,6 +166,7 @@ def test_a_new_review_replaces_one_deleted_at_the_same_meeting(store, cohort):
 # -- closing the meeting --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_closing_the_meeting_erases_what_was_deleted_and_keeps_the_rest(store, cohort):
     _, (_, ben, *_), meeting = cohort
     ids = _said(store, cohort)
@@ -199,6 +200,7 @@ def test_closing_erases_a_deleted_commitment_with_its_deleted_reviews(store, coh
     assert store.deletions(meeting.id) == []  # the review went with its commitment
 
 
+@pytest.mark.slow
 def test_what_closing_erases_is_gone_from_the_sqlite_files_under_a_reader(db_path):
     store = Store(db_path)
     c = store.add_cohort("Close Circle")
@@ -226,8 +228,8 @@ def test_what_closing_erases_is_gone_from_the_sqlite_files_under_a_reader(db_pat
     thread = threading.Thread(target=reader)
     thread.start()
     try:
-        while not reads:
-            stop.wait(0.01)
+        wait_until(lambda: reads or not thread.is_alive(), "the other window's first read")
+        assert reads, "the other window could not read the store"
         closed = store.close_meeting(meeting.id)
         raw = sqlite_bytes(db_path)
     finally:

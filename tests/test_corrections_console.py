@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from peerkit.widgets.console import ANONYMOUS
 
 
@@ -102,6 +104,7 @@ def test_a_started_round_is_not_offered_for_moving_or_removing(console, store):
     assert "Round 1 has started" in console.status.value
 
 
+@pytest.mark.slow
 def test_any_advice_or_commitment_is_edited_through_the_stores_checks(console, store, cohort):
     _, (ana, ben, *_), meeting = cohort
     queue(console, "Ana")

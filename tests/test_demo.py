@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from peerkit.demo import build_demo
 from peerkit.store import Store
 
@@ -22,6 +24,7 @@ def snapshot(store: Store) -> list:
     return rows
 
 
+@pytest.mark.slow
 def test_same_seed_same_cohort_other_seed_other_cohort(tmp_path):
     stores = {}
     for name, seed in (("a", 3), ("b", 3), ("c", 4)):

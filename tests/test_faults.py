@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import peerkit
+from helpers import PATIENCE_S, peerkit, until, wait_until
 
 from peerkit.model import PeerkitError
 from peerkit.store import Store
@@ -42,9 +42,11 @@ def test_writes_during_a_database_restart_are_all_kept(pg_cluster, pg_url):
     stop = threading.Event()
 
     def scribe() -> None:
-        """Type advice without pause; a failed save stays in the box and is saved again."""
+        """Type advice without pause; a failed save stays in the box and is saved again (until
+        the test is over, or has given up)."""
         i = 0
-        while not stop.is_set() or len(saved) < i:
+        deadline = time.monotonic() + 2 * PATIENCE_S
+        while (not stop.is_set() or len(saved) < i) and time.monotonic() < deadline:
             text = f"advice {i}"
             try:
                 saved[text] = store.add_advice(rnd.id, text, giver_id=people[1].id).id
@@ -57,16 +59,21 @@ def test_writes_during_a_database_restart_are_all_kept(pg_cluster, pg_url):
                         saved[text] = mine[0].id
                         i += 1
 
-    writer = threading.Thread(target=scribe)
+    writer = threading.Thread(target=scribe, daemon=True)
     writer.start()
-    while len(saved) < 50:
-        time.sleep(0.01)
-    pg_cluster.restart()
-    at_restart = len(saved)
-    while len(saved) < at_restart + 50:
-        time.sleep(0.01)
-    stop.set()
-    writer.join(30)
+    try:
+        wait_until(lambda: len(saved) >= 50 or not writer.is_alive(), "50 pieces of advice saved")
+        pg_cluster.restart()
+        at_restart = len(saved)
+        wait_until(
+            lambda: len(saved) >= at_restart + 50 or not writer.is_alive(),
+            "50 more pieces of advice saved after the restart",
+        )
+        assert writer.is_alive(), f"the writer stopped early; it was told: {told}"
+    finally:
+        stop.set()
+        writer.join(PATIENCE_S)
+    assert not writer.is_alive(), f"the writer never finished its last save; told: {told[-3:]}"
 
     texts = [a.text for a in Store(pg_url).advice(rnd.id)]
     print("\n".join(told))
@@ -87,10 +94,7 @@ def test_the_console_says_the_database_went_away_and_came_back(pg_cluster, pg_ur
         console.round_buttons["start"].click()
         assert console.timer.phase == "Share"
         await asyncio.to_thread(pg_cluster.stop)
-        for _ in range(50):
-            await asyncio.sleep(0.1)
-            if "not answering" in console.link.value:
-                break
+        await until(lambda: "not answering" in console.link.value, "the outage shown")
         assert "role='alert'" in console.link.value and "not answering" in console.link.value
 
         # Typed during the outage: refused with a clear message, and kept in the box.
@@ -101,10 +105,7 @@ def test_the_console_says_the_database_went_away_and_came_back(pg_cluster, pg_ur
         assert "not answering" in console.advice_entry.error
 
         await asyncio.to_thread(pg_cluster.start)
-        for _ in range(100):
-            await asyncio.sleep(0.1)
-            if "Reconnected" in console.link.value:
-                break
+        await until(lambda: "Reconnected" in console.link.value, "the reconnection shown")
         assert "Reconnected to the database" in console.link.value
         assert "role='status'" in console.link.value
         assert console.advice_entry.submit()  # Enter again: saved now
@@ -133,22 +134,32 @@ def test_advice_whose_commit_was_cut_off_is_checked_and_saved_once(pg_url):
             "DEFERRED FOR EACH ROW WHEN (NEW.text = 'cut off') EXECUTE FUNCTION slow_commit()"
         )
 
+        def sleeping_commit() -> list[tuple]:
+            return admin.execute(
+                "SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' "
+                "AND pid <> pg_backend_pid()"
+            ).fetchall()
+
+        returned = threading.Event()
+
         def cut_the_connection() -> None:
-            """...and cut the connection while it is committing, once."""
-            for _ in range(200):
-                found = admin.execute(
-                    "SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' "
-                    "AND pid <> pg_backend_pid()"
-                ).fetchall()
+            """...and cut the connection while it is committing, once (or give up when the
+            save returned without being cut: the assertions below then say so)."""
+            deadline = time.monotonic() + PATIENCE_S
+            while not returned.is_set() and time.monotonic() < deadline:
+                found = sleeping_commit()
                 if found:
                     admin.execute("SELECT pg_terminate_backend(%s)", (found[0][0],))
                     return
                 time.sleep(0.02)
 
-        killer = threading.Thread(target=cut_the_connection)
+        killer = threading.Thread(target=cut_the_connection, daemon=True)
         killer.start()
-        saved = store.add_advice(rnd.id, "cut off")
-        killer.join()
+        try:
+            saved = store.add_advice(rnd.id, "cut off")
+        finally:
+            returned.set()
+            killer.join(PATIENCE_S)
     assert store.reconnected_at is not None  # the connection really was cut
     assert [a.text for a in store.advice(rnd.id)] == ["cut off"]  # saved, and only once
     assert saved.text == "cut off"
@@ -181,7 +192,7 @@ def test_a_full_disk_says_so_and_nothing_is_half_written(small_disk):
     kept = [store.add_advice(rnd.id, f"advice {i}").id for i in range(20)]
     filler = small_disk / "filler"
     with filler.open("wb") as f, pytest.raises(OSError):
-        while True:
+        for _ in range(64):  # 4 MB, twice the disk: it fills before
             f.write(b"\0" * 65536)
             f.flush()
     before = store.counts()

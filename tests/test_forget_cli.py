@@ -46,6 +46,7 @@ def test_purge_shows_what_goes_and_changes_nothing_when_you_say_no(db):
         assert len(store.meetings()) == 2
 
 
+@pytest.mark.slow
 def test_purge_yes_forgets_the_meeting_and_names_the_files_that_still_hold_it(db):
     minutes = peerkit("minutes", "2026-03-03", "--db", str(db), "--to", "md", cwd=db.parent)
     assert minutes.returncode == 0, minutes.stderr
@@ -60,6 +61,7 @@ def test_purge_yes_forgets_the_meeting_and_names_the_files_that_still_hold_it(db
     assert SECRET.encode() not in raw
 
 
+@pytest.mark.slow
 def test_purge_can_delete_the_files_it_names(db):
     peerkit("minutes", "2026-03-03", "--db", str(db), "--to", "md", "--ics", cwd=db.parent)
     peerkit("backup", "--db", str(db), "-o", str(db.parent / "b.json"))
@@ -69,6 +71,7 @@ def test_purge_can_delete_the_files_it_names(db):
     assert sorted(p.name for p in db.parent.iterdir() if not p.name.startswith("peerkit.db")) == []
 
 
+@pytest.mark.slow
 def test_redact_shows_the_count_asks_and_replaces(db):
     done = _answer("redact", "Ben Okafor", "--db", str(db), stdin="y\n", cwd=db.parent)
     assert done.returncode == 0, done.stderr
@@ -81,6 +84,7 @@ def test_redact_shows_the_count_asks_and_replaces(db):
     assert again.stderr.strip() == "Error: Former member 2 is already redacted: nothing to do."
 
 
+@pytest.mark.slow
 def test_an_unknown_member_or_meeting_is_one_line(db):
     for args in (("redact", "Zed"), ("purge", "2030-01-01")):
         done = peerkit(*args, "--db", str(db), "--yes")

@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "peerkit"
 
 # Bottom to top. A module may import its own layer and the layers below, never a layer above.
 LAYERS: dict[str, tuple[str, ...]] = {
-    "rules": ("model", "confidentiality", "formats", "scoring", "phases"),
+    "rules": ("model", "confidentiality", "formats", "scoring", "phases", "spreadsheet"),
     "store": ("store",),
     "services": (
         "settings",

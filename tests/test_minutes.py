@@ -281,6 +281,7 @@ def test_any_text_renders_as_itself_and_as_nbconverts_filter_renders_it():
 # -- what the minutes hold -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_private_segments_never_appear_in_any_export(record, tmp_path):
     store, first, second = record
     for meeting in (first, second):
@@ -500,6 +501,7 @@ def test_a_cohorts_templates_override_peerkits(record, tmp_path):
         minutes.render(store, first.id, template_dirs=[tmp_path / "nope"])
 
 
+@pytest.mark.slow
 def test_jupyter_nbconvert_exports_a_minutes_notebook(record, tmp_path):
     import nbformat
 
@@ -567,6 +569,7 @@ def test_ics_holds_the_next_meeting_and_each_target_date(record, tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_pdf_holds_the_members_and_the_commitments(record, tmp_path):
     needs_chromium()
     from pypdf import PdfReader
@@ -586,6 +589,7 @@ def test_pdf_holds_the_members_and_the_commitments(record, tmp_path):
     assert not any(s in text for s in SECRETS)
 
 
+@pytest.mark.slow
 def test_pdf_prints_inside_a_running_event_loop(record, tmp_path):
     """A kernel's thread always runs an asyncio loop (a notebook cell, a widget callback), where
     Playwright's sync API refuses to start: the print runs on a worker thread of its own."""

@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from helpers import until
 
 from peerkit.formats import built_in
 from peerkit.store import Store
@@ -186,6 +187,7 @@ def test_a_queued_round_is_made_private_and_keeping_nothing_asks_first(console, 
 # -- a purge from another window ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_purge_from_another_window_empties_the_console_and_the_projector(
     console, projector, store, db_url, cohort
 ):
@@ -233,16 +235,16 @@ def test_the_followers_redraw_after_a_purge_in_another_process_without_an_error(
         projector = Projector(Store(db_url), c, clock=clock)
         assert console._follower is not None and projector._follower is not None
         queue(console, issue=ISSUE, private=True, keep=KEEP_FOR_ME)
-        for _ in range(50):
-            await asyncio.sleep(0.1)
-            if "Private segment in progress" in projector.heading.value:
-                break
+        await until(
+            lambda: "Private segment in progress" in projector.heading.value,
+            "the projector showing the private segment",
+        )
         with Store(db_url) as other:
             other.purge_meeting(meeting.id)
-        for _ in range(50):
-            await asyncio.sleep(0.1)
-            if console.meeting_id is None and "Waiting" in projector.heading.value:
-                break
+        await until(
+            lambda: console.meeting_id is None and "Waiting" in projector.heading.value,
+            "both screens following the purge",
+        )
         console._follower.cancel()
         projector._follower.cancel()
         return console, projector
@@ -271,7 +273,7 @@ def test_a_failed_redraw_logs_no_text(store, caplog, monkeypatch, debug):
 
     async def scenario() -> None:
         task = follow_module.follow(store, redraw, changed=lambda: True, interval=0.01)
-        await asyncio.sleep(0.1)
+        await until(lambda: caplog.records, "the failed redraw logged")
         task.cancel()
 
     asyncio.run(scenario())

@@ -6,7 +6,7 @@ import sqlite3
 import threading
 
 import pytest
-from helpers import files_holding, sqlite_bytes
+from helpers import files_holding, sqlite_bytes, wait_until
 
 from peerkit import minutes
 from peerkit.store import Store
@@ -44,6 +44,7 @@ def test_purge_counts_what_it_deletes_and_keeps_the_other_meetings(store):
     assert [m.id for m in store.meetings()] == [keep_id]
 
 
+@pytest.mark.slow
 def test_sqlite_purge_under_a_concurrent_reader_leaves_no_copy(db_path):
     store = Store(db_path)
     meeting_id, _ = _said_in_a_meeting(store)
@@ -62,8 +63,8 @@ def test_sqlite_purge_under_a_concurrent_reader_leaves_no_copy(db_path):
     thread = threading.Thread(target=reader)
     thread.start()
     try:
-        while not reads:
-            stop.wait(0.01)
+        wait_until(lambda: reads or not thread.is_alive(), "the other window's first read")
+        assert reads, "the other window could not read the store"
         done = store.purge_meeting(meeting_id)
         raw = sqlite_bytes(db_path)  # read while the reader still runs
     finally:

@@ -118,6 +118,7 @@ def test_cohort_by_name_or_id_and_store_from_the_environment(demo_db: Path) -> N
     assert by_env == score("--db", str(demo_db), "--cohort", "1")
 
 
+@pytest.mark.slow
 def test_a_small_cohort_with_wide_names_a_leaver_and_a_redacted_member(tmp_path: Path) -> None:
     db = tmp_path / "small.db"
     with Store(db) as store:

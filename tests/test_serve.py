@@ -150,6 +150,7 @@ def test_template_is_found_from_the_checkout(tmp_path: Path) -> None:
     assert any(p.endswith(os.path.join("voila", "templates", "lab")) for p in paths)
 
 
+@pytest.mark.slow
 def test_running_server_answers_and_stops(notebook_dir: Path) -> None:
     with running_server(notebook_dir, db_url="sqlite:///t.db") as server:
         assert server.base_url.startswith("http://127.0.0.1:")
@@ -170,6 +171,7 @@ def test_running_server_answers_and_stops(notebook_dir: Path) -> None:
     assert not answers(server.base_url + "voila/static/voila.js")
 
 
+@pytest.mark.slow
 def test_port_taken_is_a_clear_error(notebook_dir: Path) -> None:
     with (
         running_server(notebook_dir, db_url="sqlite://") as first,
@@ -532,6 +534,7 @@ print(sqlite3.connect(db).execute("SELECT text FROM advice ORDER BY id").fetchon
 """
 
 
+@pytest.mark.slow
 def test_a_secret_guards_every_page_and_api_call(tmp_path: Path, demo_copy: Path) -> None:
     """Bound on every interface with a generated secret; every request goes to 127.0.0.1."""
     with contextlib.closing(sqlite3.connect(demo_copy)) as conn:

@@ -48,6 +48,7 @@ def meeting_dates(db: Path) -> list[dt.date]:
         return [m.date for m in store.meetings(store.cohort(None).id)]
 
 
+@pytest.mark.slow
 def test_serve_demo_builds_the_store_once_and_keeps_what_was_added(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, voila: list[dict[str, Any]]
 ) -> None:
@@ -70,6 +71,7 @@ def test_serve_demo_builds_the_store_once_and_keeps_what_was_added(
     assert voila[1]["db_url"] == voila[0]["db_url"]
 
 
+@pytest.mark.slow
 def test_serve_demo_uses_demo_db_not_the_store_named_in_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, voila: list[dict[str, Any]]
 ) -> None:
@@ -80,6 +82,7 @@ def test_serve_demo_uses_demo_db_not_the_store_named_in_the_environment(
     assert not real.exists() and (tmp_path / "demo.db").exists()
 
 
+@pytest.mark.slow
 def test_serve_demo_with_db_builds_there_and_keeps_a_store_that_holds_a_cohort(
     tmp_path: Path, voila: list[dict[str, Any]]
 ) -> None:

@@ -241,6 +241,7 @@ def test_a_redraw_costs_the_same_on_a_small_and_a_large_store(tmp_path: Path) ->
     )
 
 
+@pytest.mark.slow
 def test_every_read_of_a_redraw_goes_by_an_index(tmp_path: Path) -> None:
     """SQLite's plan of each statement of a snapshot and a check-in: no table is scanned
     whole (which would make the redraw's time grow with the store even when its rows do not)."""

@@ -140,6 +140,7 @@ def test_a_purged_meeting_is_gone_from_the_file_itself(store, cohort, db_path):
         assert secret not in raw
 
 
+@pytest.mark.slow
 def test_a_second_process_sees_a_write_at_once(store, cohort):
     _, (ana, *_), meeting = cohort
     rnd = store.add_round(meeting.id, ana.id, "troika consulting")
@@ -153,6 +154,7 @@ s.add_advice({rnd.id}, "From the scribe's laptop")
     assert [a.text for a in store.advice(rnd.id)] == ["First", "From the scribe's laptop"]
 
 
+@pytest.mark.slow
 def test_kill_9_mid_burst_loses_nothing_that_was_returned(store, cohort):
     _, (ana, *_), meeting = cohort
     rnd = store.add_round(meeting.id, ana.id, "troika consulting")

@@ -61,6 +61,15 @@ def seconds_shown(text: str) -> int:
     return sign * total
 
 
+def settled(page: Any) -> None:
+    """Return once the page's fonts are loaded and it has drawn two frames since: what the last
+    change of its DOM (a redraw, a new viewport size) lays out is then on screen."""
+    page.evaluate(
+        "() => document.fonts.ready.then(() => new Promise((done) =>"
+        " requestAnimationFrame(() => requestAnimationFrame(done))))"
+    )
+
+
 def wait_tick(page: Any) -> str:
     """The countdown's next change (it ticks in the browser)."""
     before = shown(page)

@@ -195,10 +195,19 @@ def test_no_serious_accessibility_violations_on_any_console_tab(
     open_console(page, server)
     page.locator(CLOCK).wait_for(state="visible", timeout=LOAD_MS)
     advice_row(page, "Hire in two waves").wait_for()
+    # Check-in and attendance are drawn when they show: wait for what each tab draws.
+    drawn = {
+        "Hot seat": advice_row(page, "Hire in two waves"),
+        "Check-in": page.get_by_role("status").filter(
+            has_text=re.compile(r"Check-in:|Nothing is due")
+        ),
+        "Attendance": page.locator(".peerkit-roll .widget-toggle-buttons").first,
+        "Parking lot & close": page.get_by_role("heading", name="Parking lot"),
+    }
     found = {}
-    for tab in ("Hot seat", "Check-in", "Attendance", "Parking lot & close"):
+    for tab, shown in drawn.items():
         page.get_by_role("tab", name=tab).click()
-        page.wait_for_timeout(500)  # check-in and attendance are drawn when they show
+        shown.wait_for(state="visible")
         found[tab] = [
             f"{v['impact']}: {v['id']} at {[n.get('target') for n in v['nodes']][:3]}"
             for v in axe_violations(page)

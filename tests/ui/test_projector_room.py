@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browsing import CLOCK, open_page, wait_phase
+from browsing import CLOCK, open_page, settled, wait_phase
 
 from peerkit import live
 from peerkit.formats import get_format
@@ -182,7 +182,17 @@ def test_every_starred_advice_of_a_long_round_reaches_the_room(
             " === want",
             arg=[ADVICE_PANEL, str(turn + 1)],
         )
-        page.wait_for_timeout(800)  # the smooth scroll settles
+        # The smooth scroll has come to rest: the list stands at the same place in two polls.
+        page.wait_for_function(
+            """(panel) => {
+                const top = document.querySelector(panel + " [data-peerkit-scroll]").scrollTop;
+                const still = window.peerkitLastTop === top;
+                window.peerkitLastTop = top;
+                return still;
+            }""",
+            arg=ADVICE_PANEL,
+            polling=100,
+        )
         seen.update(fully_shown(page, ADVICE_PANEL))
         assert panel.get_by_text(f"Page {turn + 1} of {pages}").is_visible()
         if turn == 1:
@@ -233,7 +243,7 @@ def test_commitments_appear_as_saved_with_names_and_without_in_chatham_house(
         assert "Write the pricing page with a member's team" in text
         assert page.get_by_text("Chatham House: advice is captured, not shown.").is_visible()
         page.set_viewport_size(dict(zip(("width", "height"), SIZES["laptop"], strict=True)))
-        page.wait_for_timeout(300)
+        settled(page)
         inside_the_screen(page, COMMITMENTS_PANEL)
         assert no_page_scroll(page)
         page.screenshot(path="/tmp/projector-commitments-chatham-laptop.png")
@@ -255,7 +265,7 @@ def test_the_clock_is_centred(
     wait_phase(page, "Commitments" if nexts else "Present")
     if nexts:
         page.locator(COMMITMENTS_PANEL).get_by_role("listitem").first.wait_for()
-    page.wait_for_timeout(300)  # fonts and the grid settle
+    settled(page)  # fonts and the grid
     offset = clock_centre_offset(page)
     assert abs(offset) <= width * 0.01, f"the digits are {offset:.0f} px off the centre"
     assert no_page_scroll(page)

@@ -142,7 +142,7 @@ def test_paused_says_so_and_stands_still(
     assert page.get_by_text("Paused", exact=True).is_visible()
     assert page.locator(ROOT).get_attribute("data-state") == "paused"
     assert "paused" in str(clock.get_attribute("aria-label"))
-    page.wait_for_timeout(1500)
+    page.wait_for_timeout(1500)  # standing still can only be watched: nothing to wait for
     assert clock.text_content() == "04:12"
 
 

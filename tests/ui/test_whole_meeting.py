@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browsing import advice_row, button, commitment_item, open_console, wait_phase
+from browsing import advice_row, button, commitment_item, open_console, settled, wait_phase
 
 from peerkit import live
 from peerkit.model import Attendance
@@ -126,7 +126,7 @@ def run_meeting(page, server, db, shots, found, axe_violations) -> None:
 
     def look(name: str) -> None:
         """Photograph the moment and ask axe-core about it."""
-        page.wait_for_timeout(300)  # let the last redraw paint
+        settled(page)  # the last redraw is on screen
         page.screenshot(path=str(shots / f"meeting-{name}.png"))
         found[name] = [f"{v['impact']}: {v['id']}" for v in axe_violations(page)]
 
