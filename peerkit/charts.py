@@ -167,6 +167,9 @@ def apply_theme(chart: Any, theme: str | Theme = "projector") -> Any:
             offset=t.label_size // 2,
         )
         .configure_view(stroke=None)
+        # A coach's marks in the theme too: peerkit's own charts set every mark's colour.
+        .configure_mark(color=t.accent)
+        .configure_text(color=t.foreground, fontSize=t.label_size, font=t.font)
     )
 
 

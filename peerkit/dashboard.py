@@ -8,7 +8,7 @@ from typing import Any
 
 from peerkit.folder import CohortConfig, load_config
 from peerkit.formats import load_formats
-from peerkit.model import MOMENTS, PeerkitError
+from peerkit.model import MOMENTS, Cohort, PeerkitError
 from peerkit.settings import Settings, resolve
 from peerkit.store import Store
 
@@ -36,18 +36,20 @@ class Setup:
     cohort: Any
     formats: dict[str, Any]
     config: CohortConfig | None  # None outside a cohort folder
+    settings: Settings  # the settings in force (peerkit.settings), with where each came from
 
 
 def setup(store: Any = None, cohort: Any = None) -> Setup:
     """Resolve the notebook's parameters: explicit values first, then the settings in force
     (``$PEERKIT_DB`` and ``$PEERKIT_COHORT``, set by `peerkit serve`, then the cohort folder's
-    ``peerkit.toml``; see peerkit.settings)."""
-    settings = resolve({"cohort": str(cohort) if cohort else None})
+    ``peerkit.toml``; see peerkit.settings). ``cohort``: a name, an id or a Cohort."""
+    chosen = cohort.name if isinstance(cohort, Cohort) else cohort
+    settings = resolve({"cohort": str(chosen) if chosen else None})
     config = find_settings(settings)
     the_store = open_store(store, settings)
     the_cohort = the_store.cohort(settings.cohort or None)
     folders = [config.formats_dir] if config and config.formats_dir.is_dir() else []
-    return Setup(the_store, the_cohort, load_formats(folders), config)
+    return Setup(the_store, the_cohort, load_formats(folders), config, settings)
 
 
 def find_settings(settings: Settings | None = None) -> CohortConfig | None:
@@ -101,14 +103,19 @@ def console(
         return problem(exc)
 
 
-def projector(store: Any = None, cohort: Any = None) -> Any:
-    """The room's view of whatever the console has on screen."""
+def projector(store: Any = None, cohort: Any = None, banner: Any = None) -> Any:
+    """The room's view of whatever the console has on screen; ``banner`` (an HTML string or a
+    widget: the cohort's banner or tonight's agenda) in a band across the top of the screen."""
     try:
         from peerkit.widgets.projector import Projector
 
         s = setup(store, cohort)
         return Projector(
-            s.store, s.cohort, formats=s.formats, chime=s.config.chime if s.config else True
+            s.store,
+            s.cohort,
+            formats=s.formats,
+            chime=s.config.chime if s.config else True,
+            banner=banner,
         )
     except PeerkitError as exc:
         return problem(exc)

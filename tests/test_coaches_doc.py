@@ -27,13 +27,30 @@ UNKNOWN = (
 )
 
 
+def section(heading: str) -> str:
+    """The doc's text under ``heading`` (a whole heading line, e.g. "### Compose …"), up to the
+    next heading of its level or above (a ``#`` line inside a code block is no heading)."""
+    lines = COACHES.read_text(encoding="utf-8").splitlines(keepends=True)
+    level = len(heading) - len(heading.lstrip("#"))
+    start = lines.index(heading + "\n") + 1
+    fenced = False
+    for end in range(start, len(lines)):
+        line = lines[end]
+        fenced ^= line.startswith("```")
+        hashes = len(line) - len(line.lstrip("#"))
+        if not fenced and 0 < hashes <= level and line[hashes : hashes + 1] == " ":
+            return "".join(lines[start:end])
+    return "".join(lines[start:])
+
+
+def python_blocks(heading: str) -> list[str]:
+    """The section's Python code blocks, as the doc prints them."""
+    return re.findall(r"```python\n(.*?)```", section(heading), flags=re.DOTALL)
+
+
 def worked_example() -> str:
     """The section's Python block that builds a console, as the doc prints it."""
-    text = COACHES.read_text(encoding="utf-8")
-    assert SECTION in text
-    section = text.split(SECTION, 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
-    [block] = [b for b in blocks if "console(" in b]
+    [block] = [b for b in python_blocks(SECTION) if "console(" in b]
     return block
 
 
@@ -116,9 +133,7 @@ def test_the_notebook_runs_headless_on_the_demo_store(
 
 
 def test_the_own_chart_example_runs_as_written_and_draws_offline() -> None:
-    text = COACHES.read_text(encoding="utf-8")
-    section = text.split("### Your own chart, in peerkit's theme and offline", 1)[1]
-    [block] = re.findall(r"```python\n(.*?)```", section.split("\n## ", 1)[0], flags=re.DOTALL)
+    [block] = python_blocks("### Your own chart, in peerkit's theme and offline")
     chart = run_cell(block, {})
     shown = chart._repr_mimebundle_()
     assert list(shown) == ["image/svg+xml"]  # drawn in the kernel: no script, no CDN
@@ -136,10 +151,9 @@ def test_the_broken_format_message_in_the_doc_is_the_one_peerkit_prints(
     """docs/coaches.md's fishbowl, with 'The bowl' at 0 minutes, gets the line the doc quotes."""
     from peerkit.formats import FormatError, load_file
 
-    text = COACHES.read_text(encoding="utf-8")
-    section = text.split("## 4. Your own formats: a worked example", 1)[1].split("\n## ", 1)[0]
-    [fishbowl] = re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
-    [quoted] = re.findall(r"`(formats/fishbowl\.yaml:\d+: .*?)`", section)
+    formats = section("## 4. Your own formats: a worked example")
+    [fishbowl] = re.findall(r"```yaml\n(.*?)```", formats, flags=re.DOTALL)
+    [quoted] = re.findall(r"`(formats/fishbowl\.yaml:\d+: .*?)`", formats)
     broken = fishbowl.replace("minutes: 15", "minutes: 0")
     assert broken != fishbowl
     (tmp_path / "formats").mkdir()

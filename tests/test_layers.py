@@ -27,7 +27,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "demo",
         "browser",
     ),
-    "views": ("widgets", "dashboard", "accountability"),
+    "views": ("widgets", "dashboard", "accountability", "coach"),
     "app": ("serve", "cli", "__main__"),
 }
 RANK = {first: rank for rank, names in enumerate(LAYERS.values()) for first in names}

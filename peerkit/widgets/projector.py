@@ -4,6 +4,10 @@ from the first commitment phase on the commitments as they are saved. Lists long
 panel page through by themselves (:class:`peerkit.widgets.panel.ScrollPanel`).
 
 A private round shows only that a private segment is under way, and its countdown.
+
+The projector's areas, by name (its attribute, its CSS class ``peerkit-projector-<name>``):
+``banner`` (a coach's banner or agenda, when given), ``heading``, ``timer``, ``advice``,
+``commitments``; see :data:`AREAS` and docs/coaches.md.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import html
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import ipywidgets as w
 
@@ -18,7 +23,7 @@ from peerkit import live
 from peerkit.confidentiality import A_MEMBER, mentions_of
 from peerkit.formats import load_formats
 from peerkit.meeting import Status
-from peerkit.model import Advice, Cohort, Commitment, Format, Member
+from peerkit.model import Advice, Cohort, Commitment, Format, Member, PeerkitError
 from peerkit.store import Store
 from peerkit.widgets.follow import follow
 from peerkit.widgets.look import dress
@@ -32,9 +37,20 @@ from peerkit.widgets.timer import Timer
 ADVICE_LINES = 14
 ADVICE_LINE_CHARS = 40
 
+#: The projector's areas, top to bottom, each an attribute of :class:`Projector` and a grid
+#: area of its stylesheet: what each holds.
+AREAS = {
+    "banner": "the coach's banner or agenda, when one is given: a band across the top",
+    "heading": "who is on the hot seat, the format and the issue (or the cohort's name)",
+    "timer": "the phase, the countdown, the instruction and what comes next",
+    "advice": "the round's advice, in advice phases",
+    "commitments": "the round's commitments, from the first commitment phase on",
+}
+
 
 class Projector(w.VBox):
-    """No controls: it follows the console through the store."""
+    """No controls: it follows the console through the store. ``banner`` (an HTML string or
+    any widget) is shown as it is, in a band across the top of the screen."""
 
     def __init__(
         self,
@@ -44,8 +60,10 @@ class Projector(w.VBox):
         formats: dict[str, Format] | None = None,
         clock: Callable[[], float] = time.time,
         chime: bool = True,
+        banner: Any = None,
     ) -> None:
         self.store, self.cohort, self.clock = store, cohort, clock
+        self.banner = banner_area(banner)
         self.formats = formats if formats is not None else load_formats()
         self.heading = w.HTML()
         self.heading.add_class("peerkit-projector-heading")
@@ -55,8 +73,10 @@ class Projector(w.VBox):
         self.advice.add_class("peerkit-projector-advice")
         self.commitments = ScrollPanel()
         self.commitments.add_class("peerkit-projector-commitments")
-        super().__init__(children=[self.heading, self.timer, self.advice, self.commitments])
+        areas = [self.heading, self.timer, self.advice, self.commitments]
+        super().__init__(children=[self.banner, *areas] if self.banner else areas)
         self.add_class("peerkit-projector")
+        self._mark("peerkit-projector-has-banner", self.banner is not None)
         dress(self)
         self.refresh()
         self._follower = follow(store, self.refresh, cohort_id=cohort.id)
@@ -173,6 +193,23 @@ class Projector(w.VBox):
             f"aria-label='Commitments'>{items}</ol>"
             "<p class='peerkit-panel-pages' data-peerkit-pages hidden></p>"
         )
+
+
+def banner_area(banner: Any) -> w.Box | None:
+    """The banner's area holding ``banner`` (an HTML string, shown as written, or a widget);
+    None for no banner. Anything else is refused in one sentence."""
+    if banner is None or (isinstance(banner, str) and not banner.strip()):
+        return None
+    if isinstance(banner, str):
+        banner = w.HTML(banner)
+    if not isinstance(banner, w.DOMWidget):
+        raise PeerkitError(
+            "The projector's banner must be an HTML string or a widget, "
+            f"not {type(banner).__name__}."
+        )
+    area = w.Box([banner])
+    area.add_class("peerkit-projector-banner")
+    return area
 
 
 def _lines(advice: Advice, giver: str) -> float:
