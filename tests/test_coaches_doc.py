@@ -162,3 +162,131 @@ def test_the_broken_format_message_in_the_doc_is_the_one_peerkit_prints(
     with pytest.raises(FormatError) as refused:
         load_file("formats/fishbowl.yaml")
     assert str(refused.value) == quoted
+
+
+# -- "Build on peerkit in a notebook": three worked examples, run from the doc's own text -------
+
+BUILD = "### Build on peerkit in a notebook"
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def parameters(notebook: str, **given: Any) -> dict[str, Any]:
+    """A notebook's parameters cell run as papermill runs it, then the values papermill would
+    inject: the namespace the doc's cell runs in."""
+    nb = nbformat.read(NOTEBOOKS / notebook, as_version=4)
+    [cell] = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    namespace: dict[str, Any] = {}
+    exec(cell.source, namespace)
+    namespace.update(given)
+    return namespace
+
+
+def table_names(text: str) -> list[str]:
+    """The names in the first column of the section's first table, in order."""
+    table = text[text.index("\n|") :].split("\n\n", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    return [name for row in rows for name in re.findall(r"`(\w+)", row.split(" | ", 1)[0])]
+
+
+def svg_texts(svg: str, group: str) -> list[str]:
+    """The texts drawn by the SVG's groups whose class has ``group`` (e.g. "layer_1_marks")."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    return [
+        str(t.text)
+        for g in root.iter(f"{ns}g")
+        if group in g.get("class", "").split()
+        for t in g.iter(f"{ns}text")
+    ]
+
+
+def test_every_part_a_coach_imports_is_in_the_doc_and_nothing_more() -> None:
+    import peerkit.coach
+
+    documented = table_names(section(BUILD))
+    assert sorted(documented) == sorted(peerkit.coach.__all__)
+    assert len(documented) == len(set(documented))
+
+
+def test_example_1_is_the_composed_console_not_a_second_copy() -> None:
+    example = section(
+        "#### Example 1: a console without one of peerkit's panels, with one of your own"
+    )
+    assert "](#compose-the-console-from-its-moments)" in example
+    assert SECTION + "\n" in COACHES.read_text(encoding="utf-8")  # the link's target
+    assert (
+        python_blocks(
+            "#### Example 1: a console without one of peerkit's panels, with one of your own"
+        )
+        == []
+    )
+    assert "from peerkit.coach import console" in worked_example()  # the one documented place
+
+
+@pytest.mark.usefixtures("outside_a_folder")
+def test_example_2_draws_the_coachs_chart_of_the_cohorts_frames_in_peerkits_theme(
+    demo_copy: Path,
+) -> None:
+    from peerkit.charts import THEMES
+    from peerkit.store import Store
+
+    [block] = python_blocks("#### Example 2: your own chart in the accountability notebook")
+    chart = run_cell(block, parameters("accountability.ipynb", store=str(demo_copy)))
+    shown = chart._repr_mimebundle_()
+    assert list(shown) == ["image/svg+xml"]  # drawn in the kernel, offline
+    svg = shown["image/svg+xml"]
+
+    # What the store says, read another way: reviews held at each of the cohort's meetings.
+    with Store(demo_copy, create=False) as store:
+        cohort = store.cohort(None)
+        counts = {
+            m.date.isoformat(): len(store.reviews(meeting_id=m.id))
+            for m in store.meetings(cohort.id)
+        }
+    expected = {day: n for day, n in counts.items() if n}
+    assert len(expected) > 5
+    assert svg_texts(svg, "role-title-text") == ["Commitments reviewed per meeting"]
+    labels = svg_texts(svg, "role-axis-label")
+    assert [t for t in labels if re.fullmatch(r"\d{4}-\d\d-\d\d", t)] == list(expected)
+    assert svg_texts(svg, "layer_1_marks") == [str(n) for n in expected.values()]  # on the bars
+    paper = THEMES["print"]
+    assert f'fill="{paper.background}"' in svg and svg.count(f'fill="{paper.accent}"') == len(
+        expected
+    )
+
+
+@pytest.mark.usefixtures("outside_a_folder")
+def test_example_3_shows_the_cohorts_banner_in_the_projectors_banner_area(
+    demo_copy: Path,
+) -> None:
+    from peerkit.widgets.projector import Projector
+
+    [block] = python_blocks("#### Example 3: the projector with the cohort's banner")
+    shown = run_cell(block, parameters("projector.ipynb", store=str(demo_copy)))
+    assert isinstance(shown, Projector), getattr(shown, "value", shown)
+    assert shown.cohort.name == "Northstar CTO Circle"
+    style, first, *rest = shown.children
+    assert first is shown.banner and "peerkit-projector-banner" in shown.banner._dom_classes
+    [content] = shown.banner.children
+    assert "<h2>Northstar CTO Circle · tonight</h2>" in content.value
+    assert "<li>18:45 two hot seats</li>" in content.value
+    assert rest == [shown.heading, shown.timer, shown.advice, shown.commitments]
+    assert "tonight" not in shown.heading.value  # the heading is the projector's own
+
+
+def test_the_projectors_areas_are_the_ones_the_doc_names() -> None:
+    from peerkit.coach import PROJECTOR_AREAS
+
+    example = section("#### Example 3: the projector with the cohort's banner")
+    assert table_names(example.split("The projector's areas", 1)[1]) == list(PROJECTOR_AREAS)
+
+
+@pytest.mark.usefixtures("outside_a_folder")
+def test_a_banner_that_is_no_text_nor_widget_opens_no_projector(demo_copy: Path) -> None:
+    shown = dashboard.projector(str(demo_copy), banner=42)
+    text = html.unescape(shown.value)
+    quoted = "The projector's banner must be an HTML string or a widget, not int."
+    assert quoted in text and "role='alert'" in text and "Traceback" not in text
+    assert quoted in " ".join(COACHES.read_text(encoding="utf-8").split())
