@@ -196,3 +196,23 @@ def test_the_stylesheet_gives_the_banner_its_own_area_in_every_layout() -> None:
         rows = template.split('" "')
         assert "banner" in rows[0] and all("banner" not in row for row in rows[1:])
     assert "grid-area: banner" in sheet
+
+
+@pytest.mark.parametrize("theme", ["projector", "print"])
+def test_a_coachs_bars_and_numbers_take_the_themes_colours(theme: str) -> None:
+    """On the projector's dark background a coach's numbers are light and large, not black."""
+    import altair as alt
+    import pandas as pd
+
+    t = coach.THEMES[theme]
+    seats = alt.Chart(pd.DataFrame({"meeting": ["Oct", "Nov"], "present": [9, 11]})).encode(
+        x="meeting:N", y="present:Q"
+    )
+    chart = alt.layer(seats.mark_bar(), seats.mark_text(dy=-12).encode(text="present:Q"))
+    svg = coach.to_svg(coach.apply_theme(chart, theme))
+    bars = svg.split('class="mark-rect role-mark')[1].split("</g>")[0]
+    numbers = svg.split('class="mark-text role-mark')[1].split("</g>")[0]
+    assert bars.count(f'fill="{t.accent}"') == 2
+    assert numbers.count(f'fill="{t.foreground}"') == 2
+    assert f'font-size="{t.label_size}px"' in numbers
+    assert ">9</text>" in numbers and ">11</text>" in numbers

@@ -139,7 +139,11 @@ def the_room_sees_the_banner_and_the_countdown(page: Any) -> dict[str, float]:
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_the_banner_the_countdown_and_the_lists_share_one_screen(
-    new_page: Callable[..., Any], server: VoilaServer, db: Path, size: str
+    new_page: Callable[..., Any],
+    server: VoilaServer,
+    db: Path,
+    size: str,
+    assert_accessible: Callable[..., None],
 ) -> None:
     round_id, _, presenter = a_round(db)
     width, height = SIZES[size]
@@ -167,3 +171,4 @@ def test_the_banner_the_countdown_and_the_lists_share_one_screen(
         wholly_inside(page, f"{panel} li", panel)
     assert box(page, CLOCK)["height"] >= height * 0.1
     page.screenshot(path=f"/tmp/projector-banner-{size}-lists.png")
+    assert_accessible(page)
