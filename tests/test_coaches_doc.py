@@ -284,7 +284,10 @@ def test_the_projectors_areas_are_the_ones_the_doc_names() -> None:
 
 
 @pytest.mark.usefixtures("outside_a_folder")
-def test_a_banner_that_is_no_text_nor_widget_opens_no_projector(demo_copy: Path) -> None:
+def test_a_banner_that_is_no_text_nor_widget_opens_no_projector(
+    demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JPY_SESSION_NAME", "/cohort/projector.ipynb")  # a page watches: Lab
     shown = dashboard.projector(str(demo_copy), banner=42)
     text = html.unescape(shown.value)
     quoted = "The projector's banner must be an HTML string or a widget, not int."
