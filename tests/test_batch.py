@@ -151,3 +151,32 @@ def test_a_page_shows_the_view_as_its_widget_and_a_run_nobody_watches_as_html(
         assert "application/vnd.jupyter.widget-view+json" in shown
         assert "text/html" not in shown
         monkeypatch.delenv(name)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("SERVER_SOFTWARE", "voila/0.5.13"), ("JPY_SESSION_NAME", "/cohort/accountability.ipynb")],
+    ids=["voila", "jupyterlab"],
+)
+def test_on_a_page_a_missing_store_is_a_refusal_in_place_of_the_view(
+    variable: str, value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    for name in (*PAGE_ENV, "PEERKIT_DB", "PEERKIT_COHORT", CONFIG_ENV):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, value)  # the kernel's environment, as that server gives it
+    nb = nbformat.read(NOTEBOOKS / "accountability.ipynb", as_version=4)
+    client = NotebookClient(
+        nb, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
+    client.execute()  # raises should a cell fail
+    shown = nb.cells[-1].outputs[-1]["data"]
+    assert "application/vnd.jupyter.widget-view+json" in shown
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    texts = [m["state"].get("value", "") for m in state.values() if m["model_name"] == "HTMLModel"]
+    refusal = next(t for t in texts if "role='alert'" in t)
+    assert f"No peerkit store at {tmp_path / 'peerkit.db'}: name yours" in refusal
+    assert "Traceback" not in refusal and "peerkit demo" not in refusal
