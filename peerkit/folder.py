@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from peerkit.model import PeerkitError
+from peerkit.model import MAX_NAME, PeerkitError, check_text
 from peerkit.settings import (
     CONFIG_NAME,
     DEFAULT_GROUND_RULES,
@@ -134,13 +134,18 @@ the built-in template and overrides the block, for example:
 
 def init_folder(folder: Path | str, cohort: str, *, store: str | None = None) -> CohortConfig:
     """Make a cohort folder: notebooks, ``peerkit.toml``, ``formats/``, ``templates/``, and a
-    store holding the cohort. Refuses a folder that already has a config."""
+    store holding the cohort. The config allows only this cohort (``allowed_cohorts``), so a
+    store shared with other cohorts offers none of theirs here. Refuses a folder that already
+    has a config."""
     folder = Path(folder).resolve()
+    cohort = check_text(cohort, "The cohort name", limit=MAX_NAME)  # as the store keeps it
     if (folder / CONFIG_NAME).exists():
         raise PeerkitError(f"{folder} is already a cohort folder ({CONFIG_NAME} exists).")
     if not folder.parent.is_dir():
         raise PeerkitError(f"Folder {folder.parent} does not exist: create it first.")
-    config = CohortConfig(folder=folder, cohort=cohort, store=store or "peerkit.db")
+    config = CohortConfig(
+        folder=folder, cohort=cohort, store=store or "peerkit.db", allowed_cohorts=(cohort,)
+    )
     created = not folder.exists()
     folder.mkdir(exist_ok=True)
     try:
