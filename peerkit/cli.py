@@ -93,10 +93,15 @@ def _say_built(summary: Any, store: Any) -> None:
     help="A coach's format file (YAML) to validate and list; repeatable.",
 )
 def formats(files: tuple[str, ...]) -> None:
-    """List the formats (built in and from --file), one line each."""
+    """List the formats (built in, the cohort folder's formats/ and --file), one line each."""
+    from peerkit.folder import format_folders, load_config
     from peerkit.formats import describe, load_formats
 
-    for fmt in load_formats(files).values():
+    settings = resolve()
+    folders = format_folders(load_config(settings.file) if settings.file else None)
+    listed = {p.resolve() for f in folders for p in [*f.glob("*.yaml"), *f.glob("*.yml")]}
+    others = [f for f in files if Path(f).resolve() not in listed]  # each file read once
+    for fmt in load_formats([*folders, *others]).values():
         source = "" if fmt.source == "built-in" else f"  [{fmt.source}]"
         click.echo(describe(fmt) + source)
 
@@ -479,7 +484,7 @@ def minutes(
 
     Inside a cohort folder, its store, cohort, formats, templates/ overrides and Chatham House
     setting are used."""
-    from peerkit.folder import load_config
+    from peerkit.folder import format_folders, load_config
     from peerkit.minutes import TARGETS, export
 
     if to.strip().lower() not in (*TARGETS, "markdown"):
@@ -495,8 +500,8 @@ def minutes(
     config = load_config(settings.file) if settings.file else None
     db, cohort = settings.store_url, settings.cohort or None
     format_dirs = [settings.formats] if settings.formats else []
+    format_dirs += [str(f) for f in format_folders(config)]
     if config is not None:
-        format_dirs += [str(config.formats_dir)] if config.formats_dir.is_dir() else []
         template_dirs += (str(config.templates_dir),) if config.templates_dir.is_dir() else ()
         chatham_house = chatham_house or config.chatham_house
     name_others = config is not None and config.name_others_in_member_minutes

@@ -21,7 +21,14 @@ from peerkit.settings import (
 )
 from peerkit.store import Store
 
-__all__ = ["CONFIG_NAME", "DEFAULT_GROUND_RULES", "CohortConfig", "find_config", "init_folder"]
+__all__ = [
+    "CONFIG_NAME",
+    "DEFAULT_GROUND_RULES",
+    "CohortConfig",
+    "find_config",
+    "format_folders",
+    "init_folder",
+]
 
 
 def _default(name: str) -> Any:
@@ -71,6 +78,12 @@ def load_config(path: Path | str) -> CohortConfig:
     if "allowed_cohorts" in section:
         section["allowed_cohorts"] = tuple(section["allowed_cohorts"])
     return CohortConfig(folder=path.parent.resolve(), **section)
+
+
+def format_folders(config: CohortConfig | None) -> list[Path]:
+    """Where a cohort folder's own formats are (its ``formats/``, when it has one): what the
+    console offers beside the built-in ones, `peerkit formats` lists and `peerkit minutes` reads."""
+    return [config.formats_dir] if config is not None and config.formats_dir.is_dir() else []
 
 
 def find_config(start: Path | str | None = None) -> CohortConfig | None:

@@ -126,3 +126,27 @@ def test_every_command_works_on_postgresql_and_a_backup_moves_between_backends(
     assert peerkit("members", "--db", again).stdout == peerkit("members", "--db", pg_url).stdout
     added = peerkit("import-roster", "roster.csv", "--db", again, "--cohort", "1")
     assert "roster.csv" in added.stderr  # the file is missing: a clear message, not a crash
+
+
+def test_formats_inside_a_cohort_folder_lists_the_folders_own_as_the_console_does(
+    tmp_path, monkeypatch
+):
+    for name in ("PEERKIT_CONFIG", "PEERKIT_DB", "PEERKIT_COHORT", "PEERKIT_ALLOWED_COHORTS"):
+        monkeypatch.delenv(name, raising=False)
+    folder = tmp_path / "north"
+    assert run("init", str(folder), "--cohort", "North Circle").exit_code == 0
+    (folder / "formats" / "fishbowl.yaml").write_text(
+        "name: Fishbowl\nphases:\n  - {name: Issue, minutes: 4}\n  - {name: Bowl, minutes: 15}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(folder / "formats")  # anywhere inside the folder
+    lines = run("formats").output.splitlines()
+    assert len(lines) == 7
+    assert lines[-1].startswith("Fishbowl (19 min): Issue 4") and "fishbowl.yaml]" in lines[-1]
+    from peerkit.dashboard import setup
+
+    assert [line.split(" (")[0] for line in lines] == list(setup().formats)
+    # Checking the folder's own file by name lists it once, not as a clash with itself.
+    assert run("formats", "--file", "fishbowl.yaml").output.splitlines() == lines
+    monkeypatch.chdir(tmp_path)  # outside the folder: the built-in ones only
+    assert len(run("formats").output.splitlines()) == 6
