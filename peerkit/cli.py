@@ -467,7 +467,12 @@ def _find_meeting(store: Any, meeting: str, cohort_id: int | None) -> Any:
     type=click.Path(),
     help="A folder of templates that win over peerkit's own; repeatable.",
 )
-@click.option("-o", "--output", default=None, help="Output file (default: minutes-DATE.EXT).")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    help="Output file (default: minutes-DATE.EXT in the cohort folder's minutes/, else here).",
+)
 def minutes(
     meeting: str,
     db: str,
@@ -483,8 +488,9 @@ def minutes(
     """Export a meeting's minutes. MEETING is an id, a date (YYYY-MM-DD) or `latest`.
 
     Inside a cohort folder, its store, cohort, formats, templates/ overrides and Chatham House
-    setting are used."""
-    from peerkit.folder import format_folders, load_config
+    setting are used, and the minutes go to its minutes/ folder (where the console's "Export
+    minutes" puts them too)."""
+    from peerkit.folder import format_folders, load_config, minutes_dir
     from peerkit.minutes import TARGETS, export
 
     if to.strip().lower() not in (*TARGETS, "markdown"):
@@ -514,20 +520,37 @@ def minutes(
         # An id names one meeting; `latest` and a date need the cohort (the only one, or --cohort).
         by_id = meeting.strip().isdigit() and not cohort
         found = _find_meeting(store, meeting, None if by_id else store.cohort(cohort).id)
-        done = export(
-            store,
-            found.id,
-            to,
-            output,
-            chatham_house=chatham_house,
-            member=member,
-            name_others=name_others,
-            ics=ics,
-            formats=formats,
-            template_dirs=template_dirs,
-            charts=charts,
-        )
-    click.echo(f"Wrote {done.path}" + (f" and {done.ics_path}" if done.ics_path else ""))
+        try:
+            done = export(
+                store,
+                found.id,
+                to,
+                output,
+                chatham_house=chatham_house,
+                member=member,
+                name_others=name_others,
+                ics=ics,
+                formats=formats,
+                template_dirs=template_dirs,
+                charts=charts,
+                directory=minutes_dir(config),
+            )
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise PeerkitError(
+                f"The minutes could not be written: {exc.strerror or exc}{where}."
+            ) from None
+    also = f" and {_here(done.ics_path)}" if done.ics_path else ""
+    click.echo(f"Wrote {_here(done.path)}{also}")
+
+
+def _here(path: Path) -> Path:
+    """``path`` from the current folder when it lies inside it (``minutes/minutes-….html``
+    in a cohort folder), else as it is: the success line says where the file went."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 @cli.command()

@@ -28,6 +28,7 @@ __all__ = [
     "find_config",
     "format_folders",
     "init_folder",
+    "minutes_dir",
 ]
 
 
@@ -84,6 +85,13 @@ def format_folders(config: CohortConfig | None) -> list[Path]:
     """Where a cohort folder's own formats are (its ``formats/``, when it has one): what the
     console offers beside the built-in ones, `peerkit formats` lists and `peerkit minutes` reads."""
     return [config.formats_dir] if config is not None and config.formats_dir.is_dir() else []
+
+
+def minutes_dir(config: CohortConfig | None) -> Path:
+    """Where exported minutes go unless told otherwise, from the console and `peerkit minutes`
+    alike: the cohort folder's ``minutes/`` (made by the first export), else the current
+    folder."""
+    return config.folder / "minutes" if config is not None else Path.cwd()
 
 
 def find_config(start: Path | str | None = None) -> CohortConfig | None:
