@@ -140,7 +140,8 @@ def meetings(db: str, cohort: str | None) -> None:
 @click.option("--cohort", required=True, help="The cohort's name.")
 @click.option("--db", default=None, help="Store URL or file (default: peerkit.db in the folder).")
 def init(folder: str, cohort: str, db: str | None) -> None:
-    """Make a cohort folder: notebooks, peerkit.toml, formats/ and templates/ for overrides."""
+    """Make a cohort folder: notebooks, peerkit.toml (allowing only this cohort), formats/ and
+    templates/ for overrides."""
     from peerkit.folder import init_folder
     from peerkit.store import shown_url
 
