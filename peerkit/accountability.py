@@ -13,6 +13,10 @@ vl-convert. Any change redraws. Every date on it is written YYYY-MM-DD. The phas
 each round "Round 3 · Dana Kim", or "Round 3" while the cohort's screens are in Chatham House
 mode (the console's switch).
 
+Where a page watches the kernel (Voila, JupyterLab) it is shown as that widget; in a run nobody
+watches (papermill, nbclient) as static HTML, the same table and SVG charts without the choosers,
+and a store or parameter it cannot open fails the run (peerkit.dashboard.watched).
+
 Served by Voila, the choosers paint first and the scores and charts are drawn right after the
 page has shown them (pandas, altair and vl-convert take seconds to import); elsewhere
 (JupyterLab, papermill, nbclient) everything is drawn before the cell returns.
@@ -23,12 +27,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import os
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from peerkit.dashboard import setup
+from peerkit.dashboard import served_by_voila, setup, watched
 from peerkit.model import PeerkitError, parse_day
 from peerkit.spreadsheet import csv_text
 from peerkit.widgets.follow import redraw_failed
@@ -192,11 +196,6 @@ def scoreboard_html(rows: pd.DataFrame, caption: str = "Follow-through by member
 # The notebook's view
 
 
-def served_by_voila() -> bool:
-    """True in a kernel that Voila started (it says so in the kernel's environment)."""
-    return os.environ.get("SERVER_SOFTWARE", "").startswith("voila")
-
-
 def _figure(label: str, svg: str) -> str:
     return (
         f"<figure class='peerkit-chart' role='group' aria-label='{html.escape(label)}'>"
@@ -311,8 +310,24 @@ class ScoreboardView:
             self.redraw()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        """Shown as its widget in Jupyter and Voila."""
-        return self.widget._repr_mimebundle_(**kwargs)
+        """Shown as its widget where a page watches the kernel (Voila, JupyterLab), else as
+        :meth:`static_html`: see peerkit.dashboard.watched."""
+        if watched():
+            return self.widget._repr_mimebundle_(**kwargs)
+        status = html.unescape(re.sub(r"<[^>]*>", "", self.status.value))
+        return {"text/html": self.static_html(), "text/plain": status}
+
+    def static_html(self) -> str:
+        """The view as drawn, without its choosers: its HTML parts in order (peerkit's sheet,
+        the heading, the status, the scoreboard table, the charts as inline SVG) in one
+        ``div`` with the widget's classes. A run nobody watches shows this (papermill,
+        nbclient), so the executed notebook and its nbconvert HTML show the scores."""
+        import ipywidgets as w
+
+        from peerkit.widgets.look import LOOK
+
+        parts = "".join(c.value for c in self.widget.children if isinstance(c, w.HTML))
+        return f"<div class='{LOOK} peerkit-accountability'>{parts}</div>"
 
     # -- choosers ---------------------------------------------------------------------------
 
@@ -514,9 +529,9 @@ def scoreboard_view(
     window: int = 3,
     theme: str | None = None,
 ) -> Any:
-    """The accountability notebook's view (a :class:`ScoreboardView`, shown as its widget; see
-    the module docstring), or a plain message saying what to fix when the store, cohort or a
-    parameter is wrong.
+    """The accountability notebook's view (a :class:`ScoreboardView`; see the module
+    docstring), or a plain message saying what to fix when the store, cohort or a parameter is
+    wrong (raised, in a run nobody watches).
 
     ``store``: a path, a database URL or a Store (default: $PEERKIT_DB, the cohort folder,
     ./peerkit.db); ``cohort``: a name or id (default: the settings', else the only cohort);

@@ -93,10 +93,15 @@ def _say_built(summary: Any, store: Any) -> None:
     help="A coach's format file (YAML) to validate and list; repeatable.",
 )
 def formats(files: tuple[str, ...]) -> None:
-    """List the formats (built in and from --file), one line each."""
+    """List the formats (built in, the cohort folder's formats/ and --file), one line each."""
+    from peerkit.folder import format_folders, load_config
     from peerkit.formats import describe, load_formats
 
-    for fmt in load_formats(files).values():
+    settings = resolve()
+    folders = format_folders(load_config(settings.file) if settings.file else None)
+    listed = {p.resolve() for f in folders for p in [*f.glob("*.yaml"), *f.glob("*.yml")]}
+    others = [f for f in files if Path(f).resolve() not in listed]  # each file read once
+    for fmt in load_formats([*folders, *others]).values():
         source = "" if fmt.source == "built-in" else f"  [{fmt.source}]"
         click.echo(describe(fmt) + source)
 
@@ -135,7 +140,8 @@ def meetings(db: str, cohort: str | None) -> None:
 @click.option("--cohort", required=True, help="The cohort's name.")
 @click.option("--db", default=None, help="Store URL or file (default: peerkit.db in the folder).")
 def init(folder: str, cohort: str, db: str | None) -> None:
-    """Make a cohort folder: notebooks, peerkit.toml, formats/ and templates/ for overrides."""
+    """Make a cohort folder: notebooks, peerkit.toml (allowing only this cohort), formats/ and
+    templates/ for overrides."""
     from peerkit.folder import init_folder
     from peerkit.store import shown_url
 
@@ -462,7 +468,12 @@ def _find_meeting(store: Any, meeting: str, cohort_id: int | None) -> Any:
     type=click.Path(),
     help="A folder of templates that win over peerkit's own; repeatable.",
 )
-@click.option("-o", "--output", default=None, help="Output file (default: minutes-DATE.EXT).")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    help="Output file (default: minutes-DATE.EXT in the cohort folder's minutes/, else here).",
+)
 def minutes(
     meeting: str,
     db: str,
@@ -478,8 +489,9 @@ def minutes(
     """Export a meeting's minutes. MEETING is an id, a date (YYYY-MM-DD) or `latest`.
 
     Inside a cohort folder, its store, cohort, formats, templates/ overrides and Chatham House
-    setting are used."""
-    from peerkit.folder import load_config
+    setting are used, and the minutes go to its minutes/ folder (where the console's "Export
+    minutes" puts them too)."""
+    from peerkit.folder import format_folders, load_config, minutes_dir
     from peerkit.minutes import TARGETS, export
 
     if to.strip().lower() not in (*TARGETS, "markdown"):
@@ -495,8 +507,8 @@ def minutes(
     config = load_config(settings.file) if settings.file else None
     db, cohort = settings.store_url, settings.cohort or None
     format_dirs = [settings.formats] if settings.formats else []
+    format_dirs += [str(f) for f in format_folders(config)]
     if config is not None:
-        format_dirs += [str(config.formats_dir)] if config.formats_dir.is_dir() else []
         template_dirs += (str(config.templates_dir),) if config.templates_dir.is_dir() else ()
         chatham_house = chatham_house or config.chatham_house
     name_others = config is not None and config.name_others_in_member_minutes
@@ -509,20 +521,37 @@ def minutes(
         # An id names one meeting; `latest` and a date need the cohort (the only one, or --cohort).
         by_id = meeting.strip().isdigit() and not cohort
         found = _find_meeting(store, meeting, None if by_id else store.cohort(cohort).id)
-        done = export(
-            store,
-            found.id,
-            to,
-            output,
-            chatham_house=chatham_house,
-            member=member,
-            name_others=name_others,
-            ics=ics,
-            formats=formats,
-            template_dirs=template_dirs,
-            charts=charts,
-        )
-    click.echo(f"Wrote {done.path}" + (f" and {done.ics_path}" if done.ics_path else ""))
+        try:
+            done = export(
+                store,
+                found.id,
+                to,
+                output,
+                chatham_house=chatham_house,
+                member=member,
+                name_others=name_others,
+                ics=ics,
+                formats=formats,
+                template_dirs=template_dirs,
+                charts=charts,
+                directory=minutes_dir(config),
+            )
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise PeerkitError(
+                f"The minutes could not be written: {exc.strerror or exc}{where}."
+            ) from None
+    also = f" and {_here(done.ics_path)}" if done.ics_path else ""
+    click.echo(f"Wrote {_here(done.path)}{also}")
+
+
+def _here(path: Path) -> Path:
+    """``path`` from the current folder when it lies inside it (``minutes/minutes-….html``
+    in a cohort folder), else as it is: the success line says where the file went."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 @cli.command()

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from peerkit.folder import CohortConfig, load_config
 from peerkit.formats import load_formats
 from peerkit.model import MOMENTS, Cohort, PeerkitError
 from peerkit.settings import Settings, resolve
-from peerkit.store import Store
+from peerkit.store import Store, database_url
 
 __all__ = [
     "CONFIG_ENV",
@@ -21,7 +23,9 @@ __all__ = [
     "open_store",
     "problem",
     "projector",
+    "served_by_voila",
     "setup",
+    "watched",
 ]
 
 #: Set by `peerkit serve` in a cohort folder: the folder's peerkit.toml.
@@ -64,15 +68,37 @@ def open_store(store: Any, settings: Settings | None = None) -> Store:
     if isinstance(store, Store):
         return store
     settings = settings or resolve()
-    return Store(
-        store or settings.store_url, create=False, allowed_cohorts=settings.allowed_cohorts
-    )
+    url = database_url(store or settings.store_url)
+    path = Path(url.split("///", 1)[1]) if url.startswith("sqlite:///") else None
+    if path is not None and not path.exists():
+        raise PeerkitError(  # not Store's hint (`peerkit demo`): this store was named, or sought
+            f"No peerkit store at {path}: name yours with the notebook's "
+            "store parameter (papermill: -p store PATH) or $PEERKIT_DB, "
+            "or run the notebook in its cohort folder."
+        )
+    return Store(url, create=False, allowed_cohorts=settings.allowed_cohorts)
 
 
-def problem(exc: Exception, title: str = "peerkit cannot open this meeting") -> Any:
-    """A clear message in place of the dashboard, never a traceback."""
+def watched() -> bool:
+    """True when a page shows this kernel's widgets as they change: Voila (its kernels have
+    $SERVER_SOFTWARE "voila/…") or JupyterLab (jupyter-server gives its kernels
+    $JPY_SESSION_NAME). False in a run nobody watches (papermill, nbclient, nbconvert
+    --execute): there the views are static HTML and a refusal fails the run."""
+    return served_by_voila() or bool(os.environ.get("JPY_SESSION_NAME"))
+
+
+def served_by_voila() -> bool:
+    """True in a kernel that Voila started (it says so in the kernel's environment)."""
+    return os.environ.get("SERVER_SOFTWARE", "").startswith("voila")
+
+
+def problem(exc: PeerkitError, title: str = "peerkit cannot open this meeting") -> Any:
+    """A clear message in place of the dashboard, never a traceback; in a run nobody watches
+    (see :func:`watched`) the error is raised instead, so the run fails with its sentence."""
     from peerkit.widgets.look import refusal
 
+    if not watched():
+        raise exc
     return refusal(title, str(exc))
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from peerkit.model import PeerkitError
+from peerkit.model import MAX_NAME, PeerkitError, check_text
 from peerkit.settings import (
     CONFIG_NAME,
     DEFAULT_GROUND_RULES,
@@ -21,7 +21,15 @@ from peerkit.settings import (
 )
 from peerkit.store import Store
 
-__all__ = ["CONFIG_NAME", "DEFAULT_GROUND_RULES", "CohortConfig", "find_config", "init_folder"]
+__all__ = [
+    "CONFIG_NAME",
+    "DEFAULT_GROUND_RULES",
+    "CohortConfig",
+    "find_config",
+    "format_folders",
+    "init_folder",
+    "minutes_dir",
+]
 
 
 def _default(name: str) -> Any:
@@ -71,6 +79,19 @@ def load_config(path: Path | str) -> CohortConfig:
     if "allowed_cohorts" in section:
         section["allowed_cohorts"] = tuple(section["allowed_cohorts"])
     return CohortConfig(folder=path.parent.resolve(), **section)
+
+
+def format_folders(config: CohortConfig | None) -> list[Path]:
+    """Where a cohort folder's own formats are (its ``formats/``, when it has one): what the
+    console offers beside the built-in ones, `peerkit formats` lists and `peerkit minutes` reads."""
+    return [config.formats_dir] if config is not None and config.formats_dir.is_dir() else []
+
+
+def minutes_dir(config: CohortConfig | None) -> Path:
+    """Where exported minutes go unless told otherwise, from the console and `peerkit minutes`
+    alike: the cohort folder's ``minutes/`` (made by the first export), else the current
+    folder."""
+    return config.folder / "minutes" if config is not None else Path.cwd()
 
 
 def find_config(start: Path | str | None = None) -> CohortConfig | None:
@@ -134,13 +155,18 @@ the built-in template and overrides the block, for example:
 
 def init_folder(folder: Path | str, cohort: str, *, store: str | None = None) -> CohortConfig:
     """Make a cohort folder: notebooks, ``peerkit.toml``, ``formats/``, ``templates/``, and a
-    store holding the cohort. Refuses a folder that already has a config."""
+    store holding the cohort. The config allows only this cohort (``allowed_cohorts``), so a
+    store shared with other cohorts offers none of theirs here. Refuses a folder that already
+    has a config."""
     folder = Path(folder).resolve()
+    cohort = check_text(cohort, "The cohort name", limit=MAX_NAME)  # as the store keeps it
     if (folder / CONFIG_NAME).exists():
         raise PeerkitError(f"{folder} is already a cohort folder ({CONFIG_NAME} exists).")
     if not folder.parent.is_dir():
         raise PeerkitError(f"Folder {folder.parent} does not exist: create it first.")
-    config = CohortConfig(folder=folder, cohort=cohort, store=store or "peerkit.db")
+    config = CohortConfig(
+        folder=folder, cohort=cohort, store=store or "peerkit.db", allowed_cohorts=(cohort,)
+    )
     created = not folder.exists()
     folder.mkdir(exist_ok=True)
     try:

@@ -36,6 +36,11 @@ MOMENTS = {
 class PeerkitError(ValueError):
     """A problem the user can fix; its message is one plain sentence saying what to change."""
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows for it in a notebook (and papermill in its error): the sentence,
+        with no traceback."""
+        return [str(self)]
+
 
 class MemberStatus(StrEnum):
     ACTIVE = "active"

@@ -196,3 +196,10 @@ def copy_demo(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Callab
 def demo_copy(copy_demo: Callable[[str], Path]) -> Path:
     """The demo store, copied for one test that writes to it."""
     return copy_demo("demo-copy")
+
+
+@pytest.fixture
+def on_a_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kernel a page watches, as JupyterLab's are (jupyter-server sets $JPY_SESSION_NAME):
+    views show as widgets, and a refusal as a message in place of the view (not raised)."""
+    monkeypatch.setenv("JPY_SESSION_NAME", "/cohort/facilitator.ipynb")

@@ -146,7 +146,7 @@ def run_headless(notebook: Path, db: Path, workdir: Path, monkeypatch: pytest.Mo
     from peerkit.dashboard import CONFIG_ENV
 
     monkeypatch.setenv("PEERKIT_DB", str(db))
-    for name in ("PEERKIT_COHORT", CONFIG_ENV, "SERVER_SOFTWARE"):
+    for name in ("PEERKIT_COHORT", CONFIG_ENV, "SERVER_SOFTWARE", "JPY_SESSION_NAME"):
         monkeypatch.delenv(name, raising=False)
     nb = nbformat.read(notebook, as_version=4)
     NotebookClient(

@@ -230,15 +230,9 @@ DEMO_NAMES = (
 )
 
 
-def widget_html(nb) -> str:
-    """Every HTML value in the widget state an executed notebook saved."""
-    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
-    values = [
-        str(model["state"].get("value", ""))
-        for model in state.get("state", {}).values()
-        if model.get("model_name") == "HTMLModel"
-    ]
-    return "\n".join(values)
+def shown_html(nb) -> str:
+    """The HTML an executed notebook's last output shows, read as a file viewer reads it."""
+    return outputs(nb)[-1]["data"]["text/html"]
 
 
 def backgrounds(text: str) -> set[str]:
@@ -284,8 +278,10 @@ def test_the_notebook_runs_headless_on_the_demo_store(
     nb = run_headless(NOTEBOOK, demo_db, tmp_path, monkeypatch)
     assert not [o for o in outputs(nb) if o.get("output_type") == "error"]
     shown = outputs(nb)[-1]
-    assert "application/vnd.jupyter.widget-view+json" in shown["data"]
-    text = widget_html(nb)
+    # Nobody watches this run: the view is static HTML, not a widget (nothing to show it).
+    assert "application/vnd.jupyter.widget-view+json" not in shown["data"]
+    assert shown["data"]["text/plain"].startswith("Showing 12 members of Northstar CTO Circle")
+    text = shown_html(nb)
     assert "peerkit cannot" not in text
     assert set(scoreboard_rows(text)) == set(DEMO_NAMES)
     assert text.count("<svg") >= 4  # heatmap, trend, distribution, phase timing
@@ -314,7 +310,7 @@ def test_papermill_parameters_choose_store_cohort_and_window(demo_db: Path, tmp_
     )
     assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
     assert not [o for o in outputs(nb) if o.get("output_type") == "error"]
-    text = widget_html(nb)
+    text = shown_html(nb)
     rows = scoreboard_rows(text)
     assert set(rows) == set(DEMO_NAMES)
     # Tom Keller left before June: nothing was due for him since, and it says so.
@@ -383,15 +379,31 @@ def test_names_are_text_in_the_table_and_the_charts(store, cohort) -> None:
     assert all("nothing due" in rows[name] for name in ("Ben", "Chloe", "Dev"))
 
 
+@pytest.mark.usefixtures("on_a_page")
 def test_bad_parameters_show_one_plain_message(demo_db: Path, tmp_path: Path) -> None:
     from peerkit.accountability import scoreboard_view
 
     missing = scoreboard_view(str(tmp_path / "none.db"))
-    assert "No peerkit store at" in missing.value and "role='alert'" in missing.value
+    assert f"No peerkit store at {tmp_path / 'none.db'}: name yours" in missing.value
+    assert "role='alert'" in missing.value and "peerkit demo" not in missing.value
     assert not (tmp_path / "none.db").exists()
     assert "not a date" in scoreboard_view(str(demo_db), since="2026-13-01").value
     assert "No cohort named" in scoreboard_view(str(demo_db), cohort="Nope").value
     assert "whole number" in scoreboard_view(str(demo_db), window=0).value
+
+
+def test_in_a_run_nobody_watches_bad_parameters_fail_it(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from peerkit.accountability import scoreboard_view
+
+    for name in ("SERVER_SOFTWARE", "JPY_SESSION_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(PeerkitError, match="No peerkit store at .*-p store PATH"):
+        scoreboard_view(str(tmp_path / "none.db"))
+    assert not (tmp_path / "none.db").exists()
+    with pytest.raises(PeerkitError, match="No cohort named"):
+        scoreboard_view(str(demo_db), cohort="Nope")
 
 
 @pytest.mark.slow

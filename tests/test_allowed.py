@@ -51,6 +51,7 @@ def test_the_store_opens_only_the_allowed_cohorts(store, two_cohorts):
     assert len(store.meetings()) == 2  # refusing changed nothing
 
 
+@pytest.mark.usefixtures("on_a_page")
 def test_the_dashboard_refuses_a_cohort_outside_the_settings(store, two_cohorts, monkeypatch):
     monkeypatch.setenv(ALLOWED_ENV, json.dumps(["Leaders A"]))
     refused = dashboard.console(store=store.url, cohort="Leaders B")
@@ -60,6 +61,7 @@ def test_the_dashboard_refuses_a_cohort_outside_the_settings(store, two_cohorts,
     assert "Leaders A" in shown.title.value
 
 
+@pytest.mark.usefixtures("on_a_page")
 def test_a_bad_allowed_list_is_one_clear_message(monkeypatch, store):
     monkeypatch.setenv(ALLOWED_ENV, "Leaders A, Leaders B")
     refused = dashboard.console(store=store.url)

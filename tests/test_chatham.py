@@ -425,7 +425,7 @@ def test_peerkit_minutes_in_a_folder_follows_its_naming_setting(tmp_path):
     def member_minutes() -> str:
         done = peerkit("minutes", "latest", "--member", "Ana Ito", "--to", "md", cwd=folder)
         assert done.returncode == 0, done.stderr
-        return (folder / "minutes-2026-03-03-ana-ito.md").read_text()
+        return (folder / "minutes" / "minutes-2026-03-03-ana-ito.md").read_text()
 
     assert "Ben" not in member_minutes()
     config = folder / "peerkit.toml"

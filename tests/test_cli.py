@@ -126,3 +126,74 @@ def test_every_command_works_on_postgresql_and_a_backup_moves_between_backends(
     assert peerkit("members", "--db", again).stdout == peerkit("members", "--db", pg_url).stdout
     added = peerkit("import-roster", "roster.csv", "--db", again, "--cohort", "1")
     assert "roster.csv" in added.stderr  # the file is missing: a clear message, not a crash
+
+
+def test_formats_inside_a_cohort_folder_lists_the_folders_own_as_the_console_does(
+    tmp_path, monkeypatch
+):
+    for name in ("PEERKIT_CONFIG", "PEERKIT_DB", "PEERKIT_COHORT", "PEERKIT_ALLOWED_COHORTS"):
+        monkeypatch.delenv(name, raising=False)
+    folder = tmp_path / "north"
+    assert run("init", str(folder), "--cohort", "North Circle").exit_code == 0
+    (folder / "formats" / "fishbowl.yaml").write_text(
+        "name: Fishbowl\nphases:\n  - {name: Issue, minutes: 4}\n  - {name: Bowl, minutes: 15}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(folder / "formats")  # anywhere inside the folder
+    lines = run("formats").output.splitlines()
+    assert len(lines) == 7
+    assert lines[-1].startswith("Fishbowl (19 min): Issue 4") and "fishbowl.yaml]" in lines[-1]
+    from peerkit.dashboard import setup
+
+    assert [line.split(" (")[0] for line in lines] == list(setup().formats)
+    # Checking the folder's own file by name lists it once, not as a clash with itself.
+    assert run("formats", "--file", "fishbowl.yaml").output.splitlines() == lines
+    monkeypatch.chdir(tmp_path)  # outside the folder: the built-in ones only
+    assert len(run("formats").output.splitlines()) == 6
+
+
+def test_minutes_in_a_cohort_folder_go_to_its_minutes_folder_and_the_line_says_where(
+    tmp_path, monkeypatch
+):
+    from peerkit.model import PeerkitError
+    from peerkit.store import Store
+
+    for name in ("PEERKIT_CONFIG", "PEERKIT_DB", "PEERKIT_COHORT", "PEERKIT_ALLOWED_COHORTS"):
+        monkeypatch.delenv(name, raising=False)
+    folder = tmp_path / "north"
+    assert run("init", str(folder), "--cohort", "North Circle").exit_code == 0
+    with Store(folder / "peerkit.db") as store:
+        store.add_meeting(store.cohort().id, "2026-03-03")
+    monkeypatch.chdir(folder)
+    with pytest.raises(PeerkitError, match="No member"):
+        run("minutes", "latest", "--member", "Nobody")
+    assert not (folder / "minutes").exists()  # bad input changes nothing
+
+    assert run("minutes", "latest", "--to", "md").output == (
+        "Wrote minutes/minutes-2026-03-03.md\n"
+    )
+    written = folder / "minutes" / "minutes-2026-03-03.md"
+    assert "North Circle" in written.read_text(encoding="utf-8")
+    monkeypatch.chdir(folder / "formats")  # below the folder: the same place, said in full
+    assert run("minutes", "latest", "--to", "html").output == (
+        f"Wrote {folder / 'minutes' / 'minutes-2026-03-03.html'}\n"
+    )
+    assert sorted(p.name for p in (folder / "minutes").iterdir()) == [
+        "minutes-2026-03-03.html",
+        "minutes-2026-03-03.md",
+    ]
+    assert not list(folder.glob("minutes-*")) and not list((folder / "formats").glob("minutes-*"))
+
+
+def test_minutes_that_cannot_be_written_are_one_plain_line(tmp_path):
+    folder = tmp_path / "north"
+    assert run("init", str(folder), "--cohort", "North Circle").exit_code == 0
+    from peerkit.store import Store
+
+    with Store(folder / "peerkit.db") as store:
+        store.add_meeting(store.cohort().id, "2026-03-03")
+    (folder / "minutes").write_text("a file where the folder should be")
+    said = peerkit("minutes", "latest", "--to", "md", cwd=folder)
+    assert said.returncode == 1
+    assert said.stderr.startswith("Error: The minutes could not be written: File exists (")
+    assert len(said.stderr.strip().splitlines()) == 1 and "Traceback" not in said.stderr

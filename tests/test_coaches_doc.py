@@ -87,7 +87,7 @@ def test_the_worked_example_runs_as_written(demo_copy: Path) -> None:
     assert " · ".join(titles) in COACHES.read_text(encoding="utf-8")  # the doc says what shows
 
 
-@pytest.mark.usefixtures("outside_a_folder")
+@pytest.mark.usefixtures("outside_a_folder", "on_a_page")
 def test_an_unknown_moment_is_one_clear_message(demo_copy: Path) -> None:
     shown = dashboard.console(str(demo_copy), moments=["attendance", "check-in"])
     assert not isinstance(shown, Console)

@@ -308,7 +308,7 @@ def test_export_minutes_writes_the_file_and_offers_a_download(console, store, tm
         console.export_button.click()
     finally:
         os.chdir(old)
-    written = list((tmp_path / "minutes").glob("minutes-*.md"))
+    written = list(tmp_path.glob("minutes-*.md"))  # no cohort folder: the current one
     assert len(written) == 1
     assert "Name the" in written[0].read_text(encoding="utf-8")
     assert "Download minutes-2026-03-03.md" in console.export_result.value

@@ -48,7 +48,7 @@ def pdf_text(path: Path) -> str:
 
 @pytest.fixture
 def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The console's folder (its minutes go to ./minutes)."""
+    """The console's current folder: outside a cohort folder its minutes go here."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -72,7 +72,7 @@ def test_pdf_export_from_the_console_prints_a_real_pdf(console, in_tmp):
     assert disabled and description == EXPORTING
     assert ".md" not in line and "Exporting the minutes as PDF" in line
 
-    pdf = in_tmp / "minutes" / "minutes-2026-03-03.pdf"
+    pdf = in_tmp / "minutes-2026-03-03.pdf"
     assert pdf.read_bytes().startswith(b"%PDF-")
     text = pdf_text(pdf)
     assert "Name the risk before the price" in text and "Pricing" in text
@@ -89,7 +89,7 @@ def test_a_failed_export_replaces_the_last_success_line(console, in_tmp):
     console.export_button.click()
     assert "✔ Saved" in console.export_result.value
     # The next file cannot be written: a folder holds its name.
-    (in_tmp / "minutes" / "minutes-2026-03-03.html").mkdir()
+    (in_tmp / "minutes-2026-03-03.html").mkdir()
     console.export_to.value = "html"
     click_in_a_kernel(console)
     result = console.export_result.value
@@ -98,10 +98,49 @@ def test_a_failed_export_replaces_the_last_success_line(console, in_tmp):
     assert not console.export_button.disabled and console.export_button.description == EXPORT
 
 
-def test_a_file_that_cannot_be_written_is_said_plainly(console, in_tmp):
-    (in_tmp / "minutes").write_text("a file where the folder should be")
-    console.export_button.click()
-    assert "Not exported: The file could not be written" in console.export_result.value
+@pytest.fixture
+def folder_console(store, cohort, clock, in_tmp, monkeypatch):
+    """The console of a cohort folder that `peerkit init` made on the cohort fixture's store
+    (the current folder is elsewhere, as a kernel's may be)."""
+    from peerkit.folder import init_folder
+
+    for name in ("PEERKIT_CONFIG", "PEERKIT_DB", "PEERKIT_COHORT", "PEERKIT_ALLOWED_COHORTS"):
+        monkeypatch.delenv(name, raising=False)
+    c, _, _ = cohort
+    config = init_folder(in_tmp / "circle", c.name, store=store.url)
+    return Console(store, c, clock=clock, today=CONSOLE_TODAY, config=config)
+
+
+def test_a_file_that_cannot_be_written_is_said_plainly(folder_console):
+    (folder_console.config.folder / "minutes").write_text("a file where the folder should be")
+    folder_console.export_button.click()
+    assert "Not exported: The file could not be written" in folder_console.export_result.value
+
+
+def test_the_console_and_peerkit_minutes_both_write_to_the_cohort_folders_minutes(
+    folder_console, in_tmp, monkeypatch
+):
+    from html import escape
+
+    from click.testing import CliRunner
+
+    from peerkit.cli import cli
+
+    folder = folder_console.config.folder
+    assert not (folder / "minutes").exists()
+    folder_console.export_to.value = "md"
+    folder_console.export_button.click()
+    written = folder / "minutes" / "minutes-2026-03-03.md"
+    assert f"✔ Saved <code>{escape(str(written))}</code>" in folder_console.export_result.value
+    from_the_console = written.read_text(encoding="utf-8")
+    assert not list(in_tmp.glob("minutes*"))  # not where the kernel happens to run
+    written.unlink()
+
+    monkeypatch.chdir(folder)
+    said = CliRunner().invoke(cli, ["minutes", "2026-03-03", "--to", "md"])
+    assert said.exit_code == 0, said.output
+    assert said.output == "Wrote minutes/minutes-2026-03-03.md\n"
+    assert written.read_text(encoding="utf-8") == from_the_console
 
 
 def test_the_export_line_is_cleared_when_another_meeting_opens(store, cohort, clock, in_tmp):
@@ -128,7 +167,7 @@ def test_export_with_no_meeting_open_says_so_by_the_button(store, clock, in_tmp)
     console = Console(store, empty, clock=clock, today=CONSOLE_TODAY)
     console.export_button.click()
     assert "Not exported: Open a meeting first." in console.export_result.value
-    assert not (in_tmp / "minutes").exists()
+    assert not list(in_tmp.glob("minutes*"))
 
 
 # -- the meeting the console opens on ---------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from html import escape
 from pathlib import Path
 
 import papermill
@@ -164,3 +165,31 @@ def test_a_custom_minutes_block_and_format_from_the_folder(tmp_path, demo_db):
     finally:
         os.chdir(old)
     assert "Fishbowl" in panel.queue_format.options
+
+
+def test_two_folders_on_one_store_each_offer_only_their_own_cohort(tmp_path, monkeypatch):
+    for name in ("PEERKIT_DB", "PEERKIT_COHORT", "PEERKIT_ALLOWED_COHORTS", "PEERKIT_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    shared = tmp_path / "shared.db"
+    folders = {"North Circle": tmp_path / "north", "South Circle": tmp_path / "south"}
+    for cohort, folder in folders.items():
+        made = run("init", str(folder), "--cohort", cohort, "--db", str(shared))
+        assert made.exit_code == 0, made.output
+    assert {c.name for c in Store(shared).cohorts()} == set(folders)
+
+    from peerkit.dashboard import console, setup
+
+    for (mine, folder), theirs in zip(folders.items(), reversed(folders), strict=True):
+        assert f'allowed_cohorts = ["{mine}"]' in (folder / CONFIG_NAME).read_text()
+        settings = run("settings", cwd=folder).output
+        assert f"allowed_cohorts = [{mine!r}]  [peerkit.toml" in settings
+        monkeypatch.chdir(folder)
+        # The console's cohort choices hold this folder's cohort only.
+        assert [c.name for c in setup().store.cohorts()] == [mine]
+        refused = console(cohort=theirs)
+        assert f"may not open the cohort {escape(repr(theirs))}" in refused.value
+        with pytest.raises(PeerkitError, match=f"may not open the cohort {theirs!r}"):
+            run("members", "--cohort", theirs)
+        with pytest.raises(PeerkitError, match="A backup holds every cohort"):
+            run("backup", "-o", str(tmp_path / "all.json"))
+    assert not (tmp_path / "all.json").exists()

@@ -30,7 +30,7 @@ def test_the_accountability_view_carries_the_look(demo_db: Path):
     _carries_the_look(view.widget)
 
 
-def test_a_refusal_in_place_of_a_view_carries_the_look(tmp_path: Path):
+def test_a_refusal_in_place_of_a_view_carries_the_look(tmp_path: Path, on_a_page: None):
     refused = dashboard.console(store=str(tmp_path / "none.db"))
     assert "peerkit-look" in refused._dom_classes
     assert refused.value.startswith(

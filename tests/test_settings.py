@@ -85,7 +85,7 @@ def test_only_the_settings_room_reads_peerkit_variables() -> None:
 
 
 def test_the_scoreboard_and_the_console_agree_on_the_default_cohort(
-    folder: Path, store, monkeypatch: pytest.MonkeyPatch
+    folder: Path, store, monkeypatch: pytest.MonkeyPatch, on_a_page: None
 ) -> None:
     (folder / "peerkit.toml").unlink()
     store.add_cohort("Leaders A")

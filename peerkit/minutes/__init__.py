@@ -148,7 +148,8 @@ def export(
     name_others: bool = False,
 ) -> Exported:
     """Write the minutes of ``meeting_id`` to ``path`` (default: ``directory`` /
-    ``minutes-YYYY-MM-DD.<ext>``, with the member's name in member mode).
+    ``minutes-YYYY-MM-DD.<ext>``, with the member's name in member mode; ``directory`` is
+    created if missing, once the minutes are ready to write).
 
     ``charts=True`` adds static charts to HTML and PDF (not to Markdown, which stays text).
     With ``ics=True`` also writes ``<path without extension>.ics``: the next meeting and each
@@ -161,13 +162,14 @@ def export(
         store, meeting_id, to, chatham_house, member, formats, scores, name_others
     )
     target = Path(directory) / default_filename(minutes, to) if path is None else Path(path)
-    if not target.parent.is_dir():
+    if path is not None and not target.parent.is_dir():
         raise PeerkitError(f"Folder {target.parent} does not exist: create it first.")
     if target.is_dir():
         raise PeerkitError(f"{target} is a folder: give a file name.")
     result = _output(minutes, to, charts, template_dirs)
     data = result.encode("utf-8") if isinstance(result, str) else result
     meeting = minutes.meeting
+    target.parent.mkdir(exist_ok=True)
     target.write_bytes(data)
     store.record_export("minutes", target, cohort_id=meeting.cohort_id, meeting_id=meeting.id)
     ics_path = None

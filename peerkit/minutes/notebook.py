@@ -29,6 +29,7 @@ from peerkit.minutes.text import (
     plural,
     short_date,
     signed_clock,
+    then,
 )
 from peerkit.model import Outcome
 
@@ -251,7 +252,7 @@ def _member_rounds_intro(minutes: Minutes) -> list[str]:
 
 def _commitment_line(c: CommitmentItem, *, owner: bool = True) -> str:
     who = f"**{_who(c.owner)}**: " if owner else ""
-    line = f"- {who}{md(c.text)}, by **{short_date(c.target)}**"
+    line = f"- {who}{md(then(c.text, ','))} by **{short_date(c.target)}**"
     if c.weight != 1:
         line += f" (weight {c.weight:g})"
     if c.levels:

@@ -1,4 +1,4 @@
-"""Text helpers for the minutes: Markdown escaping, dates and durations.
+"""Text helpers for the minutes: Markdown escaping, punctuation, dates and durations.
 
 Everything a user typed (names, advice, issues, commitments, notes, places) goes through
 :func:`md` before it is put into a Markdown cell. nbconvert renders Markdown cells with mistune,
@@ -44,6 +44,18 @@ def md(text: str | None) -> str:
 def plain(text: str | None) -> str:
     """``text`` on one line, unescaped (for calendar files and titles that escape on their own)."""
     return " ".join(str(text or "").split())
+
+
+def then(text: str | None, mark: str) -> str:
+    """``text`` on one line, followed by ``mark`` ("," or ".") with the punctuation said once.
+
+    A text's own full stop gives way to the mark ("…with leads." + "," → "…with leads,"); a
+    "!", "?" or ellipsis ("…", "...") stays and stands for it ("Ask why?" + "," → "Ask why?").
+    """
+    line = plain(text)
+    if line.endswith(("!", "?", "…", "..")):
+        return line
+    return line.removesuffix(".") + mark
 
 
 def long_date(day: dt.date) -> str:

@@ -82,9 +82,11 @@ class WholeStore(CohortsStore):
 
     def table_rows(self, table: sa.Table) -> list[tuple[Any, ...]]:
         """Every row of ``table`` in key order (a backup reads them inside :meth:`reading`, so
-        all the tables come from one moment). Refused when ``allowed_cohorts`` is set: a
-        table holds every cohort's rows."""
-        if self.allowed_cohorts is not None:
+        all the tables come from one moment). Refused when the store holds a cohort outside
+        ``allowed_cohorts``: a table holds every cohort's rows."""
+        if self.allowed_cohorts is not None and not {
+            r.name for r in self._rows(sa.select(t.cohorts.c.name))
+        } <= set(self.allowed_cohorts):
             raise PeerkitError(
                 "A backup holds every cohort in the store, and your peerkit settings allow only "
                 "some: ask whoever runs peerkit for your organization to make it."

@@ -19,7 +19,7 @@ from typing import Any
 import ipywidgets as w
 
 from peerkit import live
-from peerkit.folder import DEFAULT_GROUND_RULES, CohortConfig
+from peerkit.folder import DEFAULT_GROUND_RULES, CohortConfig, minutes_dir
 from peerkit.formats import load_formats
 from peerkit.meeting import RoundClock, Status, format_plan, meeting_budget
 from peerkit.model import (
@@ -1047,7 +1047,7 @@ class Console(w.VBox):
         if meeting_id is None:
             self._exported(None, "Open a meeting first.")
             return
-        folder = (self.config.folder if self.config else Path.cwd()) / "minutes"
+        folder = minutes_dir(self.config)
         templates = []
         if self.config and self.config.templates_dir.is_dir():
             templates.append(self.config.templates_dir)
@@ -1057,7 +1057,6 @@ class Console(w.VBox):
             """The file written and its bytes, or why not (never raises: a worker's error
             would otherwise be lost)."""
             try:
-                folder.mkdir(exist_ok=True)
                 done = export(
                     store,
                     meeting_id,

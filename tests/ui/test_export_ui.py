@@ -34,7 +34,7 @@ WATCH_BUTTON = """el => {
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The served folder: the dashboard's notebooks; the console writes minutes/ here."""
+    """The served folder: the dashboard's notebooks; the console writes its minutes here."""
     served = tmp_path_factory.mktemp("export-ui")
     for name in SERVED:
         shutil.copy(NOTEBOOKS / name, served / name)
@@ -69,7 +69,7 @@ def test_pdf_export_downloads_a_pdf_and_a_failure_replaces_the_success_line(
         link.click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
     name = str(link.text_content()).removeprefix("Download ")
-    written = folder / "minutes" / name
+    written = folder / name
     assert written.read_bytes().startswith(b"%PDF-")
     success = page.get_by_role("status").filter(has_text="✔ Saved")
     assert name in str(success.text_content())
