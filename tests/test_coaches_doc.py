@@ -225,12 +225,24 @@ def test_example_1_is_the_composed_console_not_a_second_copy() -> None:
     assert "from peerkit.coach import console" in worked_example()  # the one documented place
 
 
+def reviews_per_meeting(db: Path) -> dict[str, int]:
+    """What the store says, read another way: reviews held at each of the cohort's meetings."""
+    from peerkit.store import Store
+
+    with Store(db, create=False) as store:
+        cohort = store.cohort(None)
+        counts = {
+            m.date.isoformat(): len(store.reviews(meeting_id=m.id))
+            for m in store.meetings(cohort.id)
+        }
+    return {day: n for day, n in counts.items() if n}
+
+
 @pytest.mark.usefixtures("outside_a_folder")
 def test_example_2_draws_the_coachs_chart_of_the_cohorts_frames_in_peerkits_theme(
     demo_copy: Path,
 ) -> None:
     from peerkit.charts import THEMES
-    from peerkit.store import Store
 
     [block] = python_blocks("#### Example 2: your own chart in the accountability notebook")
     chart = run_cell(block, parameters("accountability.ipynb", store=str(demo_copy)))
@@ -238,14 +250,7 @@ def test_example_2_draws_the_coachs_chart_of_the_cohorts_frames_in_peerkits_them
     assert list(shown) == ["image/svg+xml"]  # drawn in the kernel, offline
     svg = shown["image/svg+xml"]
 
-    # What the store says, read another way: reviews held at each of the cohort's meetings.
-    with Store(demo_copy, create=False) as store:
-        cohort = store.cohort(None)
-        counts = {
-            m.date.isoformat(): len(store.reviews(meeting_id=m.id))
-            for m in store.meetings(cohort.id)
-        }
-    expected = {day: n for day, n in counts.items() if n}
+    expected = reviews_per_meeting(demo_copy)
     assert len(expected) > 5
     assert svg_texts(svg, "role-title-text") == ["Commitments reviewed per meeting"]
     labels = svg_texts(svg, "role-axis-label")
@@ -293,3 +298,26 @@ def test_a_banner_that_is_no_text_nor_widget_opens_no_projector(
     quoted = "The projector's banner must be an HTML string or a widget, not int."
     assert quoted in text and "role='alert'" in text and "Traceback" not in text
     assert quoted in " ".join(COACHES.read_text(encoding="utf-8").split())
+
+
+@pytest.mark.slow
+def test_example_2_in_the_accountability_notebook_run_by_a_real_kernel_draws_its_svg(
+    demo_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The doc's cell after the notebook's own, run headless (as papermill runs it): its output
+    is the chart as SVG, kept in the executed file, with nothing for a CDN to load."""
+    [block] = python_blocks("#### Example 2: your own chart in the accountability notebook")
+    nb = nbformat.read(NOTEBOOKS / "accountability.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(block))
+    notebook = tmp_path / "accountability.ipynb"
+    nbformat.write(nb, notebook)
+    ran = run_headless(notebook, demo_copy, tmp_path, monkeypatch)
+    outputs = ran.cells[-1].outputs
+    assert [o.output_type for o in outputs] == ["execute_result"]
+    assert "image/svg+xml" in outputs[0].data and "text/html" not in outputs[0].data  # no script
+    svg = outputs[0].data["image/svg+xml"]
+    assert svg_texts(svg, "role-title-text") == ["Commitments reviewed per meeting"]
+    labels = svg_texts(svg, "role-axis-label")
+    assert [t for t in labels if re.fullmatch(r"\d{4}-\d\d-\d\d", t)] == list(
+        reviews_per_meeting(demo_copy)
+    )
