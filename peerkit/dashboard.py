@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from peerkit.folder import CohortConfig, load_config
+from peerkit.folder import CohortConfig, format_folders, load_config
 from peerkit.formats import load_formats
 from peerkit.model import MOMENTS, Cohort, PeerkitError
 from peerkit.settings import Settings, resolve
@@ -52,8 +52,7 @@ def setup(store: Any = None, cohort: Any = None) -> Setup:
     config = find_settings(settings)
     the_store = open_store(store, settings)
     the_cohort = the_store.cohort(settings.cohort or None)
-    folders = [config.formats_dir] if config and config.formats_dir.is_dir() else []
-    return Setup(the_store, the_cohort, load_formats(folders), config, settings)
+    return Setup(the_store, the_cohort, load_formats(format_folders(config)), config, settings)
 
 
 def find_settings(settings: Settings | None = None) -> CohortConfig | None:

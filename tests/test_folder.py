@@ -167,6 +167,7 @@ def test_a_custom_minutes_block_and_format_from_the_folder(tmp_path, demo_db):
     assert "Fishbowl" in panel.queue_format.options
 
 
+@pytest.mark.usefixtures("on_a_page")  # the console shows its refusal, as in Lab or Voila
 def test_two_folders_on_one_store_each_offer_only_their_own_cohort(tmp_path, monkeypatch):
     for name in ("PEERKIT_DB", "PEERKIT_COHORT", "PEERKIT_ALLOWED_COHORTS", "PEERKIT_CONFIG"):
         monkeypatch.delenv(name, raising=False)
