@@ -175,22 +175,25 @@ def test_every_starred_advice_of_a_long_round_reaches_the_room(
     assert panel.get_by_text(f"Page {pages} of {pages}, turning by itself").is_visible()
     page.screenshot(path="/tmp/projector-advice-laptop.png")
     seen: set[str] = set()
+    scroller = f"{ADVICE_PANEL} [data-peerkit-scroll]"
     for turn in range(pages):
+        before = page.evaluate("sel => document.querySelector(sel).scrollTop", scroller)
         page.clock.fast_forward(9_000)  # a page stands still 8 s
         page.wait_for_function(
             "([sel, want]) => document.querySelector(sel + ' .peerkit-panel').dataset.page"
             " === want",
             arg=[ADVICE_PANEL, str(turn + 1)],
         )
-        # The smooth scroll has come to rest: the list stands at the same place in two polls.
+        # The smooth scroll has moved the list and come to rest: away from where the last page
+        # stood, at the same place in two polls.
         page.wait_for_function(
-            """(panel) => {
-                const top = document.querySelector(panel + " [data-peerkit-scroll]").scrollTop;
+            """([sel, before]) => {
+                const top = document.querySelector(sel).scrollTop;
                 const still = window.peerkitLastTop === top;
                 window.peerkitLastTop = top;
-                return still;
+                return still && top !== before;
             }""",
-            arg=ADVICE_PANEL,
+            arg=[scroller, before],
             polling=100,
         )
         seen.update(fully_shown(page, ADVICE_PANEL))
