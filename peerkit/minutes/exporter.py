@@ -1,8 +1,10 @@
 """``jupyter nbconvert --to peerkit-minutes`` (and ``peerkit-minutes-md``): nbconvert exporters
 that hand a saved minutes notebook (:func:`peerkit.minutes.build`) to peerkit's one renderer.
 
-Registered under the ``nbconvert.exporters`` entry point. ``--MinutesExporter.template_dirs``
-takes a cohort's template folders, whose files win over peerkit's.
+Registered under the ``nbconvert.exporters`` entry point twice: the hyphen names for the command
+line, the underscore names (``peerkit_minutes``, ``peerkit_minutes_md``) for JupyterLab's export
+menu, whose server route takes word characters only. ``--MinutesExporter.template_dirs`` takes a
+cohort's template folders, whose files win over peerkit's.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from nbconvert.exporters import Exporter
 from traitlets import List, Unicode, default
 
 from peerkit.minutes.templates import render
+from peerkit.model import PeerkitError
 
 
 class MinutesExporter(Exporter):
@@ -35,6 +38,12 @@ class MinutesExporter(Exporter):
     ) -> tuple[str, dict[str, Any]]:
         nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
         name = resources.get("metadata", {}).get("name") or "Minutes"
+        # Lab's menu offers this export on every notebook: any other one would give an empty page.
+        if nb_copy.get("metadata", {}).get("peerkit", {}).get("kind") != "minutes":
+            raise PeerkitError(
+                f"{name} is not a peerkit minutes notebook: run `peerkit minutes` in the cohort "
+                "folder, or save one made by peerkit.minutes.build and export that."
+            )
         resources["output_extension"] = self.file_extension
         return render(nb_copy, self.kind, self.template_dirs, name=name), resources
 
