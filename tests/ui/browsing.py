@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -150,3 +151,32 @@ def round_on_screen(
             store.add_advice(rnd.id, text, kind="suggestion")
         if advice:
             store.edit_advice(store.advice(rnd.id)[0].id, starred=True)
+
+
+MASTERMIND = "mastermind hot seat"  # Present, Clarifying questions, Advice, Commitments
+
+
+def round_with_advice(
+    db: Path, nexts: int, advice: Sequence[tuple[str, bool]] = ()
+) -> tuple[int, str]:
+    """A new mastermind round in today's meeting, started, put on screen, ``nexts`` phases on,
+    with ``advice`` (text, starred) given by the members in turn. Returns (round id, presenter)."""
+    with Store(db, create=False) as store:
+        cohort = store.cohort(None)
+        meeting = live.meeting_for_today(store, cohort.id, dt.date.today())
+        live.put_on_screen(store, cohort.id, meeting_id=meeting.id, chatham_house=False)
+        members = store.members(cohort.id, include_left=False)
+        queued = {r.presenter_id for r in store.rounds(meeting.id)}
+        presenter = next(m for m in members if m.id not in queued)
+        rnd = store.add_round(meeting.id, presenter.id, MASTERMIND, issue="Pricing the new service")
+        clock = RoundClock(store, rnd.id, get_format(MASTERMIND))
+        clock.start()
+        live.put_on_screen(store, cohort.id, round_id=rnd.id)
+        for _ in range(nexts):
+            clock.next()
+        givers = [m for m in members if m.id != presenter.id]
+        for i, (text, starred) in enumerate(advice):
+            item = store.add_advice(rnd.id, text, giver_id=givers[i % len(givers)].id)
+            if starred:
+                store.edit_advice(item.id, starred=True)
+        return rnd.id, presenter.name

@@ -17,9 +17,8 @@ from typing import Any
 
 import nbformat
 import pytest
-from browsing import CLOCK, open_page, settled, wait_phase
+from browsing import CLOCK, MASTERMIND, open_page, round_with_advice, settled, wait_phase
 
-from peerkit import live
 from peerkit.formats import get_format
 from peerkit.meeting import RoundClock
 from peerkit.serve import VoilaServer
@@ -27,7 +26,6 @@ from peerkit.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = "#### Example 3: the projector with the cohort's banner"
-FORMAT = "mastermind hot seat"  # Present, Clarifying questions, Advice, Commitments
 SIZES = {"laptop-page": (1366, 650), "laptop": (1366, 768), "fullhd": (1920, 1080)}
 BANNER = ".peerkit-projector-banner"
 ADVICE_PANEL = ".peerkit-projector-advice"
@@ -59,28 +57,10 @@ def server(
     return serve_notebooks([folder / "projector.ipynb"], db_url=f"sqlite:///{db}")
 
 
-def a_round(db: Path) -> tuple[int, RoundClock, str]:
-    """A new round in today's meeting, started and on screen, with a piece of advice."""
-    with Store(db, create=False) as store:
-        cohort = store.cohort(None)
-        meeting = live.meeting_for_today(store, cohort.id, dt.date.today())
-        live.put_on_screen(store, cohort.id, meeting_id=meeting.id, chatham_house=False)
-        members = store.members(cohort.id, include_left=False)
-        queued = {r.presenter_id for r in store.rounds(meeting.id)}
-        presenter = next(m for m in members if m.id not in queued)
-        rnd = store.add_round(meeting.id, presenter.id, FORMAT, issue="Pricing the new service")
-        clock = RoundClock(store, rnd.id, get_format(FORMAT))
-        clock.start()
-        live.put_on_screen(store, cohort.id, round_id=rnd.id)
-        giver = next(m for m in members if m.id != presenter.id)
-        store.edit_advice(store.add_advice(rnd.id, ADVICE, giver_id=giver.id).id, starred=True)
-        return rnd.id, clock, presenter.name
-
-
 def to_commitments(db: Path, round_id: int) -> None:
     """The round moved on to its Commitments phase, and the presenter's first commitment."""
     with Store(db, create=False) as store:
-        clock = RoundClock(store, round_id, get_format(FORMAT))
+        clock = RoundClock(store, round_id, get_format(MASTERMIND))
         for _ in range(3):
             clock.next()
         rnd = store.round(round_id)
@@ -145,7 +125,7 @@ def test_the_banner_the_countdown_and_the_lists_share_one_screen(
     size: str,
     assert_accessible: Callable[..., None],
 ) -> None:
-    round_id, _, presenter = a_round(db)
+    round_id, presenter = round_with_advice(db, nexts=0, advice=[(ADVICE, True)])
     width, height = SIZES[size]
     page = new_page(width, height)
     open_page(page, server.projector_url, CLOCK)

@@ -21,16 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browsing import CLOCK, open_page, settled, wait_phase
+from browsing import CLOCK, open_page, round_with_advice, settled, wait_phase
 
 from peerkit import live
-from peerkit.formats import get_format
-from peerkit.meeting import RoundClock
 from peerkit.serve import VoilaServer
 from peerkit.store import Store
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-FORMAT = "mastermind hot seat"  # Present, Clarifying questions, Advice, Commitments
 SIZES = {"laptop": (1366, 650), "fullhd": (1920, 1080)}
 ADVICE_PANEL = ".peerkit-projector-advice"
 COMMITMENTS_PANEL = ".peerkit-projector-commitments"
@@ -44,30 +41,6 @@ def db(copy_demo: Callable[[str], Path]) -> Path:
 @pytest.fixture(scope="module")
 def server(serve_notebooks: Callable[..., VoilaServer], db: Path) -> VoilaServer:
     return serve_notebooks([NOTEBOOKS / "projector.ipynb"], db_url=f"sqlite:///{db}")
-
-
-def a_round(db: Path, nexts: int, advice: list[tuple[str, bool]] = ()) -> tuple[int, str]:
-    """A new mastermind round in today's meeting, started, put on screen, ``nexts`` phases on,
-    with ``advice`` (text, starred) given by the members in turn. Returns (round id, presenter)."""
-    with Store(db, create=False) as store:
-        cohort = store.cohort(None)
-        meeting = live.meeting_for_today(store, cohort.id, dt.date.today())
-        live.put_on_screen(store, cohort.id, meeting_id=meeting.id, chatham_house=False)
-        members = store.members(cohort.id, include_left=False)
-        queued = {r.presenter_id for r in store.rounds(meeting.id)}
-        presenter = next(m for m in members if m.id not in queued)
-        rnd = store.add_round(meeting.id, presenter.id, FORMAT, issue="Pricing the new service")
-        clock = RoundClock(store, rnd.id, get_format(FORMAT))
-        clock.start()
-        live.put_on_screen(store, cohort.id, round_id=rnd.id)
-        for _ in range(nexts):
-            clock.next()
-        givers = [m for m in members if m.id != presenter.id]
-        for i, (text, starred) in enumerate(advice):
-            item = store.add_advice(rnd.id, text, giver_id=givers[i % len(givers)].id)
-            if starred:
-                store.edit_advice(item.id, starred=True)
-        return rnd.id, presenter.name
 
 
 def commit(db: Path, round_id: int, text: str, target: dt.date) -> None:
@@ -145,7 +118,7 @@ def test_every_starred_advice_of_a_long_round_reaches_the_room(
         for i in range(26)
     ]
     advice[-1] = ("Advice 25: the newest, just said: test the price on one segment", False)
-    a_round(db, nexts=2, advice=advice)  # the Advice phase
+    round_with_advice(db, nexts=2, advice=advice)  # the Advice phase
     starred = [text for text, star in advice if star]
 
     page = new_page(*SIZES["laptop"])
@@ -213,7 +186,7 @@ def test_every_starred_advice_of_a_long_round_reaches_the_room(
 def test_commitments_appear_as_saved_with_names_and_without_in_chatham_house(
     new_page: Callable[..., Any], server: VoilaServer, db: Path, assert_accessible: Any
 ) -> None:
-    round_id, presenter = a_round(
+    round_id, presenter = round_with_advice(
         db, nexts=3, advice=[("Raise the price for new customers only", True)]
     )
     page = new_page(*SIZES["fullhd"])
@@ -259,7 +232,9 @@ def test_commitments_appear_as_saved_with_names_and_without_in_chatham_house(
 def test_the_clock_is_centred(
     new_page: Callable[..., Any], server: VoilaServer, db: Path, size: str, nexts: int
 ) -> None:
-    round_id, _ = a_round(db, nexts=nexts, advice=[("Start with the loyal customers", True)])
+    round_id, _ = round_with_advice(
+        db, nexts=nexts, advice=[("Start with the loyal customers", True)]
+    )
     if nexts:
         commit(db, round_id, "Ask three customers before the next meeting", dt.date(2031, 5, 2))
     width, height = SIZES[size]
@@ -281,7 +256,7 @@ def test_the_clock_is_centred(
 def test_the_chime_stays_enabled_after_a_reload(
     new_page: Callable[..., Any], server: VoilaServer, db: Path
 ) -> None:
-    a_round(db, nexts=1)
+    round_with_advice(db, nexts=1)
     page = new_page(*SIZES["laptop"])
     open_page(page, server.projector_url, CLOCK)
     root = page.locator(".peerkit-timer")
@@ -354,7 +329,7 @@ HOLDS_SOUND_BACK = """
 def test_a_remembered_chime_the_browser_holds_back_is_one_click_away(
     new_page: Callable[..., Any], server: VoilaServer, db: Path
 ) -> None:
-    a_round(db, nexts=1)
+    round_with_advice(db, nexts=1)
     page = new_page(*SIZES["laptop"])
     context = page.context
     context.add_init_script(HOLDS_SOUND_BACK)
