@@ -28,7 +28,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "browser",
     ),
     "views": ("widgets", "dashboard", "accountability", "coach"),
-    "app": ("serve", "cli", "__main__"),
+    "app": ("serve", "cli", "lab", "__main__"),
 }
 RANK = {first: rank for rank, names in enumerate(LAYERS.values()) for first in names}
 

@@ -60,11 +60,19 @@ def saved_minutes(folder: Path) -> Any:
     return nbformat.read(folder / "minutes.ipynb", as_version=4)
 
 
-@pytest.mark.parametrize("to", ["html", "md"])
-def test_the_servers_nbconvert_route_exports_minutes_under_the_underscore_names(
-    lab: Lab, to: str
+@pytest.mark.parametrize(
+    ("name", "to"),
+    [
+        ("peerkit_minutes", "html"),
+        ("peerkit_minutes_md", "md"),
+        # the command line's names, which Lab's menu lists too: sent on by peerkit.lab
+        ("peerkit-minutes", "html"),
+        ("peerkit-minutes-md", "md"),
+    ],
+)
+def test_the_servers_nbconvert_route_exports_minutes_under_each_name(
+    lab: Lab, name: str, to: str
 ) -> None:
-    name = {"html": "peerkit_minutes", "md": "peerkit_minutes_md"}[to]
     status, headers, body = lab.get(f"/nbconvert/{name}/minutes.ipynb?download=true")
     assert status == 200, body[:500]
     assert unquote(headers["Content-Disposition"]).endswith(f"minutes.{to}")
