@@ -232,7 +232,8 @@ class ScoreboardView:
 
         if isinstance(window, bool) or not isinstance(window, int) or window < 1:
             raise PeerkitError(f"The window must be a whole number of meetings, not {window!r}.")
-        theme = theme or ("projector" if served_by_voila() else "print")
+        # The look of a watched page is dark (peerkit.widgets.look): its charts are too.
+        theme = theme or ("projector" if watched() else "print")
         if theme not in THEMES:
             raise PeerkitError(f"Unknown chart theme {theme!r}: use {', '.join(THEMES)}.")
         self.store, self.formats = store, formats
@@ -318,16 +319,19 @@ class ScoreboardView:
         return {"text/html": self.static_html(), "text/plain": status}
 
     def static_html(self) -> str:
-        """The view as drawn, without its choosers: its HTML parts in order (peerkit's sheet,
-        the heading, the status, the scoreboard table, the charts as inline SVG) in one
-        ``div`` with the widget's classes. A run nobody watches shows this (papermill,
-        nbclient), so the executed notebook and its nbconvert HTML show the scores."""
+        """The view as drawn, without its choosers: its HTML parts in order (the heading, the
+        status, the scoreboard table, the charts as inline SVG) in one ``div``, on the reader's
+        page as it is (the print theme; not the dark look of a watched page). A run nobody
+        watches shows this (papermill, nbclient), so the executed notebook, its nbconvert HTML
+        and GitHub's viewer show the scores."""
         import ipywidgets as w
 
-        from peerkit.widgets.look import LOOK
-
-        parts = "".join(c.value for c in self.widget.children if isinstance(c, w.HTML))
-        return f"<div class='{LOOK} peerkit-accountability'>{parts}</div>"
+        parts = "".join(
+            c.value
+            for c in self.widget.children
+            if isinstance(c, w.HTML) and "peerkit-style" not in c._dom_classes
+        )
+        return f"<div class='peerkit-accountability'>{parts}</div>"
 
     # -- choosers ---------------------------------------------------------------------------
 
