@@ -270,7 +270,7 @@ def purge(meeting: str, db: str, cohort: str | None, yes: bool, delete_files: bo
     (MEETING: an id, a date or `latest`)."""
     db, cohort = _folder_defaults(db, cohort)
     with open_store(db) as store:
-        found = _find_meeting(store, meeting, store.cohort(cohort).id)
+        found = store.find_meeting(meeting, store.cohort(cohort).id)
         held = store.meeting_contents(found.id)
         where = f" ({found.place})" if found.place else ""
         click.echo(
@@ -437,17 +437,6 @@ def _check_address(host: str, port: int) -> None:
         ) from None
 
 
-#: The largest id a store can hold (SQLite's and PostgreSQL's integers have 64 bits).
-MAX_ID = 2**63 - 1
-
-
-def _find_meeting(store: Any, meeting: str, cohort_id: int | None) -> Any:
-    """The meeting MEETING names; an id too large for any store names none."""
-    if meeting.strip().isdigit() and int(meeting) > MAX_ID:
-        raise PeerkitError(f"No meeting with id {meeting.strip()} in this store.")
-    return store.find_meeting(meeting, cohort_id)
-
-
 @cli.command()
 @click.argument("meeting")
 @db_option
@@ -520,7 +509,7 @@ def minutes(
     with open_store(db) as store:
         # An id names one meeting; `latest` and a date need the cohort (the only one, or --cohort).
         by_id = meeting.strip().isdigit() and not cohort
-        found = _find_meeting(store, meeting, None if by_id else store.cohort(cohort).id)
+        found = store.find_meeting(meeting, None if by_id else store.cohort(cohort).id)
         try:
             done = export(
                 store,

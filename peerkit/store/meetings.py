@@ -33,6 +33,10 @@ class Purge:
     files: tuple[Export, ...]
 
 
+#: The largest id a store can hold (SQLite's and PostgreSQL's integers have 64 bits).
+MAX_ID = 2**63 - 1
+
+
 class MeetingsStore(MembersStore):
     """Meetings, attendance and purges."""
 
@@ -98,6 +102,8 @@ class MeetingsStore(MembersStore):
         if text == "latest":
             return every[-1]
         if text.isdigit():
+            if int(text) > MAX_ID:  # no store holds it (and the driver would overflow)
+                raise PeerkitError(f"No meeting with id {text} in this store.")
             return self.meeting(int(text))
         day = _required_day(text, "The meeting")
         found = [m for m in every if m.date == day]
