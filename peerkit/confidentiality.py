@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -44,40 +44,58 @@ class Mentions:
 
     @cached_property
     def _pattern(self) -> re.Pattern[str] | None:
-        # Longest first: "Priya Raman" and "priya@x.org" win over "Priya" alone.
+        # Longest first: "Priya Raman" and "priya@x.org" win over "Priya" alone. A name counts
+        # wherever no letter or digit touches it: "@priya", "agreed.Marcus", "priya.raman@…".
         alternatives = [
             r"\s+".join(re.escape(part) for part in term.split())
             for term in sorted(set(self.terms), key=lambda t: (-len(t), t.casefold()))
         ]
-        if self.any_email:
-            alternatives.insert(0, _EMAIL.pattern)
         if not alternatives:
             return None
-        return re.compile(rf"(?<![\w@.])(?:{'|'.join(alternatives)})(?![\w@])", re.IGNORECASE)
+        return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
+
+    def _named_email(self, address: str) -> bool:
+        """An e-mail address to replace whole: any address (``any_email``), or one holding a
+        name searched for ("priya.raman@gmail.com" names Priya Raman whatever her own e-mail)."""
+        pattern = self._pattern
+        return self.any_email or bool(pattern and pattern.search(address))
 
     def replace(self, text: str, replacement: str) -> tuple[str, int]:
-        """``text`` (normalised) with every mention replaced, and how many were replaced.
+        """``text`` (normalised) with every mention replaced, and how many were replaced: first
+        each e-mail address that names someone, whole, then each name.
 
         ``"a member"`` becomes ``"A member"`` where it starts a sentence.
         """
         clean = normalise(text)
-        pattern = self._pattern
-        if pattern is None or not clean:
+        if (self._pattern is None and not self.any_email) or not clean:
             return clean, 0
         count = 0
 
-        def swap(match: re.Match[str]) -> str:
-            nonlocal count
-            count += 1
-            if replacement[:1].islower() and _SENTENCE_START.search(clean[: match.start()]):
-                return replacement[:1].upper() + replacement[1:]
-            return replacement
+        def swapping(
+            within: str, only: Callable[[str], bool] = lambda _: True
+        ) -> Callable[..., str]:
+            def swap(match: re.Match[str]) -> str:
+                nonlocal count
+                if not only(match.group(0)):
+                    return match.group(0)
+                count += 1
+                if replacement[:1].islower() and _SENTENCE_START.search(within[: match.start()]):
+                    return replacement[:1].upper() + replacement[1:]
+                return replacement
 
-        return pattern.sub(swap, clean), count
+            return swap
+
+        clean = _EMAIL.sub(swapping(clean, self._named_email), clean)
+        if self._pattern is not None:
+            clean = self._pattern.sub(swapping(clean), clean)
+        return clean, count
 
     def found(self, text: str) -> bool:
+        clean = normalise(text)
         pattern = self._pattern
-        return bool(pattern and pattern.search(normalise(text)))
+        if self.any_email and _EMAIL.search(clean):
+            return True
+        return bool(pattern and pattern.search(clean))
 
 
 def mentions_of(

@@ -38,6 +38,12 @@ CASES = {
     "e-mail": ("write to priya.raman@example.org", "write to Former member {id}"),
     "next to markup": ("<b>Priya</b> knows", "<b>Former member {id}</b> knows"),
     "zero-width space": ("Pri\u200bya agreed", "Former member {id} agreed"),
+    "a chat handle": ("ping @priya on Slack", "ping @Former member {id} on Slack"),
+    "after a stop with no space": (
+        "we agreed.Raman did not",
+        "we agreed.Former member {id} did not",
+    ),
+    "another address of hers": ("or priya@gmail.com", "or Former member {id}"),
     # Composed before matching; "Ramán" is another word than "Raman", her first name still goes.
     "decomposed accent": ("Priya Rama\u0301n", "Former member {id} Ramán"),
 }
@@ -173,3 +179,17 @@ def test_the_matcher_normalises_and_counts():
     )
     assert text == "jose? No: A member, a member, a member" and count == 3
     assert normalise("a\u200bb\u00ad") == "ab"
+
+
+def test_an_address_that_names_a_member_goes_whole_another_stays():
+    """Outside Chatham House mode (a member's own summary), only addresses that name someone
+    searched for are replaced, whole: no "a member.raman@gmail.com" pointing at her."""
+    from peerkit.model import Member
+
+    others = mentions_of([Member(1, 1, "Priya Raman"), Member(2, 1, "Elena Sokolova")])
+    text, count = others.replace(
+        "Mail priya.raman@gmail.com, elena@gmail.com or outsider@corp.io; Helena stays.",
+        "a member",
+    )
+    assert text == "Mail a member, a member or outsider@corp.io; Helena stays."
+    assert count == 2
