@@ -109,6 +109,16 @@ PARKING = (
 PLACES = ("Harbour Room, 5th floor", "Elena's office", "The Library Club", "Online")
 
 
+#: The notes a demo review may carry, fitting its outcome (five each: one draw per review).
+REVIEW_NOTES: dict[Outcome, tuple[str, ...]] = {
+    Outcome.DONE: ("", "", "Done early.", "Shared it with the team.", "Easier than feared."),
+    Outcome.PARTIAL: ("", "", "Half of it; the rest next month.", "Blocked by a re-org.", ""),
+    Outcome.NOT_DONE: ("", "", "Blocked by a re-org.", "Needs help.", "Other fires first."),
+    Outcome.RENEGOTIATED: ("", "", "Blocked by a re-org.", "Needs help.", "Waiting on legal."),
+    Outcome.DROPPED: ("", "", "No longer matters.", "Overtaken by events.", ""),
+}
+
+
 @dataclass(frozen=True)
 class DemoSummary:
     cohort: str
@@ -213,7 +223,7 @@ def build_demo(
                 commitment.id,
                 meeting.id,
                 outcome,
-                note=rng.choice(("", "", "Blocked by a re-org.", "Done early.", "Needs help.")),
+                note=rng.choice(REVIEW_NOTES[outcome]),
                 new_target_date=new_target,
                 level=rng.choice((None, None, 1)) if outcome is Outcome.DONE else None,
             )
