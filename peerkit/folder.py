@@ -17,6 +17,7 @@ from peerkit.settings import (
     find_file,
     notebooks_dir,
     read_toml,
+    resolve,
     store_url,
 )
 from peerkit.store import Store
@@ -89,9 +90,13 @@ def format_folders(config: CohortConfig | None) -> list[Path]:
 
 def minutes_dir(config: CohortConfig | None) -> Path:
     """Where exported minutes go unless told otherwise, from the console and `peerkit minutes`
-    alike: the cohort folder's ``minutes/`` (made by the first export), else the current
-    folder."""
-    return config.folder / "minutes" if config is not None else Path.cwd()
+    alike: the cohort folder's ``minutes/`` (made by the first export), else the
+    ``minutes_folder`` setting (`peerkit serve` sets it to the folder it was started in, not
+    the notebooks' folder where the kernels run), else the current folder."""
+    if config is not None:
+        return config.folder / "minutes"
+    chosen = resolve(folder=False).minutes_folder
+    return Path(chosen).expanduser() if chosen else Path.cwd()
 
 
 def find_config(start: Path | str | None = None) -> CohortConfig | None:

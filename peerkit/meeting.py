@@ -128,21 +128,25 @@ class Budget:
     minimum: float  # seconds they need with every phase at its floor
     scale: float  # factor for the remaining phases (1.0 when it fits as planned)
     fits: bool  # True unless even the floors do not fit
+    running: float = 0.0  # seconds left in the phase running now (not counted above)
 
     @property
     def message(self) -> str:
-        left = _minutes(self.time_left)
+        """What the facilitator reads. The time is the meeting's own (it only goes down, even
+        when a phase ends early); the agenda counts the phase running now."""
+        left = f"{_minutes(self.time_left + self.running)} of the meeting left"
+        agenda = _minutes(self.planned + self.running)
         if self.planned <= self.time_left + SLACK:
             spare = _minutes(self.time_left - self.planned)
-            return f"{left} left; the agenda fits with {spare} to spare."
+            return f"{left}; the agenda fits with {spare} to spare."
         if self.fits:
             return (
-                f"{left} left for {_minutes(self.planned)} of agenda: shorten the remaining phases "
-                f"to {self.scale:.0%} to fit."
+                f"{left} for {agenda} of agenda: shorten the phases not yet reached to "
+                f"{self.scale:.0%} to fit."
             )
         return (
-            f"{left} left, but the agenda needs at least {_minutes(self.minimum)} even with every "
-            "phase shortened to its floor: drop a round or extend the meeting."
+            f"{left}, but the agenda needs at least {_minutes(self.minimum + self.running)} even "
+            "with every phase shortened to its floor: drop a round or extend the meeting."
         )
 
 
@@ -152,21 +156,27 @@ def _minutes(seconds: float) -> str:
 
 
 def fit_agenda(
-    time_left: float, plans: Sequence[Sequence[float]], floor: float = FLOOR_SECONDS
+    time_left: float,
+    plans: Sequence[Sequence[float]],
+    floor: float = FLOOR_SECONDS,
+    running: float = 0.0,
 ) -> Budget:
     """Find the one scale factor that fits the remaining phases of ``plans`` into ``time_left``.
 
     Each phase is scaled by the same factor but never below ``floor`` seconds (phases planned
-    shorter than the floor stay as planned).
+    shorter than the floor stay as planned). ``running``: what is left of the phase running
+    now, already taken off ``time_left``; it only changes how the budget reads.
     """
     phases = [float(p) for plan in plans for p in plan]
     planned = sum(phases)
     minimum = sum(min(p, floor) for p in phases)
     time_left = max(float(time_left), 0.0)
     if planned <= time_left + SLACK:
-        return Budget(time_left, planned, minimum, 1.0, True)
+        return Budget(time_left, planned, minimum, 1.0, True, running)
     if minimum > time_left or planned == 0:
-        return Budget(time_left, planned, minimum, minimum and time_left / planned, False)
+        return Budget(
+            time_left, planned, minimum, minimum and time_left / planned, False, running
+        )
     # Phases pinned at their floor take fixed time; the rest share what is left pro rata.
     # Pinning one phase can only lower the factor for others, so iterate until stable.
     pinned: set[int] = set()
@@ -179,7 +189,7 @@ def fit_agenda(
         if not newly:
             break
         pinned |= newly
-    return Budget(time_left, planned, minimum, min(scale, 1.0), True)
+    return Budget(time_left, planned, minimum, min(scale, 1.0), True, running)
 
 
 def meeting_budget(
@@ -233,4 +243,4 @@ def budget_of(
             plans.append(state.plan[state.phase + 1 :])
     began = started_at or (min(started) if started else now)
     time_left = began + planned_minutes * 60.0 - now - current_left
-    return fit_agenda(time_left, plans, floor)
+    return fit_agenda(time_left, plans, floor, running=current_left)

@@ -75,6 +75,8 @@ __all__ = [
 ]
 
 DB_ENV = str(Settings.declared()["store"].metadata["env"])
+#: Where the console writes minutes outside a cohort folder: where `peerkit serve` started.
+MINUTES_ENV = str(Settings.declared()["minutes_folder"].metadata["env"])
 """Environment variable through which the kernels receive the store's URL."""
 
 TEMPLATE_NAME = "peerkit"
@@ -235,6 +237,9 @@ def voila_command(
     env = dict(os.environ if base_env is None else base_env)
     env.update(extra_env or {})
     env[DB_ENV] = db_url
+    # Kernels run in the notebooks' folder (an install's share/, a checkout's notebooks/):
+    # minutes go where the facilitator started, unless the setting says where.
+    env.setdefault(MINUTES_ENV, str(Path.cwd()))
     if token:
         env[VOILA_TOKEN_ENV] = token
         env.pop("JUPYTER_TOKEN_FILE", None)

@@ -110,6 +110,12 @@ class Settings(Configurable):
         help="The secret every dashboard page needs when `peerkit serve` listens beyond this "
         "computer (at least 16 characters, or 'generate').",
     ).tag(config=True, env="PEERKIT_TOKEN", option="--token")
+    minutes_folder = Unicode(
+        "",
+        help="Where minutes are written outside a cohort folder (a cohort folder's go to its "
+        "minutes/), e.g. ~/minutes. Default: the folder peerkit was started in; `peerkit "
+        "serve` sets it for its notebooks.",
+    ).tag(config=True, env="PEERKIT_MINUTES_FOLDER")
     chromium = Unicode(
         "",
         help="The Chromium (or Chrome) that prints PDF minutes, e.g. /usr/bin/chromium "

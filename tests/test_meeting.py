@@ -175,3 +175,21 @@ def test_meeting_budget_counts_the_time_since_the_first_round_started(store, coh
     assert budget.time_left == pytest.approx(100 * 60)
     assert budget.planned == pytest.approx(100 * 60)
     assert budget.fits and budget.scale == 1.0
+
+
+def test_meeting_time_left_never_rises_when_a_phase_ends_early(store, cohort, clock):
+    # The walk: "Next phase" with minutes to spare made the budget's "min left" go up.
+    _, people, meeting = cohort  # 120 minutes planned
+    first = store.add_round(meeting.id, people[0].id, HOT_SEAT.name)
+    store.add_round(meeting.id, people[1].id, HOT_SEAT.name)
+    rc = RoundClock(store, first.id, HOT_SEAT, clock)
+    formats = {HOT_SEAT.name: HOT_SEAT}
+    rc.start()
+    clock.advance(60)  # 4 of the first phase's 5 minutes unused
+    before = meeting_budget(store, meeting.id, formats, clock())
+    assert before.message.startswith("119 min of the meeting left")
+    rc.next()
+    after = meeting_budget(store, meeting.id, formats, clock())
+    assert after.message.startswith("119 min of the meeting left")
+    # The 4 minutes saved are spare time now: 70 - 1 min of agenda in 119 min.
+    assert after.time_left - after.planned == pytest.approx(before.time_left - before.planned + 240)

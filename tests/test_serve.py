@@ -30,6 +30,7 @@ from peerkit.cli import main
 from peerkit.serve import (
     DB_ENV,
     GENERATE_TOKEN,
+    MINUTES_ENV,
     ServeError,
     VoilaServer,
     check_token,
@@ -108,6 +109,28 @@ def test_command_options(tmp_path: Path) -> None:
     assert env["EXTRA"] == "1"
     assert env[DB_ENV] == "postgresql://u@db/peer"  # db_url always wins
     assert env["JUPYTER_PATH"].split(os.pathsep)[-1] == "/elsewhere"
+
+
+def test_minutes_from_the_console_go_where_serve_was_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk: outside a cohort folder, the console wrote its minutes beside the served
+    notebooks (the kernel's folder), not where the facilitator ran `peerkit serve`."""
+    from peerkit.folder import minutes_dir
+
+    started, elsewhere = tmp_path / "meeting-day", tmp_path / "notebooks"
+    started.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.chdir(started)
+    _, env = voila_command(elsewhere, db_url="sqlite://", base_env={})
+    assert env[MINUTES_ENV] == str(started)
+    # A kernel in the notebooks' folder, with serve's environment.
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv(MINUTES_ENV, env[MINUTES_ENV])
+    assert minutes_dir(None) == started
+    # A folder the facilitator chose is kept.
+    _, env = voila_command(elsewhere, db_url="sqlite://", base_env={MINUTES_ENV: "/srv/m"})
+    assert env[MINUTES_ENV] == "/srv/m"
 
 
 def test_command_rejects_bad_input(tmp_path: Path) -> None:
