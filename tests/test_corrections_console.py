@@ -29,7 +29,7 @@ def queue(console, *names: str, fmt: str = "troika consulting") -> None:
 
 
 def visible_undo(console) -> list:
-    return [b for b in console.corrections._undo_buttons if b.layout.display != "none"]
+    return [b for b, _ in console.corrections._undo_buttons if b.layout.display != "none"]
 
 
 def open_editor(console, kind_title: str):
@@ -89,6 +89,10 @@ def test_queued_rounds_move_up_and_down_and_a_removed_one_comes_back(console, st
         "2. Ben · troika consulting",
     ]
     assert "Removed the round of Ana (troika consulting)" in console.status.value
+    # Undo shows beside the queue and in the close panel, not beside the advice all meeting.
+    shown = {b.model_id for b in visible_undo(console)}
+    assert console.advice_box.children[3].children[3].model_id not in shown
+    assert len(shown) == 2
     # Ana can be queued again at once, and the removed round can come back.
     assert any(label.startswith("Ana") for label, _ in console.queue_presenter.options)
     visible_undo(console)[0].click()

@@ -533,7 +533,7 @@ class Console(w.VBox):
                         self.advice_button,
                         self.edit_button,
                         self.delete_button,
-                        self.corrections.undo_button(),
+                        self.corrections.undo_button(ADVICE),
                         self.cancel_edit,
                     ]
                 ),

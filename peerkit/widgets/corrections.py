@@ -22,7 +22,7 @@ from peerkit.store import Deletion, Store
 from peerkit.widgets.parts import dated, escape, make_button, set_options
 
 #: The kinds of entry an editor can correct, and how its list names them.
-ADVICE, COMMITMENT, REVIEW, PARKING = "advice", "commitment", "review", "parking"
+ADVICE, COMMITMENT, REVIEW, PARKING, ROUND = "advice", "commitment", "review", "parking", "round"
 KIND_TITLES = {
     ADVICE: "Advice",
     COMMITMENT: "Commitment",
@@ -77,7 +77,8 @@ class Corrections:
         self.store, self._act, self._say = store, act, say
         self.meeting_id: int | None = None
         self.deletions: list[Deletion] = []
-        self._undo_buttons: list[w.Button] = []
+        #: Each Undo button and the kinds of deletion it sits beside (None: any).
+        self._undo_buttons: list[tuple[w.Button, tuple[str, ...] | None]] = []
         self.editors: list[EntryEditor] = []
 
         self.queue_round = w.Dropdown(
@@ -92,7 +93,7 @@ class Corrections:
         self.queue_box = w.VBox(
             [
                 w.HBox([self.queue_round]),
-                w.HBox([self.up_button, self.down_button, self.remove_button, self.undo_button()]),
+                w.HBox([self.up_button, self.down_button, self.remove_button, self.undo_button(ROUND)]),
             ]
         )
         self.queue_box.add_class("peerkit-queue-edit")
@@ -114,13 +115,15 @@ class Corrections:
 
     # -- pieces the console places ---------------------------------------------------------
 
-    def undo_button(self) -> w.Button:
+    def undo_button(self, *kinds: str) -> w.Button:
         """An Undo button (the console puts one beside each Delete): it brings back the
-        meeting's latest deletion, says which, and hides while there is nothing to undo."""
+        meeting's latest deletion and says which. It shows only while that deletion is of
+        ``kinds`` (none given: of any kind), so the Undo beside the advice does not offer a
+        round removed an hour ago; the close panel's offers whatever was deleted last."""
         button = make_button("Undo", icon="undo")
         button.layout.display = "none"
         button.on_click(lambda _: self._act(self._undo))
-        self._undo_buttons.append(button)
+        self._undo_buttons.append((button, kinds or None))
         return button
 
     def editor(self, kinds: Sequence[str], title: str) -> EntryEditor:
@@ -145,8 +148,8 @@ class Corrections:
         self.meeting_id = meeting_id
         self.deletions = self.store.deletions(meeting_id) if meeting_id is not None else []
         latest = self.deletions[0] if self.deletions else None
-        for button in self._undo_buttons:
-            if latest is None:
+        for button, kinds in self._undo_buttons:
+            if latest is None or (kinds is not None and latest.kind not in kinds):
                 button.layout.display = "none"
                 continue
             button.layout.display = None
@@ -285,7 +288,7 @@ class EntryEditor(w.Accordion):
                 self.empty,
                 self.pick,
                 self.form,
-                w.HBox([self.save_button, self.delete_button, owner.undo_button()]),
+                w.HBox([self.save_button, self.delete_button, owner.undo_button(*kinds)]),
             ]
         )
         super().__init__(children=[body], titles=(title,))
