@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from peerkit import browser
-from peerkit.serve import VoilaServer, running_server
+from peerkit.serve import MINUTES_ENV, VoilaServer, running_server
 
 CHROMIUM = browser.find_chromium()
 CHROMIUM_ARGS = browser.CHROMIUM_ARGS
@@ -158,8 +158,11 @@ def serve_notebooks(
                 shutil.copy(notebook, scratch / Path(notebook).name)
             served = Path(directory) if directory is not None else scratch
             url = db_url or f"sqlite:///{scratch / 'peerkit-test.db'}"
+            # Minutes exported from the console go to the scratch folder, as `peerkit serve`
+            # started there would have them (not to the folder pytest runs in).
+            env = {MINUTES_ENV: str(scratch), **(extra_env or {})}
             return stack.enter_context(
-                running_server(served, db_url=url, extra_env=extra_env, preheat=preheat)
+                running_server(served, db_url=url, extra_env=env, preheat=preheat)
             )
 
         yield start

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from browsing import LOAD_MS, button, open_console
 
-from peerkit.serve import VoilaServer
+from peerkit.serve import MINUTES_ENV, VoilaServer
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 SERVED = ("facilitator.ipynb", "projector.ipynb", "accountability.ipynb")
@@ -34,11 +34,17 @@ WATCH_BUTTON = """el => {
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The served folder: the dashboard's notebooks; the console writes its minutes here."""
-    served = tmp_path_factory.mktemp("export-ui")
+    """Where `peerkit serve` was started: the console writes its minutes here."""
+    return tmp_path_factory.mktemp("started-here")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The served folder: the dashboard's notebooks, elsewhere (an install's share/)."""
+    notebooks = tmp_path_factory.mktemp("export-ui")
     for name in SERVED:
-        shutil.copy(NOTEBOOKS / name, served / name)
-    return served
+        shutil.copy(NOTEBOOKS / name, notebooks / name)
+    return notebooks
 
 
 @pytest.fixture(scope="module")
@@ -46,12 +52,17 @@ def server(
     serve_notebooks: Callable[..., VoilaServer],
     copy_demo: Callable[[str], Path],
     folder: Path,
+    served: Path,
 ) -> VoilaServer:
-    return serve_notebooks(directory=folder, db_url=f"sqlite:///{copy_demo('export')}")
+    return serve_notebooks(
+        directory=served,
+        db_url=f"sqlite:///{copy_demo('export')}",
+        extra_env={MINUTES_ENV: str(folder)},  # as `peerkit serve` sets it where it started
+    )
 
 
 def test_pdf_export_downloads_a_pdf_and_a_failure_replaces_the_success_line(
-    page: Any, server: VoilaServer, folder: Path
+    page: Any, server: VoilaServer, folder: Path, served: Path
 ) -> None:
     open_console(page, server)
     page.get_by_role("tab", name="Parking lot & close").click()
@@ -71,6 +82,7 @@ def test_pdf_export_downloads_a_pdf_and_a_failure_replaces_the_success_line(
     name = str(link.text_content()).removeprefix("Download ")
     written = folder / name
     assert written.read_bytes().startswith(b"%PDF-")
+    assert not list(served.glob("minutes-*"))  # not beside the served notebooks
     success = page.get_by_role("status").filter(has_text="✔ Saved")
     assert name in str(success.text_content())
 
