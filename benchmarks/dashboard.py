@@ -2,8 +2,11 @@
 
 In one run, against one Voila server per store (``peerkit.serve.running_server``: peerkit's
 template, dark theme, the same flags as ``peerkit serve``, the cohort named in $PEERKIT_COHORT)
-serving three notebooks side by side -- the console (notebooks/facilitator.ipynb), the projector
-(notebooks/projector.ipynb) and a bare notebook with one button (benchmarks/bare.ipynb) -- in
+serving four notebooks side by side -- the console (notebooks/facilitator.ipynb), the projector
+(notebooks/projector.ipynb), a bare notebook with one button (benchmarks/bare.ipynb), and the
+floor (benchmarks/floor.ipynb: what any console must do before it is interactive, however it is
+drawn -- peerkit's store opened, the meeting read in one snapshot, peerkit's timer and one
+button; the lowest time to interactive a console could reach without a kernel pool) -- in
 headless Debian Chromium, on each of the stores of benchmarks/redraw.py (the same builder):
 
   demo          the demo cohort alone (``peerkit demo``'s, same seed);
@@ -49,9 +52,10 @@ move by +-20 %.
 
 peerkit's modules are byte-compiled first, as ``pip install`` does for an installed peerkit
 (a checkout's kernels would otherwise compile them at each start where $PYTHONDONTWRITEBYTECODE
-is set, as on these machines). Before every measurement the script waits until the server's processes are idle, and it kills
-each measured page's kernel afterwards (Voila 0.5 does not shut down a closed tab's kernel), so
-one load does not slow the next. It is a script, not a test: it prints and exits 0.
+is set, as on these machines). Before every measurement the script waits until the server's
+processes are idle, and it kills each measured page's kernel afterwards (Voila 0.5 does not
+shut down a closed tab's kernel), so one load does not slow the next. It is a script, not a
+test: it prints and exits 0.
 """
 
 from __future__ import annotations
@@ -108,6 +112,8 @@ PAGES = (
     PageKind("bare notebook", HERE / "bare.ipynb", False, (1280, 900)),
     PageKind("console", ROOT / "notebooks" / "facilitator.ipynb", True, (1280, 900)),
     PageKind("projector", ROOT / "notebooks" / "projector.ipynb", True, (1920, 1080)),
+    # What any cockpit must do, however drawn: peerkit's store, one snapshot, one anywidget.
+    PageKind("floor", HERE / "floor.ipynb", True, (1280, 900)),
 )
 
 # Runs in every page before its own scripts: notes performance.now() the first time the page is
@@ -368,7 +374,8 @@ def measure_tti(browser: Any, server: VoilaServer, loads: int, results: Results)
     results.tti = {kind.name: [] for kind in PAGES}
     results.served = {kind.name: [] for kind in PAGES}
     for run in range(loads + 1):  # the first round is a warm-up, not counted
-        order = list(PAGES[run % 3 :] + PAGES[: run % 3])  # no page always goes first
+        turn = run % len(PAGES)  # no page always goes first
+        order = list(PAGES[turn:] + PAGES[:turn])
         for kind in order:
             settle(server)
             with opened(browser, server, kind) as (page, took, served):
@@ -399,7 +406,7 @@ def measure_live(
         opened(browser, server, PAGES[1]) as (console, _, _),
         opened(browser, server, PAGES[2]) as (projector, _, _),
     ):
-        for kind, page in zip(PAGES, (bare, console, projector), strict=True):
+        for kind, page in zip(PAGES[:3], (bare, console, projector), strict=True):
             kernels[kind.name] = page_kernel(page)
         settle(server)
         results.rss = {name: rss_mib(_pid(kernel)) for name, kernel in kernels.items()}
@@ -482,6 +489,16 @@ def report(results: Results) -> None:
                 ratio / target,
             )
         )
+    floor = tti["floor"]
+    rows.append(
+        (
+            "time to interactive, floor",
+            f"{floor:.2f} s = {floor / bare:.2f} x bare; console = {tti['console'] / floor:.2f}"
+            " x floor",
+            "(the lowest any console can reach)",
+            None,
+        )
+    )
     rows.append(
         (
             "  of which: notebook run, HTML sent",
@@ -538,7 +555,7 @@ def report_stores(all_results: list[Results]) -> None:
     print("time to interactive, medians of each store's loads, side by side")
     head = (
         f"  {'store':<13} {'preheat':<8} {'console':>8} {'projector':>10} {'bare':>7}"
-        f"  {'console/bare':<17} {'projector/bare':<17} target"
+        f"  {'console/bare':<17} {'projector/bare':<17} {'floor/bare':<11} target"
     )
     print(head)
     for results in all_results:
@@ -552,7 +569,7 @@ def report_stores(all_results: list[Results]) -> None:
         print(
             f"  {results.store:<13} {'on' if results.preheat else 'off':<8}"
             f" {tti['console']:>6.2f} s {tti['projector']:>8.2f} s {bare:>5.2f} s"
-            f"  {cells[0]} {cells[1]} <= {target} x bare"
+            f"  {cells[0]} {cells[1]} {tti['floor'] / bare:<11.2f} <= {target} x bare"
         )
 
 

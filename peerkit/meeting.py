@@ -174,9 +174,7 @@ def fit_agenda(
     if planned <= time_left + SLACK:
         return Budget(time_left, planned, minimum, 1.0, True, running)
     if minimum > time_left or planned == 0:
-        return Budget(
-            time_left, planned, minimum, minimum and time_left / planned, False, running
-        )
+        return Budget(time_left, planned, minimum, minimum and time_left / planned, False, running)
     # Phases pinned at their floor take fixed time; the rest share what is left pro rata.
     # Pinning one phase can only lower the factor for others, so iterate until stable.
     pinned: set[int] = set()

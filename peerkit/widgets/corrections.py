@@ -93,7 +93,9 @@ class Corrections:
         self.queue_box = w.VBox(
             [
                 w.HBox([self.queue_round]),
-                w.HBox([self.up_button, self.down_button, self.remove_button, self.undo_button(ROUND)]),
+                w.HBox(
+                    [self.up_button, self.down_button, self.remove_button, self.undo_button(ROUND)]
+                ),
             ]
         )
         self.queue_box.add_class("peerkit-queue-edit")
