@@ -141,7 +141,7 @@ class Budget:
             return f"{left}; the agenda fits with {spare} to spare."
         if self.fits:
             return (
-                f"{left} for {agenda} of agenda: shorten the phases not yet reached to "
+                f"{left} for {agenda} of agenda: shorten the remaining phases to "
                 f"{self.scale:.0%} to fit."
             )
         return (
