@@ -304,15 +304,15 @@ def test_export_minutes_writes_the_file_and_offers_a_download(console, store, tm
     old = os.getcwd()
     os.chdir(tmp_path)
     try:
-        console.export_to.value = "md"
-        console.export_button.click()
+        console.closing.export_to.value = "md"
+        console.closing.export_button.click()
     finally:
         os.chdir(old)
     written = list(tmp_path.glob("minutes-*.md"))  # no cohort folder: the current one
     assert len(written) == 1
     assert "Name the" in written[0].read_text(encoding="utf-8")
-    assert "Download minutes-2026-03-03.md" in console.export_result.value
-    assert "data:text/markdown;base64," in console.export_result.value
+    assert "Download minutes-2026-03-03.md" in console.closing.export_result.value
+    assert "data:text/markdown;base64," in console.closing.export_result.value
 
 
 def test_attendance_is_one_click_then_the_exceptions(console, store, cohort):

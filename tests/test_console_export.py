@@ -13,7 +13,8 @@ from conftest import CONSOLE_TODAY
 from helpers import needs_chromium
 
 from peerkit.store import Store
-from peerkit.widgets.console import ANONYMOUS, EXPORT, EXPORTING, Console
+from peerkit.widgets.close import EXPORT, EXPORTING
+from peerkit.widgets.console import ANONYMOUS, Console
 
 
 def queue_and_start(console: Console, issue: str = "Pricing") -> None:
@@ -29,11 +30,11 @@ def click_in_a_kernel(console: Console) -> list[tuple[bool, str, str]]:
     seen = []
 
     async def callback() -> None:
-        console.export_button.click()
-        b = console.export_button
-        seen.append((b.disabled, b.description, console.export_result.value))
-        assert console.export_task is not None
-        await console.export_task
+        console.closing.export_button.click()
+        b = console.closing.export_button
+        seen.append((b.disabled, b.description, console.closing.export_result.value))
+        assert console.closing.export_task is not None
+        await console.closing.export_task
 
     asyncio.run(callback())
     return seen
@@ -62,11 +63,11 @@ def test_pdf_export_from_the_console_prints_a_real_pdf(console, in_tmp):
     queue_and_start(console)
     console.giver.value = ANONYMOUS
     assert console.advice_entry.submit("Name the risk before the price")
-    console.export_to.value = "md"
-    console.export_button.click()  # outside a loop (a script): done when click returns
-    assert "Download minutes-2026-03-03.md" in console.export_result.value
+    console.closing.export_to.value = "md"
+    console.closing.export_button.click()  # outside a loop (a script): done when click returns
+    assert "Download minutes-2026-03-03.md" in console.closing.export_result.value
 
-    console.export_to.value = "pdf"
+    console.closing.export_to.value = "pdf"
     [(disabled, description, line)] = click_in_a_kernel(console)
     # While it runs: the button says so, and the Markdown line is already gone.
     assert disabled and description == EXPORTING
@@ -76,26 +77,28 @@ def test_pdf_export_from_the_console_prints_a_real_pdf(console, in_tmp):
     assert pdf.read_bytes().startswith(b"%PDF-")
     text = pdf_text(pdf)
     assert "Name the risk before the price" in text and "Pricing" in text
-    result = console.export_result.value
+    result = console.closing.export_result.value
     assert "Download minutes-2026-03-03.pdf" in result
     assert "data:application/pdf;base64,JVBERi" in result  # "%PDF" in base64
     assert ".md" not in result and "Not exported" not in result
-    assert not console.export_button.disabled and console.export_button.description == EXPORT
+    button = console.closing.export_button
+    assert not button.disabled and button.description == EXPORT
     assert console.status.value == ""  # nothing said at the top: the outcome is by the button
 
 
 def test_a_failed_export_replaces_the_last_success_line(console, in_tmp):
-    console.export_to.value = "md"
-    console.export_button.click()
-    assert "✔ Saved" in console.export_result.value
+    console.closing.export_to.value = "md"
+    console.closing.export_button.click()
+    assert "✔ Saved" in console.closing.export_result.value
     # The next file cannot be written: a folder holds its name.
     (in_tmp / "minutes-2026-03-03.html").mkdir()
-    console.export_to.value = "html"
+    console.closing.export_to.value = "html"
     click_in_a_kernel(console)
-    result = console.export_result.value
+    result = console.closing.export_result.value
     assert "Not exported" in result and "is a folder" in result and "role='alert'" in result
     assert "✔" not in result and "Download" not in result
-    assert not console.export_button.disabled and console.export_button.description == EXPORT
+    button = console.closing.export_button
+    assert not button.disabled and button.description == EXPORT
 
 
 @pytest.fixture
@@ -113,8 +116,9 @@ def folder_console(store, cohort, clock, in_tmp, monkeypatch):
 
 def test_a_file_that_cannot_be_written_is_said_plainly(folder_console):
     (folder_console.config.folder / "minutes").write_text("a file where the folder should be")
-    folder_console.export_button.click()
-    assert "Not exported: The file could not be written" in folder_console.export_result.value
+    folder_console.closing.export_button.click()
+    result = folder_console.closing.export_result.value
+    assert "Not exported: The file could not be written" in result
 
 
 def test_the_console_and_peerkit_minutes_both_write_to_the_cohort_folders_minutes(
@@ -128,10 +132,11 @@ def test_the_console_and_peerkit_minutes_both_write_to_the_cohort_folders_minute
 
     folder = folder_console.config.folder
     assert not (folder / "minutes").exists()
-    folder_console.export_to.value = "md"
-    folder_console.export_button.click()
+    folder_console.closing.export_to.value = "md"
+    folder_console.closing.export_button.click()
     written = folder / "minutes" / "minutes-2026-03-03.md"
-    assert f"✔ Saved <code>{escape(str(written))}</code>" in folder_console.export_result.value
+    saved = folder_console.closing.export_result.value
+    assert f"✔ Saved <code>{escape(str(written))}</code>" in saved
     from_the_console = written.read_text(encoding="utf-8")
     assert not list(in_tmp.glob("minutes*"))  # not where the kernel happens to run
     written.unlink()
@@ -147,26 +152,26 @@ def test_the_export_line_is_cleared_when_another_meeting_opens(store, cohort, cl
     c, _, meeting = cohort
     console = Console(store, c, clock=clock, today=dt.date(2026, 4, 7))
     assert console.meeting_id == meeting.id  # no meeting today yet: the latest
-    console.export_button.click()
-    assert "✔ Saved" in console.export_result.value
+    console.closing.export_button.click()
+    assert "✔ Saved" in console.closing.export_result.value
     console.today_button.click()
     assert console.meeting_id != meeting.id
-    assert console.export_result.value == ""
+    assert console.closing.export_result.value == ""
 
 
 def test_the_export_line_goes_with_a_meeting_purged_elsewhere(console, store, in_tmp):
-    console.export_button.click()
-    assert "✔ Saved" in console.export_result.value
+    console.closing.export_button.click()
+    assert "✔ Saved" in console.closing.export_result.value
     store.purge_meeting(console.meeting_id)  # the CLI, or another window
     console.refresh()
-    assert console.meeting_id is None and console.export_result.value == ""
+    assert console.meeting_id is None and console.closing.export_result.value == ""
 
 
 def test_export_with_no_meeting_open_says_so_by_the_button(store, clock, in_tmp):
     empty = store.add_cohort("Empty Circle")
     console = Console(store, empty, clock=clock, today=CONSOLE_TODAY)
-    console.export_button.click()
-    assert "Not exported: Open a meeting first." in console.export_result.value
+    console.closing.export_button.click()
+    assert "Not exported: Open a meeting first." in console.closing.export_result.value
     assert not list(in_tmp.glob("minutes*"))
 
 

@@ -215,24 +215,24 @@ def test_a_review_is_corrected_or_deleted_from_the_check_in(store, cohort, clock
 
 
 def test_a_parking_lot_item_is_edited_and_deleted(console, store):
-    console.parking_entry.submit("Offsite venue")
+    console.closing.parking_entry.submit("Offsite venue")
     editor = open_editor(console, "Correct or delete a parking-lot item")
     assert editor.person.layout.display == "none" and editor.target_box.layout.display == "none"
     editor.text.value = "Offsite venue in May"
     editor.save_button.click()
-    assert "Offsite venue in May" in console.parking_list.value
+    assert "Offsite venue in May" in console.closing.parking_list.value
     editor.text.value = ""
     editor.save_button.click()
     assert "empty" in console.status.value
     assert [p.text for p in store.parking(console.meeting_id)] == ["Offsite venue in May"]
     editor.delete_button.click()
-    assert "Offsite" not in console.parking_list.value
+    assert "Offsite" not in console.closing.parking_list.value
     assert "Nothing to correct" in editor.empty.value
 
 
 def test_closing_the_meeting_asks_then_erases_what_was_deleted(console, store):
-    console.parking_entry.submit("Offsite venue")
-    console.parking_entry.submit("Budget")
+    console.closing.parking_entry.submit("Offsite venue")
+    console.closing.parking_entry.submit("Budget")
     [offsite, budget] = store.parking(console.meeting_id)
     corrections = console.corrections
     corrections.close_button.click()  # nothing deleted: closes at once
@@ -255,8 +255,8 @@ def test_closing_the_meeting_asks_then_erases_what_was_deleted(console, store):
 
 
 def test_a_deletion_after_the_warning_asks_again(console, store):
-    console.parking_entry.submit("One")
-    console.parking_entry.submit("Two")
+    console.closing.parking_entry.submit("One")
+    console.closing.parking_entry.submit("Two")
     one, two = store.parking(console.meeting_id)
     store.delete_parking(one.id)
     console.refresh()

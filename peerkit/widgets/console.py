@@ -8,8 +8,6 @@ them by name, and takes a coach's own panel as a ``(title, widget)`` pair.
 
 from __future__ import annotations
 
-import asyncio
-import base64
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
@@ -19,7 +17,7 @@ from typing import Any
 import ipywidgets as w
 
 from peerkit import live
-from peerkit.folder import DEFAULT_GROUND_RULES, CohortConfig, minutes_dir
+from peerkit.folder import DEFAULT_GROUND_RULES, CohortConfig
 from peerkit.formats import load_formats
 from peerkit.meeting import RoundClock, Status, format_plan, meeting_budget
 from peerkit.model import (
@@ -34,12 +32,13 @@ from peerkit.model import (
 from peerkit.settings import ACCOUNTABILITY_NOTEBOOK
 from peerkit.store import Store
 from peerkit.widgets.checkin import CheckIn
-from peerkit.widgets.corrections import ADVICE, COMMITMENT, PARKING, REVIEW, Corrections
+from peerkit.widgets.close import ClosePanel
+from peerkit.widgets.corrections import ADVICE, COMMITMENT, REVIEW, Corrections
 from peerkit.widgets.entry import EntryBox
-from peerkit.widgets.follow import follow, redraw_failed
+from peerkit.widgets.follow import follow
 from peerkit.widgets.keys import Keys
 from peerkit.widgets.look import dress
-from peerkit.widgets.parts import dated, escape, make_button, set_options
+from peerkit.widgets.parts import Deferred, dated, escape, make_button, set_options
 from peerkit.widgets.timer import Timer
 
 ROUND_BUTTONS = (
@@ -87,10 +86,6 @@ PRIVACY_CHOICES = [
     ("Not private", NOT_PRIVATE),
 ]
 PURGED = "That meeting was purged."
-#: The export button's words, at rest and while an export runs.
-EXPORT, EXPORTING = "Export minutes", "Exporting…"
-EXPORT_NAMES = {"html": "HTML", "md": "Markdown", "pdf": "PDF"}
-EXPORT_TYPES = {"html": "text/html", "md": "text/markdown", "pdf": "application/pdf"}
 ROUND_GONE = (
     "That round is no longer in the store (its meeting was purged, or it was deleted): "
     "nothing was saved."
@@ -182,7 +177,6 @@ class Console(w.VBox):
         self.attendance_box = w.VBox()
         self.everyone_button = make_button("Everyone present", "", "users")
         self.attendance_count = w.HTML()
-        self.checkin = CheckIn(store)
         rules = config.ground_rules if config else DEFAULT_GROUND_RULES
         self.rules_text = w.HTML(
             f"<div class='peerkit-rules'><h2>Ground rules</h2><p>{escape(rules)}</p></div>"
@@ -307,27 +301,6 @@ class Console(w.VBox):
         self.commit_warning = w.HTML()
         self.commit_list = w.HTML()
 
-        self.parking_entry = EntryBox(label="Parking lot", placeholder="A topic for later")
-        self.parking_button = make_button("Add to parking lot", icon="thumb-tack")
-        self.parking_list = w.HTML()
-        self.next_date = w.DatePicker(description="Next meeting")
-        self.next_button = make_button("Save next meeting date", icon="calendar")
-        self.export_to = w.Dropdown(
-            description="Minutes as",
-            options=[(name, key) for key, name in EXPORT_NAMES.items()],
-            value="html",
-        )
-        self.export_chatham = w.Checkbox(
-            description="Chatham House (no attributions)",
-            value=bool(config and config.chatham_house),
-            indent=False,
-            layout=w.Layout(width="auto"),
-        )
-        self.export_button = make_button(EXPORT, "primary", "download")
-        self.export_result = w.HTML()  # the last click's outcome, and only it
-        #: The export under way on a worker thread (await it to know it is done), or None.
-        self.export_task: asyncio.Task[None] | None = None
-
         self._wire()
         super().__init__(children=self._layout(moments))
         self.add_class("peerkit-console")
@@ -344,6 +317,7 @@ class Console(w.VBox):
             )
         )
         self._open_live_round()
+        self._build_shown()  # a coach's console may open on its close moment
         self.refresh()
         self.tabs.observe(self._on_tab, "selected_index")
         self._follower = follow(
@@ -377,20 +351,33 @@ class Console(w.VBox):
 
     def _on_tab(self, change: dict[str, Any]) -> None:
         # The check-in (hundreds of widgets on a busy meeting) and the attendance toggles are
-        # drawn only while they show: a console opened mid-round starts faster.
-        if self.moment in ("checkin", "attendance"):
-            self._act(lambda: None)
+        # drawn only while they show, and the check-in and close moments are built the first
+        # time they show: a console opened mid-round starts with a third fewer widgets.
+        deferred = self._deferred.get(self.moment or "")
+        if self.moment in ("checkin", "attendance") or (deferred and deferred.panel is None):
+            self._act(self._build_shown)
+
+    def _build_shown(self) -> None:
+        """Build the moment on show if it waits to be built (the redraw that follows fills it)."""
+        deferred = self._deferred.get(self.moment or "")
+        if deferred is not None:
+            deferred.build()
 
     # -- layout -----------------------------------------------------------------------------
 
     def _layout(self, moments: Sequence[Moment]) -> list[w.Widget]:
-        # Every panel is built, shown or not: the console's drawing keeps its widgets up to date
-        # (the round's capture tabs among them) whichever moments the coach chose.
+        # The hot seat is built, shown or not: the console's drawing keeps its widgets up to
+        # date (the round's capture tabs among them) whichever moments the coach chose. The
+        # check-in and close moments are built the first time they are opened (or asked for:
+        # `checkin`, `closing`).
+        self._close = Deferred(lambda: ClosePanel(self))
+        self._checkin = Deferred(self._checkin_panel)
+        self._deferred = {"checkin": self._checkin, "close": self._close}
         panels = {
             "attendance": self._attendance_panel(),
-            "checkin": self._checkin_panel(),
+            "checkin": self._checkin,
             "hot_seat": self._hot_seat_panel(),
-            "close": self._close_panel(),
+            "close": self._close,
         }
         names: list[str] = []
         children: list[w.Widget] = []
@@ -459,9 +446,17 @@ class Console(w.VBox):
         return panel
 
     def _checkin_panel(self) -> w.Widget:
+        self._check_in = CheckIn(self.store)
         return w.VBox(
-            [self.checkin, self.corrections.editor((REVIEW,), "Correct or delete a review")]
+            [self._check_in, self.corrections.editor((REVIEW,), "Correct or delete a review")]
         )
+
+    @property
+    def checkin(self) -> CheckIn:
+        """The check-in moment's walk through what was due (built on first use; drawn while
+        its moment shows)."""
+        self._checkin.build()
+        return self._check_in
 
     def _hot_seat_panel(self) -> w.Widget:
         """Three columns on a 1366×768 laptop, nothing to scroll during a round: the agenda
@@ -556,21 +551,16 @@ class Console(w.VBox):
         hot_seat.add_class("peerkit-hot-seat")
         return hot_seat
 
-    def _close_panel(self) -> w.Widget:
-        return w.VBox(
-            [
-                w.HTML("<h2>Parking lot</h2>"),
-                self.parking_entry,
-                self.parking_button,
-                self.parking_list,
-                self.corrections.editor((PARKING,), "Correct or delete a parking-lot item"),
-                w.HBox([dated(self.next_date), self.next_button]),
-                w.HTML("<h2>Minutes</h2>"),
-                w.HBox([self.export_to, self.export_chatham, self.export_button]),
-                self.export_result,
-                self.corrections.close_box,
-            ]
-        )
+    @property
+    def closing(self) -> ClosePanel:
+        """The close moment's panel (parking lot, next date, minutes): built, and drawn, on
+        first use, shown or not."""
+        if self._close.panel is None:
+            self._close.build()
+            self.refresh()
+        panel = self._close.panel
+        assert isinstance(panel, ClosePanel)
+        return panel
 
     def _wire(self) -> None:
         self.meeting_pick.observe(self._on_meeting, "value")
@@ -598,12 +588,7 @@ class Console(w.VBox):
         self.commit_entry.on_submit(self._then_redraw(self._save_commitment))
         self.commit_button.on_click(lambda _: self._act(self.commit_entry.submit))
         self.owner.observe(lambda _: self._show_commit_warning(), "value")
-        self.parking_entry.on_submit(self._then_redraw(self._save_parking))
-        self.parking_button.on_click(lambda _: self._act(self.parking_entry.submit))
-        self.next_button.on_click(lambda _: self._act(self._save_next_date))
         self.rules_button.on_click(lambda _: self._act(self._accept_rules))
-        self.export_button.on_click(lambda _: self._act(self._export))
-        self.meeting_pick.observe(lambda _: self._forget_export(), "value")
 
     # -- the one way every click goes: store first, then redraw ---------------------------
 
@@ -1006,19 +991,6 @@ class Console(w.VBox):
             else ""
         )
 
-    def _save_parking(self, text: str) -> None:
-        if self.meeting_id is None:
-            raise PeerkitError("Open a meeting first.")
-        self.store.add_parking(self.meeting_id, text)
-
-    def _save_next_date(self) -> None:
-        if self.meeting_id is None:
-            raise PeerkitError("Open a meeting first.")
-        if self.next_date.value is None:
-            raise PeerkitError("Pick the next meeting's date.")
-        self.store.update_meeting(self.meeting_id, next_date=self.next_date.value)
-        self._say(f"Next meeting: {self.next_date.value.isoformat()}.")
-
     def _accept_rules(self) -> None:
         if self.meeting_id is None:
             raise PeerkitError("Open a meeting first.")
@@ -1031,89 +1003,6 @@ class Console(w.VBox):
         present = [m.id for m in live.present_members(self.store, meeting)]
         rules = self.config.ground_rules if self.config else DEFAULT_GROUND_RULES
         self.store.accept_ground_rules(meeting.id, rules, present, at=self.clock())
-
-    def _export(self) -> None:
-        """Write the minutes of the meeting open, then offer them for download.
-
-        The export runs on a worker thread (Chromium takes a second or more to print a PDF)
-        while the kernel goes on answering clicks; meanwhile the button says "Exporting…". The
-        line under the button holds this click's outcome only: the last one is replaced the
-        moment the button is clicked."""
-        from peerkit.minutes import export
-
-        if self.export_task is not None and not self.export_task.done():
-            return  # one at a time (the button is disabled meanwhile)
-        meeting_id, to = self.meeting_id, self.export_to.value
-        if meeting_id is None:
-            self._exported(None, "Open a meeting first.")
-            return
-        folder = minutes_dir(self.config)
-        templates = []
-        if self.config and self.config.templates_dir.is_dir():
-            templates.append(self.config.templates_dir)
-        store, chatham, formats = self.store, self.export_chatham.value, self.formats
-
-        def write() -> tuple[tuple[Path, bytes] | None, str]:
-            """The file written and its bytes, or why not (never raises: a worker's error
-            would otherwise be lost)."""
-            try:
-                done = export(
-                    store,
-                    meeting_id,
-                    to,
-                    directory=folder,
-                    chatham_house=chatham,
-                    formats=formats,
-                    template_dirs=templates,
-                )
-                return (done.path, done.path.read_bytes()), ""
-            except PeerkitError as exc:
-                return None, str(exc)
-            except OSError as exc:
-                where = f" ({exc.filename})" if exc.filename else ""
-                return None, f"The file could not be written: {exc.strerror or exc}{where}."
-            except Exception as exc:  # its message may quote what was typed: the type only
-                redraw_failed(exc, "exporting the minutes")
-                return None, f"Something went wrong ({type(exc).__name__}); nothing was lost."
-
-        self.export_button.disabled = True
-        self.export_button.description = self.export_button.tooltip = EXPORTING
-        self.export_result.value = (
-            f"<p role='status'>Exporting the minutes as {escape(EXPORT_NAMES[to])}…</p>"
-        )
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # a script or a test: no kernel to keep answering
-            self._exported(*write())
-            return
-
-        async def in_the_background() -> None:
-            self._exported(*await loop.run_in_executor(None, write))
-
-        self.export_task = loop.create_task(in_the_background())
-
-    def _exported(self, written: tuple[Any, bytes] | None, problem: str) -> None:
-        """Show an export's outcome in place of whatever the line said before."""
-        self.export_button.disabled = False
-        self.export_button.description = self.export_button.tooltip = EXPORT
-        if written is None:
-            self.export_result.value = (
-                f"<div role='alert' class='peerkit-error'>⚠ Not exported: {escape(problem)}</div>"
-            )
-            return
-        path, data = written
-        name = path.name
-        kind = EXPORT_TYPES[path.suffix.lstrip(".")]
-        self.export_result.value = (
-            f"<p role='status'>✔ Saved <code>{escape(path)}</code> · "
-            f"<a download='{escape(name)}' href='data:{kind};base64,"
-            f"{base64.b64encode(data).decode('ascii')}'>Download {escape(name)}</a></p>"
-        )
-
-    def _forget_export(self) -> None:
-        """Another meeting is open: the last export's line was about the one before."""
-        if self.export_task is None or self.export_task.done():
-            self.export_result.value = ""
 
     def _everyone_present(self) -> None:
         if self.meeting_id is not None:
@@ -1220,11 +1109,8 @@ class Console(w.VBox):
             self.target.value = default
         self._target_default = default
         self._warn(snap.commitment_warning(self.owner.value) if self.owner.value else "")
-        self.parking_list.value = (
-            "<ul>" + "".join(f"<li>{escape(p.text)}</li>" for p in snap.parking) + "</ul>"
-        )
-        if self.next_date.value is None:
-            self.next_date.value = meeting.next_date
+        if isinstance(self._close.panel, ClosePanel):
+            self._close.panel.draw(snap)
         self.length.value = meeting.planned_minutes
         self._draw_budget(meeting, snap.budget)
 
@@ -1291,11 +1177,12 @@ class Console(w.VBox):
         self._disarm_privacy()
         self.queue_table.value = "<p>No meeting open.</p>"
         self.corrections.draw(None)
-        self.checkin.show(None)
+        if self._checkin.panel is not None:
+            self.checkin.show(None)
         self._attendance_key, self._attendance = None, {}
         _replace_children(self.attendance_box, [w.HTML("<p>No meeting open.</p>")])
-        self.parking_list.value = ""
-        self.next_date.value = None
+        if isinstance(self._close.panel, ClosePanel):
+            self._close.panel.draw(None)
         self.target.value = self._target_default = None
         self.commit_warning.value = ""
 

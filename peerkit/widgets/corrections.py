@@ -19,7 +19,7 @@ import ipywidgets as w
 
 from peerkit.model import AdviceKind, Member, Outcome, PeerkitError, Round
 from peerkit.store import Deletion, Store
-from peerkit.widgets.parts import dated, escape, make_button, set_options
+from peerkit.widgets.parts import Deferred, dated, escape, make_button, set_options
 
 #: The kinds of entry an editor can correct, and how its list names them.
 ADVICE, COMMITMENT, REVIEW, PARKING, ROUND = "advice", "commitment", "review", "parking", "round"
@@ -255,6 +255,16 @@ class EntryEditor(w.Accordion):
         self.entries: dict[str, _Entry] = {}
         self._loaded: _Entry | None = None
         self._names: dict[int, str] = {}
+        # The form is built the first time the panel is opened: a closed editor is two widgets.
+        self._body = Deferred(self._build)
+        super().__init__(children=[self._body], titles=(title,))
+        self.selected_index = None
+        self.add_class("peerkit-entry-editor")
+        # Opening the panel reads the list (the console redraws, which draws this).
+        self.observe(self._on_open, "selected_index")
+
+    def _build(self) -> w.Widget:
+        owner, kinds = self.owner, self.kinds
         self.pick = w.Dropdown(
             description="Entry", options=[], layout=w.Layout(width="100%", max_width="40rem")
         )
@@ -285,7 +295,7 @@ class EntryEditor(w.Accordion):
                 w.HBox([self.target_box, self.weight]),
             ]
         )
-        body = w.VBox(
+        return w.VBox(
             [
                 self.empty,
                 self.pick,
@@ -293,14 +303,10 @@ class EntryEditor(w.Accordion):
                 w.HBox([self.save_button, self.delete_button, owner.undo_button(*kinds)]),
             ]
         )
-        super().__init__(children=[body], titles=(title,))
-        self.selected_index = None
-        self.add_class("peerkit-entry-editor")
-        # Opening the panel reads the list (the console redraws, which draws this).
-        self.observe(self._on_open, "selected_index")
 
     def _on_open(self, change: dict[str, Any]) -> None:
         if change["new"] == 0:
+            self._body.build()
             self.owner._act(lambda: None)
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
@@ -55,3 +56,21 @@ def dated(picker: w.DatePicker) -> w.HBox:
     box = w.HBox([picker, readback])
     box.add_class("peerkit-dated")
     return box
+
+
+class Deferred(w.VBox):
+    """A panel built the first time it is needed (:meth:`build`: its moment is opened, or code
+    asks for it); until then an empty box stands in its place, so a console opened mid-round
+    does not create the widgets of moments nobody has looked at yet."""
+
+    def __init__(self, build: Callable[[], w.Widget]) -> None:
+        super().__init__()
+        self._build = build
+        self.panel: w.Widget | None = None
+
+    def build(self) -> w.Widget:
+        """The panel, built now if it was not yet."""
+        if self.panel is None:
+            self.panel = self._build()
+            self.children = (self.panel,)
+        return self.panel
