@@ -37,3 +37,22 @@ def test_set_options_keeps_the_choice_then_the_preferred_then_the_first_then_non
     assert pick.value == 4
     set_options(pick, [])
     assert pick.value is None
+
+
+def test_a_fold_builds_its_content_the_first_time_it_is_opened_and_only_then() -> None:
+    from peerkit.widgets.parts import folded
+
+    built: list[w.Widget] = []
+
+    def build() -> w.Widget:
+        built.append(w.Text(description="inside"))
+        return built[-1]
+
+    fold, content = folded("More", build)
+    assert built == [] and content.panel is None and fold.children == (content,)
+    assert fold.selected_index is None and fold.get_title(0) == "More"
+    fold.selected_index = 0  # the facilitator opens it
+    assert len(built) == 1 and content.children == (built[0],)
+    fold.selected_index = None
+    fold.selected_index = 0  # closed and opened again: the same widgets, not new ones
+    assert content.build() is built[0] and len(built) == 1

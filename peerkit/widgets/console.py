@@ -38,7 +38,7 @@ from peerkit.widgets.entry import EntryBox
 from peerkit.widgets.follow import follow
 from peerkit.widgets.keys import Keys
 from peerkit.widgets.look import dress
-from peerkit.widgets.parts import Deferred, dated, escape, make_button, set_options
+from peerkit.widgets.parts import Deferred, dated, escape, folded, make_button, set_options
 from peerkit.widgets.timer import Timer
 
 ROUND_BUTTONS = (
@@ -86,6 +86,8 @@ PRIVACY_CHOICES = [
     ("Not private", NOT_PRIVATE),
 ]
 PURGED = "That meeting was purged."
+#: The GAS level boxes' labels, −2 to +2.
+GAS = ("−2 much less", "−1 less", "0 expected", "+1 more", "+2 much more")
 ROUND_GONE = (
     "That round is no longer in the store (its meeting was purged, or it was deleted): "
     "nothing was saved."
@@ -290,12 +292,22 @@ class Console(w.VBox):
         self.weight = w.BoundedFloatText(
             description="Weight", value=DEFAULT_WEIGHT, min=0.5, max=10, step=0.5
         )
-        self.levels = [
-            w.Text(description=label, placeholder="optional")
-            for label in ("−2 much less", "−1 less", "0 expected", "+1 more", "+2 much more")
-        ]
-        self.levels_box = w.Accordion(children=[w.VBox(self.levels)], titles=("GAS levels",))
-        self.levels_box.selected_index = None
+        # The five GAS boxes are built the first time the fold is opened (most commitments have
+        # none): see the `levels` property.
+        self.levels_box, self._levels = folded(
+            "GAS levels",
+            lambda: w.VBox(
+                [
+                    w.Text(
+                        description=label,
+                        placeholder="optional",
+                        style={"description_width": "8.5rem"},  # "−2 much less" whole
+                        layout=w.Layout(width="100%"),  # the column's width, not 28rem
+                    )
+                    for label in GAS
+                ]
+            ),
+        )
         self.commit_help = w.HTML(COMMIT_HELP)
         self.commit_button = make_button("Add commitment", "primary", "check")
         self.commit_warning = w.HTML()
@@ -452,6 +464,11 @@ class Console(w.VBox):
         )
 
     @property
+    def levels(self) -> list[w.Text]:
+        """The GAS level boxes, −2 to +2 (built on first use: opening the fold, or asking)."""
+        return list(self._levels.build().children)
+
+    @property
     def checkin(self) -> CheckIn:
         """The check-in moment's walk through what was due (built on first use; drawn while
         its moment shows)."""
@@ -493,7 +510,7 @@ class Console(w.VBox):
         for pick in (self.owner, self.target, self.weight):
             pick.style.description_width = "auto"
         self.owner.layout.width = "100%"
-        self.target.layout.width = "12rem"
+        self.target.layout.width = "16rem"  # 12rem cut the date to "12/3…" at this type size
         self.weight.layout.width = "9rem"
         self.commit_box = commitments = w.VBox(
             [
@@ -960,7 +977,8 @@ class Console(w.VBox):
             raise PeerkitError("Choose whose commitment it is.")
         if self.target.value is None:
             raise PeerkitError("Set the target date the member chooses.")
-        levels = [box.value for box in self.levels]
+        boxes = self.levels if self._levels.panel is not None else []
+        levels = [box.value for box in boxes]
         rnd = self._round(self.round_id) if self.round_id is not None else None
         self.store.add_commitment(
             self.owner.value,
@@ -973,7 +991,7 @@ class Console(w.VBox):
         )
         # Saved: the next commitment starts from the defaults, not from this one's values.
         self.weight.value = DEFAULT_WEIGHT
-        for box in self.levels:
+        for box in boxes:
             box.value = ""
 
     def _show_commit_warning(self) -> None:

@@ -74,3 +74,13 @@ class Deferred(w.VBox):
             self.panel = self._build()
             self.children = (self.panel,)
         return self.panel
+
+
+def folded(title: str, build: Callable[[], w.Widget]) -> tuple[w.Accordion, Deferred]:
+    """A closed fold titled ``title`` whose content ``build`` makes the first time it is opened
+    (or when the returned :class:`Deferred` is asked to build it)."""
+    content = Deferred(build)
+    fold = w.Accordion(children=[content], titles=(title,))
+    fold.selected_index = None
+    fold.observe(lambda change: change["new"] == 0 and content.build(), "selected_index")
+    return fold, content

@@ -27,6 +27,7 @@ from peerkit import live
 from peerkit.model import Attendance
 from peerkit.serve import VoilaServer
 from peerkit.store import Store
+from peerkit.widgets.console import GAS
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 WIDTH, HEIGHT = 1366, 768
@@ -40,6 +41,8 @@ ADVICE = "Ask what exclusivity is worth to them in money qz5"
 SLIP = "Typed into the wrong round qz6"
 COMMITMENT = "Send the client a priced exclusivity offer qz7"
 CORRECTED = "Send the client a priced exclusivity offer by the 15th qz7"
+#: GAS levels for the commitment, −2 to +2.
+LEVELS = ("No offer sent", "Offer drafted", "Offer sent", "Offer sent and discussed", "Signed")
 PARKED = "Offsite in spring qz8"
 NEXT = dt.date.today() + dt.timedelta(days=35)
 
@@ -216,6 +219,10 @@ def run_meeting(page, server, db, shots, found, axe_violations) -> None:
         click(page, moment_tab)
     entry = in_view(page, page.get_by_label("Commitment", exact=True))
     entry.fill(COMMITMENT)
+    # The GAS fold's boxes are made when it is first opened: the five levels are kept.
+    click(page, page.get_by_text("GAS levels", exact=True))
+    for label, level in zip(GAS, LEVELS, strict=True):
+        in_view(page, page.get_by_label(label, exact=True)).fill(level)
     click(page, button(page, "Add commitment"))
     commitment_item(page, COMMITMENT).first.wait_for()
     click(page, page.get_by_text("Correct or delete advice or a commitment"))
@@ -275,6 +282,7 @@ def run_meeting(page, server, db, shots, found, axe_violations) -> None:
         assert sum(a is Attendance.PRESENT for a in roll.values()) == len(members) - 1
         assert [a.text for r in rounds for a in store.advice(r.id)] == [ADVICE]
         assert [c.text for c in store.commitments(meeting_id=meeting.id)] == [CORRECTED]
+        assert [tuple(c.levels or ()) for c in store.commitments(meeting_id=meeting.id)] == [LEVELS]
         assert NOTE in [r.note for r in store.reviews(meeting_id=meeting.id)]
         assert PARKED in [p.text for p in store.parking(meeting.id)]
         assert store.meeting(meeting.id).planned_minutes == 90
