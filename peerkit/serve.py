@@ -75,9 +75,9 @@ __all__ = [
 ]
 
 DB_ENV = str(Settings.declared()["store"].metadata["env"])
+"""Environment variable through which the kernels receive the store's URL."""
 #: Where the console writes minutes outside a cohort folder: where `peerkit serve` started.
 MINUTES_ENV = str(Settings.declared()["minutes_folder"].metadata["env"])
-"""Environment variable through which the kernels receive the store's URL."""
 
 TEMPLATE_NAME = "peerkit"
 HEALTH_PATH = "voila/static/voila.js"

@@ -40,7 +40,7 @@ def test_set_options_keeps_the_choice_then_the_preferred_then_the_first_then_non
 
 
 def test_a_fold_builds_its_content_the_first_time_it_is_opened_and_only_then() -> None:
-    from peerkit.widgets.parts import folded
+    from peerkit.widgets.parts import Fold
 
     built: list[w.Widget] = []
 
@@ -48,7 +48,8 @@ def test_a_fold_builds_its_content_the_first_time_it_is_opened_and_only_then() -
         built.append(w.Text(description="inside"))
         return built[-1]
 
-    fold, content = folded("More", build)
+    fold = Fold("More", build)
+    content = fold.content
     assert built == [] and content.panel is None and fold.children == (content,)
     assert fold.selected_index is None and fold.get_title(0) == "More"
     fold.selected_index = 0  # the facilitator opens it

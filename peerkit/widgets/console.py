@@ -38,7 +38,7 @@ from peerkit.widgets.entry import EntryBox
 from peerkit.widgets.follow import follow
 from peerkit.widgets.keys import Keys
 from peerkit.widgets.look import dress
-from peerkit.widgets.parts import Deferred, dated, escape, folded, make_button, set_options
+from peerkit.widgets.parts import Deferred, Fold, dated, escape, make_button, set_options
 from peerkit.widgets.timer import Timer
 
 ROUND_BUTTONS = (
@@ -294,7 +294,7 @@ class Console(w.VBox):
         )
         # The five GAS boxes are built the first time the fold is opened (most commitments have
         # none): see the `levels` property.
-        self.levels_box, self._levels = folded(
+        self.levels_box = Fold(
             "GAS levels",
             lambda: w.VBox(
                 [
@@ -466,7 +466,7 @@ class Console(w.VBox):
     @property
     def levels(self) -> list[w.Text]:
         """The GAS level boxes, −2 to +2 (built on first use: opening the fold, or asking)."""
-        return list(self._levels.build().children)
+        return list(self.levels_box.content.build().children)
 
     @property
     def checkin(self) -> CheckIn:
@@ -977,7 +977,7 @@ class Console(w.VBox):
             raise PeerkitError("Choose whose commitment it is.")
         if self.target.value is None:
             raise PeerkitError("Set the target date the member chooses.")
-        boxes = self.levels if self._levels.panel is not None else []
+        boxes = self.levels if self.levels_box.content.panel is not None else []
         levels = [box.value for box in boxes]
         rnd = self._round(self.round_id) if self.round_id is not None else None
         self.store.add_commitment(

@@ -19,7 +19,7 @@ import ipywidgets as w
 
 from peerkit.model import AdviceKind, Member, Outcome, PeerkitError, Round
 from peerkit.store import Deletion, Store
-from peerkit.widgets.parts import Deferred, dated, escape, make_button, set_options
+from peerkit.widgets.parts import Fold, dated, escape, make_button, set_options
 
 #: The kinds of entry an editor can correct, and how its list names them.
 ADVICE, COMMITMENT, REVIEW, PARKING, ROUND = "advice", "commitment", "review", "parking", "round"
@@ -242,7 +242,7 @@ class Corrections:
         self._say(said)
 
 
-class EntryEditor(w.Accordion):
+class EntryEditor(Fold):
     """Pick one of the meeting's entries, change it, save it, or delete it (with Undo).
 
     The list is read only while the panel is open (a closed one costs nothing on a redraw).
@@ -256,9 +256,7 @@ class EntryEditor(w.Accordion):
         self._loaded: _Entry | None = None
         self._names: dict[int, str] = {}
         # The form is built the first time the panel is opened: a closed editor is two widgets.
-        self._body = Deferred(self._build)
-        super().__init__(children=[self._body], titles=(title,))
-        self.selected_index = None
+        super().__init__(title, self._build)
         self.add_class("peerkit-entry-editor")
         # Opening the panel reads the list (the console redraws, which draws this).
         self.observe(self._on_open, "selected_index")
@@ -305,8 +303,7 @@ class EntryEditor(w.Accordion):
         )
 
     def _on_open(self, change: dict[str, Any]) -> None:
-        if change["new"] == 0:
-            self._body.build()
+        if change["new"] == 0:  # built by now (Fold's own observer runs first)
             self.owner._act(lambda: None)
 
     @property

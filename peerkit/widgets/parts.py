@@ -76,11 +76,16 @@ class Deferred(w.VBox):
         return self.panel
 
 
-def folded(title: str, build: Callable[[], w.Widget]) -> tuple[w.Accordion, Deferred]:
+class Fold(w.Accordion):
     """A closed fold titled ``title`` whose content ``build`` makes the first time it is opened
-    (or when the returned :class:`Deferred` is asked to build it)."""
-    content = Deferred(build)
-    fold = w.Accordion(children=[content], titles=(title,))
-    fold.selected_index = None
-    fold.observe(lambda change: change["new"] == 0 and content.build(), "selected_index")
-    return fold, content
+    (or when its :attr:`content` is asked to build it)."""
+
+    def __init__(self, title: str, build: Callable[[], w.Widget]) -> None:
+        self.content = Deferred(build)
+        super().__init__(children=[self.content], titles=(title,))
+        self.selected_index = None
+        self.observe(self._open, "selected_index")
+
+    def _open(self, change: dict[str, Any]) -> None:
+        if change["new"] == 0:
+            self.content.build()
