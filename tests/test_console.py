@@ -59,8 +59,9 @@ def test_advice_enter_saves_and_clears_a_bad_one_stays_in_the_box(console, store
     assert console.advice_entry.value == ""
     [advice] = store.advice(console.round_id)
     assert advice.text == "I tried this <b>once</b>" and advice.kind.value == "experience"
-    html_rows = [row.children[1].value for row in console.advice_list.children]
-    assert "&lt;b&gt;once&lt;/b&gt;" in html_rows[0] and "Ben" in html_rows[0]
+    [row] = console.advice_list.rows  # drawn as text in the page (tests/ui: test_advice_rows)
+    assert row["text"] == "I tried this <b>once</b>" and row["giver"] == "Ben"
+    assert row["kind"] == "experience" and not row["starred"]
     assert console.giver.value == NOBODY_CHOSEN  # the next advice is not Ben's by default
     console.giver.value = ANONYMOUS
     console.advice_entry.value = "x" * 5000
@@ -154,9 +155,12 @@ def test_the_presenter_stars_advice(console, store):
     queue_and_start(console)
     console.giver.value = ANONYMOUS
     console.advice_entry.submit("Raise prices")
-    star = console.advice_list.children[0].children[0]
-    star.value = True
+    [row] = console.advice_list.rows
+    console.advice_list.star(row["id"])
     assert store.advice(console.round_id)[0].starred
+    assert console.advice_list.rows[0]["starred"]  # redrawn from the store
+    console.advice_list.star(row["id"], False)
+    assert not store.advice(console.round_id)[0].starred
 
 
 def test_a_commitment_by_the_presenter_with_a_warning_past_three(console, store, cohort):

@@ -176,7 +176,7 @@ def test_a_queued_round_is_made_private_and_keeping_nothing_asks_first(console, 
     assert store.advice(rnd.id) == []
     assert "nothing of it is written down" in console.status.value
     assert "Private segment: nothing is written down" in console.private_note.value
-    listed = json.dumps([x.get_state() for x in console.advice_list.children])
+    listed = json.dumps(console.advice_list.get_state())
     assert ADVICE not in listed  # nothing deleted stays on screen
     console.privacy_choice.value = NOT_PRIVATE
     console.privacy_button.click()
@@ -216,7 +216,7 @@ def test_a_purge_from_another_window_empties_the_console_and_the_projector(
     assert "No meeting open" in console.queue_table.value
     assert not console.timer.running and console.timer.presenter == ""
     assert all(b.disabled for b in console.round_buttons.values())
-    assert ADVICE not in json.dumps([c.get_state() for c in console.advice_list.children])
+    assert ADVICE not in json.dumps(console.advice_list.get_state())
     assert "Waiting for the first round" in projector.heading.value
     assert not projector.timer.running and projector.timer.presenter == ""
     console.today_button.click()  # and the facilitator carries on

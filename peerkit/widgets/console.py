@@ -31,6 +31,7 @@ from peerkit.model import (
 )
 from peerkit.settings import ACCOUNTABILITY_NOTEBOOK
 from peerkit.store import Store
+from peerkit.widgets.advice import AdviceRows
 from peerkit.widgets.checkin import CheckIn
 from peerkit.widgets.close import ClosePanel
 from peerkit.widgets.corrections import ADVICE, COMMITMENT, REVIEW, Corrections
@@ -134,7 +135,6 @@ class Console(w.VBox):
         self._drawn: tuple[int, int] | None = None  # (round id, phase changes on screen)
         self._attendance_key: tuple[Any, ...] | None = None
         self._attendance: dict[int, w.ToggleButtons] = {}
-        self._advice_key: tuple[Any, ...] | None = None
         self._building = False
         self._unseen = store.watcher(cohort.id)
         #: True while this console looks at another meeting than the room's screen (chosen in
@@ -282,7 +282,7 @@ class Console(w.VBox):
         self.delete_button = make_button("Delete last advice", icon="trash")
         self.cancel_edit = make_button("Cancel edit")
         self.cancel_edit.layout.display = "none"
-        self.advice_list = w.VBox()
+        self.advice_list = AdviceRows()
 
         self.owner = w.Dropdown(description="Owner", options=[])
         self.commit_entry = EntryBox(
@@ -552,7 +552,6 @@ class Console(w.VBox):
                 self.advice_list,
             ]
         )
-        self.advice_list.add_class("peerkit-advice-list")
         # Advice or commitments, as the phase asks (switched at each phase; a click overrides).
         self.capture = w.Tab(children=[advice, commitments], titles=("Advice", "Commitments"))
         capture = w.VBox(
@@ -599,6 +598,7 @@ class Console(w.VBox):
             button.on_click(lambda _, key=key: self._act(lambda: self._round_command(key)))
         self.advice_entry.on_submit(self._then_redraw(self._save_advice))
         self.advice_button.on_click(lambda _: self._act(self.advice_entry.submit))
+        self.advice_list.on_star(self._star)
         self.edit_button.on_click(lambda _: self._act(self._edit_last))
         self.cancel_edit.on_click(lambda _: self._act(self._stop_editing))
         self.delete_button.on_click(lambda _: self._act(self._delete_last))
@@ -816,7 +816,6 @@ class Console(w.VBox):
             round_id, private=choice != NOT_PRIVATE, keep_text=choice != KEEP_NOTHING
         )
         self._disarm_privacy()
-        self._advice_key = None  # the advice shown may be gone
         said = {
             KEEP_NOTHING: "is private: nothing of it is written down",
             KEEP_FOR_ME: "is private: what is written is kept for you only",
@@ -965,8 +964,7 @@ class Console(w.VBox):
         self._say(f"Deleted {done.what}. Undo brings it back until the meeting is closed.")
 
     def _star(self, advice_id: int, starred: bool) -> None:
-        if not self._building:
-            self._act(lambda: self.store.edit_advice(advice_id, starred=starred))
+        self._act(lambda: self.store.edit_advice(advice_id, starred=starred))
 
     # -- commitments and parking lot --------------------------------------------------------
 
@@ -1299,21 +1297,6 @@ class Console(w.VBox):
             f"<tbody>{rows}</tbody></table>"
         )
 
-    def _advice_row(self, item: Any, names: dict[int, str]) -> w.Widget:
-        star = w.ToggleButton(
-            value=item.starred,
-            description="★ Starred" if item.starred else "☆ Star",
-            tooltip=f"Star advice {item.id}",
-            layout=w.Layout(width="8.5rem", flex="0 0 auto"),
-        )
-        star.observe(lambda change, aid=item.id: self._star(aid, change["new"]), "value")
-        text = w.HTML(
-            f"<div class='peerkit-advice'><span class='peerkit-kind'>{escape(item.kind.value)}"
-            f"</span> {escape(item.text)} <em>— {escape(live.giver_name(item, names))}</em>"
-            "</div>"
-        )
-        return w.HBox([star, text])
-
     def _draw_round(self, snap: live.Snapshot | None) -> None:
         rnd, view = (snap.round, snap.view) if snap is not None else (None, None)
         if snap is None or rnd is None or view is None:
@@ -1321,8 +1304,7 @@ class Console(w.VBox):
             self.round_title.value = "<h2 class='peerkit-round-title'>No round on screen</h2>"
             self.timer.clear()
             self.phase_table.value = ""
-            self._advice_key = None
-            _replace_children(self.advice_list, [])
+            self.advice_list.show([], {})
             self.commit_list.value = ""
             self.private_note.value = ""
             self.capture.layout.display = None
@@ -1359,12 +1341,7 @@ class Console(w.VBox):
         if rnd.keeps_nothing and self._editing is not None:
             self._stop_editing()
         names = snap.names
-        advice = snap.advice
-        shown = tuple((a.id, a.starred, a.text, a.kind, a.giver_id) for a in advice)
-        if shown != self._advice_key:  # rebuild the rows only when the advice changed
-            self._advice_key = shown
-            items = [self._advice_row(item, names) for item in advice]
-            _replace_children(self.advice_list, items or [w.HTML("<p>No advice captured yet.</p>")])
+        self.advice_list.show(snap.advice, names)
         mine = snap.round_commitments(round_id)
         self.commit_list.value = (
             "<ul>"

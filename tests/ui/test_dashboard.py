@@ -46,10 +46,20 @@ from browsing import (
     wait_tick,
 )
 
+from peerkit import live
 from peerkit.serve import VoilaServer
+from peerkit.store import Store
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 TROIKA = ("Share", "Clarify", "Consult", "Client reflects")
+
+
+def starred(db: Path) -> list[str]:
+    """The starred advice of today's meeting, as the store has it."""
+    with Store(db, create=False) as store:
+        cohort = store.cohort(None)
+        meeting = live.meeting_for_today(store, cohort.id, dt.date.today())
+        return [a.text for r in store.rounds(meeting.id) for a in store.advice(r.id) if a.starred]
 
 
 @pytest.fixture(scope="module")
@@ -106,11 +116,31 @@ def test_a_whole_round_survives_reloads_and_a_killed_kernel(
     advice_row(page, advice).wait_for()
     assert advice in stored(db)[0]
 
+    # Typed markup stays text on the page; the presenter stars a piece with a click, and
+    # unstars it from the keyboard without losing their place.
+    marked = "Ask them <b>both</b> what a good outcome is"
+    choose_giver(page)
+    type_and_enter(page, "Advice", marked)
+    assert advice_row(page, marked).locator("b").count() == 0
+    page.get_by_role("button", name="☆ Star advice 1", exact=True).click()
+    page.get_by_role("button", name="★ Starred advice 1", exact=True).wait_for()
+    star = advice_row(page, advice).get_by_role("button")
+    assert star.get_attribute("aria-pressed") == "true"
+    assert starred(db) == [advice]
+    second = page.get_by_role("button", name="☆ Star advice 2", exact=True)
+    second.focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="★ Starred advice 2", exact=True).wait_for()
+    page.keyboard.press("Space")  # the redraw kept the focus on this star: it unstars it
+    page.get_by_role("button", name="☆ Star advice 2", exact=True).wait_for()
+    assert starred(db) == [advice]
+
     # A reload runs the notebook afresh: the round, its phase and the advice are read back.
     page.reload()
     page.locator(CLOCK).wait_for(state="visible", timeout=LOAD_MS)  # opens on the live round
     wait_phase(page, "Consult")
     assert advice_row(page, advice).is_visible()
+    assert advice_row(page, advice).get_by_role("button").get_attribute("aria-pressed") == "true"
 
     # Kill the kernel: the page notices, reloads itself, and the round is where it was.
     before = seconds_shown(wait_tick(page))
@@ -132,7 +162,7 @@ def test_a_whole_round_survives_reloads_and_a_killed_kernel(
     commitment = "Hold a joint one-to-one with both managers within two weeks"
     type_and_enter(page, "Commitment", commitment)
     commitment_item(page, commitment).wait_for()
-    assert stored(db) == ([advice], [commitment])  # each where it belongs, once
+    assert stored(db) == ([advice, marked], [commitment])  # each where it belongs, once
 
     page.reload()
     page.locator(CLOCK).wait_for(state="visible", timeout=LOAD_MS)
