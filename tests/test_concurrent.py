@@ -122,7 +122,7 @@ def test_facilitator_and_scribe_consoles_and_the_projector_agree(store, cohort, 
     for screen in (facilitator, scribe):
         screen.refresh()
     for screen in (facilitator, scribe):
-        rows = " ".join(row.children[1].value for row in screen.advice_list.children)
+        rows = " ".join(row["text"] for row in screen.advice_list.rows)
         assert "Raise prices" in rows and "three biggest" in rows
     assert facilitator.timer.phase == scribe.timer.phase == "Consult"
 

@@ -330,3 +330,32 @@ def test_attendance_is_one_click_then_the_exceptions(console, store, cohort):
     assert store.attendance(meeting.id)[ben.id].value == "apologies"
     assert "Present: 3 · apologies: 1" in console.attendance_count.value
     assert all(t.value for t in console._attendance.values())
+
+
+def _models() -> int:
+    """Widget models alive in this kernel: each one is created, sent and drawn by the page."""
+    from ipywidgets.widgets.widget import _instances
+
+    return len(_instances)
+
+
+def test_a_console_opened_mid_round_is_a_bounded_number_of_widget_models(store, cohort, clock):
+    """What the page must create before the console answers: the same for 3 or 30 pieces of
+    advice (one widget draws them all), and the widgets that look alike share their layout."""
+    c, _, _ = cohort
+    first = Console(store, c, clock=clock, today=TODAY)
+    queue_and_start(first)
+    for i in range(3):
+        first.giver.value = ANONYMOUS  # asked again after each save
+        assert first.advice_entry.submit(f"Advice {i}")
+    before = _models()
+    Console(store, c, clock=clock, today=TODAY)  # a reload mid-round
+    few = _models() - before
+    for i in range(27):
+        first.giver.value = ANONYMOUS
+        assert first.advice_entry.submit(f"More advice {i}")
+    before = _models()
+    reloaded = Console(store, c, clock=clock, today=TODAY)
+    assert _models() - before == few
+    assert len(reloaded.advice_list.rows) == 30
+    assert few < 200  # 534 widget models before the moments were built lazily, 325 before sharing

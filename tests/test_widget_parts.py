@@ -1,10 +1,20 @@
-"""The console's small parts: a date read back unambiguously, dropdowns that keep a choice."""
+"""The console's small parts: a date read back unambiguously, dropdowns that keep a choice, one
+layout and style for the widgets that look alike."""
 
 import datetime as dt
 
 import ipywidgets as w
+import pytest
 
-from peerkit.widgets.parts import dated, make_button, set_options, spelled
+from peerkit.widgets.parts import (
+    dated,
+    html,
+    make_button,
+    own_layout,
+    row,
+    set_options,
+    spelled,
+)
 
 
 def test_a_picked_date_is_spelled_beside_the_picker_and_follows_every_change():
@@ -57,3 +67,27 @@ def test_a_fold_builds_its_content_the_first_time_it_is_opened_and_only_then() -
     fold.selected_index = None
     fold.selected_index = 0  # closed and opened again: the same widgets, not new ones
     assert content.build() is built[0] and len(built) == 1
+
+
+def test_widgets_that_look_alike_share_one_layout_and_style():
+    first, second = make_button("Start"), make_button("Pause")
+    assert first.layout is second.layout and first.style is second.style
+    assert html("<p>a</p>").layout is html("<p>b</p>").layout is row().layout
+    assert row(flex_flow="row wrap").layout is not row().layout  # another look, another one
+
+
+def test_a_shared_layout_refuses_a_change_that_would_reach_every_widget_sharing_it():
+    button, other = make_button("Start"), make_button("Pause")
+    with pytest.raises(AttributeError, match="shared by many widgets"):
+        button.layout.display = "none"
+    assert other.layout.display is None
+    own_layout(button).display = "none"  # its own copy, with the shared look
+    assert (button.layout.display, button.layout.width) == ("none", "max-content")
+    assert other.layout.display is None and own_layout(button) is button.layout
+
+
+def test_a_closed_shared_layout_is_not_handed_out_again():
+    before = html().layout
+    before.close()
+    assert html().layout is not before and html().layout.comm is not None
+

@@ -15,6 +15,7 @@ import anywidget
 import traitlets
 
 from peerkit import live
+from peerkit.widgets.parts import SharesLayout
 
 __all__ = ["AdviceRows"]
 
@@ -23,7 +24,7 @@ _HERE = Path(__file__).resolve().parent
 NO_ADVICE = "No advice captured yet."
 
 
-class AdviceRows(anywidget.AnyWidget):
+class AdviceRows(SharesLayout, anywidget.AnyWidget):
     """``rows``: one dict per piece of advice (``id``, ``kind``, ``text``, ``giver``,
     ``starred``), oldest first. :meth:`on_star` registers ``callback(advice_id, starred)``,
     called when a star is pressed in the browser (or :meth:`star` is called)."""

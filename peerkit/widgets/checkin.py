@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +11,7 @@ import ipywidgets as w
 
 from peerkit.model import Commitment, Meeting, Member, Outcome, PeerkitError, Review
 from peerkit.store import Store
-from peerkit.widgets.parts import dated
+from peerkit.widgets.parts import SharesLayout, column, dated, escape, html, row
 
 OUTCOME_BUTTONS = (
     (Outcome.DONE, "Done", "success"),
@@ -85,7 +84,7 @@ def due_items(store: Store, meeting_id: int) -> list[DueItem]:
     return items
 
 
-class CheckIn(w.VBox):
+class CheckIn(SharesLayout, w.VBox):
     """The check-in panel of the console: member by member, one click per commitment.
 
     The click records the outcome with the row's level, note and new date as they are then; a
@@ -97,8 +96,8 @@ class CheckIn(w.VBox):
         self.store = store
         self.meeting_id: int | None = None
         self.on_change = on_change
-        self.summary = w.HTML()
-        self.rows = w.VBox()
+        self.summary = html()
+        self.rows = column()
         self._rows: dict[int, _Row] = {}
         self._key: tuple[Any, ...] | None = None
         super().__init__(children=[self.summary, self.rows])
@@ -134,9 +133,7 @@ class CheckIn(w.VBox):
                 if item.owner.id != owner:
                     owner = item.owner.id
                     left = " (left the group)" if item.owner.status.value == "left" else ""
-                    children.append(
-                        w.HTML(f"<h3>{html.escape(item.owner.name)}{html.escape(left)}</h3>")
-                    )
+                    children.append(html(f"<h3>{escape(item.owner.name)}{escape(left)}</h3>"))
                 children.append(self._rows[item.commitment.id].box)
             self.rows.children = children
         for item in items:
@@ -214,7 +211,7 @@ class _Row:
         self.item = item
         self.filling = False  # True while the row shows what the store holds (not a user edit)
         self._shown: Review | None = None  # the review the fields were last filled from
-        self.text = w.HTML()
+        self.text = html()
         self.buttons = []
         for outcome, label, style in OUTCOME_BUTTONS:
             button = w.Button(
@@ -232,15 +229,15 @@ class _Row:
         self.note.add_class("peerkit-checkin-note")
         self.default_new = default_new_date(item.target, meeting.date, meeting.next_date)
         self.new_date = w.DatePicker(description="New date", value=self.default_new)
-        self.message = w.HTML()
+        self.message = html()
         self.message.add_class("peerkit-checkin-message")
         for widget in (self.level, self.note, self.new_date):
             widget.observe(lambda _: panel.amend(self), "value")
-        self.box = w.VBox(
+        self.box = column(
             [
                 self.text,
-                w.HBox(self.buttons),
-                w.HBox([self.level, self.note, dated(self.new_date)]),
+                row(self.buttons),
+                row([self.level, self.note, dated(self.new_date)]),
                 self.message,
             ]
         )
@@ -260,7 +257,7 @@ class _Row:
         if review is not None:
             recorded = (
                 f"<div class='peerkit-recorded'>✔ Recorded: <strong>"
-                f"{html.escape(review.outcome.value)}</strong>"
+                f"{escape(review.outcome.value)}</strong>"
                 + (
                     f" to <strong>{review.new_target_date.isoformat()}</strong>"
                     if review.new_target_date
@@ -271,8 +268,8 @@ class _Row:
                 + "</div>"
             )
         self.text.value = (
-            f"<div><strong>{html.escape(c.text)}</strong> — target {item.target.isoformat()} "
-            f"({when}){html.escape(history)}</div>{recorded}"
+            f"<div><strong>{escape(c.text)}</strong> — target {item.target.isoformat()} "
+            f"({when}){escape(history)}</div>{recorded}"
         )
         if review != self._shown:
             self._fill(review)
@@ -324,7 +321,7 @@ class _Row:
     def say_error(self, message: str) -> None:
         self.message.value = (
             "<span role='alert' class='peerkit-error' data-peerkit-unsaved='error'>⚠ Not saved: "
-            f"{html.escape(message)}</span>"
+            f"{escape(message)}</span>"
         )
 
     def close(self) -> None:

@@ -22,7 +22,7 @@ from peerkit.model import PeerkitError
 from peerkit.widgets.corrections import PARKING
 from peerkit.widgets.entry import EntryBox
 from peerkit.widgets.follow import redraw_failed
-from peerkit.widgets.parts import dated, escape, make_button
+from peerkit.widgets.parts import SharesLayout, dated, escape, html, make_button, row
 
 #: The export button's words, at rest and while an export runs.
 EXPORT, EXPORTING = "Export minutes", "Exporting…"
@@ -30,7 +30,7 @@ EXPORT_NAMES = {"html": "HTML", "md": "Markdown", "pdf": "PDF"}
 EXPORT_TYPES = {"html": "text/html", "md": "text/markdown", "pdf": "application/pdf"}
 
 
-class ClosePanel(w.VBox):
+class ClosePanel(SharesLayout, w.VBox):
     """Parking lot, next meeting's date, minutes and closing, for the console ``owner``."""
 
     def __init__(self, owner: Any) -> None:
@@ -39,7 +39,7 @@ class ClosePanel(w.VBox):
         self._meeting_drawn: int | None = None
         self.parking_entry = EntryBox(label="Parking lot", placeholder="A topic for later")
         self.parking_button = make_button("Add to parking lot", icon="thumb-tack")
-        self.parking_list = w.HTML()
+        self.parking_list = html()
         self.next_date = w.DatePicker(description="Next meeting")
         self.next_button = make_button("Save next meeting date", icon="calendar")
         self.export_to = w.Dropdown(
@@ -54,7 +54,7 @@ class ClosePanel(w.VBox):
             layout=w.Layout(width="auto"),
         )
         self.export_button = make_button(EXPORT, "primary", "download")
-        self.export_result = w.HTML()  # the last click's outcome, and only it
+        self.export_result = html()  # the last click's outcome, and only it
         #: The export under way on a worker thread (await it to know it is done), or None.
         self.export_task: asyncio.Task[None] | None = None
 
@@ -65,14 +65,14 @@ class ClosePanel(w.VBox):
         self.export_button.on_click(lambda _: act(self._export))
         super().__init__(
             [
-                w.HTML("<h2>Parking lot</h2>"),
+                html("<h2>Parking lot</h2>"),
                 self.parking_entry,
                 self.parking_button,
                 self.parking_list,
                 owner.corrections.editor((PARKING,), "Correct or delete a parking-lot item"),
-                w.HBox([dated(self.next_date), self.next_button]),
-                w.HTML("<h2>Minutes</h2>"),
-                w.HBox([self.export_to, self.export_chatham, self.export_button]),
+                row([dated(self.next_date), self.next_button]),
+                html("<h2>Minutes</h2>"),
+                row([self.export_to, self.export_chatham, self.export_button]),
                 self.export_result,
                 owner.corrections.close_box,
             ]

@@ -39,7 +39,19 @@ from peerkit.widgets.entry import EntryBox
 from peerkit.widgets.follow import follow
 from peerkit.widgets.keys import Keys
 from peerkit.widgets.look import dress
-from peerkit.widgets.parts import Deferred, Fold, dated, escape, make_button, set_options
+from peerkit.widgets.parts import (
+    Deferred,
+    Fold,
+    SharesLayout,
+    column,
+    dated,
+    escape,
+    html,
+    make_button,
+    own_layout,
+    row,
+    set_options,
+)
 from peerkit.widgets.timer import Timer
 
 ROUND_BUTTONS = (
@@ -109,7 +121,7 @@ class _Gone(PeerkitError):
     """The round a click or an entry was for is no longer in the store."""
 
 
-class Console(w.VBox):
+class Console(SharesLayout, w.VBox):
     """Everything the facilitator needs during a meeting; every click is stored, then redrawn."""
 
     def __init__(
@@ -143,8 +155,8 @@ class Console(w.VBox):
         self._on_screen_rounds: list[Round] = []
         self._capture_step: tuple[Any, ...] | None = None
 
-        self.title = w.HTML(f"<h1 class='peerkit-title'>{escape(cohort.name)} · console</h1>")
-        self.views = w.HTML(_accountability_link(config))
+        self.title = html(f"<h1 class='peerkit-title'>{escape(cohort.name)} · console</h1>")
+        self.views = html(_accountability_link(config))
         self.meeting_pick = w.Dropdown(
             description="Meeting",
             options=[],
@@ -166,29 +178,29 @@ class Console(w.VBox):
             style={"description_width": "auto"},
             layout=w.Layout(width="11rem"),
         )
-        self.budget = w.HTML()
+        self.budget = html()
         self.fit_button = make_button("Fit agenda to time", icon="compress")
         # What the last click did: where the eye is (a fixed corner of the window, whatever
         # was scrolled), and a live region for screen readers.
-        self.status = w.HTML()
+        self.status = html()
         self.status.add_class("peerkit-status")
-        self.status.layout.display = "none"
-        self.screen_note = w.HTML()  # says so while this console peeks at another meeting
-        self.link = w.HTML()  # what the console says about the database connection
+        own_layout(self.status).display = "none"
+        self.screen_note = html()  # says so while this console peeks at another meeting
+        self.link = html()  # what the console says about the database connection
 
-        self.attendance_box = w.VBox()
+        self.attendance_box = column()
         self.everyone_button = make_button("Everyone present", "", "users")
-        self.attendance_count = w.HTML()
+        self.attendance_count = html()
         rules = config.ground_rules if config else DEFAULT_GROUND_RULES
-        self.rules_text = w.HTML(
+        self.rules_text = html(
             f"<div class='peerkit-rules'><h2>Ground rules</h2><p>{escape(rules)}</p></div>"
         )
         self.rules_button = make_button(
             "The group accepts the ground rules", "success", "handshake-o"
         )
-        self.rules_status = w.HTML()
+        self.rules_status = html()
 
-        self.queue_table = w.HTML()
+        self.queue_table = html()
         # Removing and reordering queued rounds, editing or deleting any entry, Undo, closing.
         self.corrections = Corrections(store, self._act, self._say)
         self.queue_presenter = w.Dropdown(
@@ -216,18 +228,18 @@ class Console(w.VBox):
             value=KEEP_NOTHING,
             layout=w.Layout(width="auto"),
         )
-        self.queue_keep_box = w.VBox(
+        self.queue_keep_box = column(
             [
-                w.HTML(
+                html(
                     "<p class='peerkit-help'>The projector shows only “Private segment” and the "
                     "clock.</p>"
                 ),
                 self.queue_keep,
-                w.HTML(KEEP_EXPLAINED),
+                html(KEEP_EXPLAINED),
             ]
         )
         self.queue_keep_box.add_class("peerkit-keep")
-        self.queue_keep_box.layout.display = "none"
+        own_layout(self.queue_keep_box).display = "none"
         self.queue_button = make_button("Add to queue", icon="user-plus")
         self.round_pick = w.Dropdown(description="On screen", options=[])
         self.next_round_button = make_button("Next round", "primary", "forward")
@@ -238,15 +250,15 @@ class Console(w.VBox):
             description="Make it", options=PRIVACY_CHOICES, value=KEEP_NOTHING
         )
         self.privacy_button = make_button("Apply privacy", icon="lock")
-        self.privacy_warning = w.HTML()
+        self.privacy_warning = html()
         self._privacy_armed: tuple[int, str] | None = None  # a deletion waiting for its confirm
         self.privacy_box = w.Accordion(
             children=[
-                w.VBox(
+                column(
                     [
-                        w.HBox([self.privacy_round, self.privacy_choice]),
-                        w.HBox([self.privacy_button, self.privacy_warning]),
-                        w.HTML(KEEP_EXPLAINED),
+                        row([self.privacy_round, self.privacy_choice]),
+                        row([self.privacy_button, self.privacy_warning]),
+                        html(KEEP_EXPLAINED),
                     ]
                 )
             ],
@@ -255,15 +267,15 @@ class Console(w.VBox):
         self.privacy_box.selected_index = None
 
         self.timer = Timer(size="console", chime=chime)
-        self.round_title = w.HTML()
+        self.round_title = html()
         self.shortcuts = Keys()
-        self.private_note = w.HTML()
+        self.private_note = html()
         self.round_buttons = {
             key: make_button(text, icon=icon) for text, key, icon in ROUND_BUTTONS
         }
         self.round_buttons["start"].button_style = "success"
         self.round_buttons["next"].button_style = "primary"
-        self.phase_table = w.HTML()
+        self.phase_table = html()
 
         self.giver = w.Dropdown(
             description="Given by", options=[(GIVER_PLACEHOLDER, NOBODY_CHOSEN)]
@@ -281,7 +293,7 @@ class Console(w.VBox):
         self.edit_button = make_button("Edit last advice", icon="pencil")
         self.delete_button = make_button("Delete last advice", icon="trash")
         self.cancel_edit = make_button("Cancel edit")
-        self.cancel_edit.layout.display = "none"
+        own_layout(self.cancel_edit).display = "none"
         self.advice_list = AdviceRows()
 
         self.owner = w.Dropdown(description="Owner", options=[])
@@ -296,7 +308,7 @@ class Console(w.VBox):
         # none): see the `levels` property.
         self.levels_box = Fold(
             "GAS levels",
-            lambda: w.VBox(
+            lambda: column(
                 [
                     w.Text(
                         description=label,
@@ -308,10 +320,10 @@ class Console(w.VBox):
                 ]
             ),
         )
-        self.commit_help = w.HTML(COMMIT_HELP)
+        self.commit_help = html(COMMIT_HELP)
         self.commit_button = make_button("Add commitment", "primary", "check")
-        self.commit_warning = w.HTML()
-        self.commit_list = w.HTML()
+        self.commit_warning = html()
+        self.commit_list = html()
 
         self._wire()
         super().__init__(children=self._layout(moments))
@@ -421,13 +433,13 @@ class Console(w.VBox):
         self.tabs = w.Tab(children=children, titles=[MOMENTS.get(name, name) for name in names])
         self.tabs.add_class("peerkit-moments")
         # The cohort, its budget and "Fit agenda to time" on one line: the budget wraps inside.
-        top = w.HBox([self.title, self.views, self.budget, self.fit_button])
+        top = row([self.title, self.views, self.budget, self.fit_button])
         top.add_class("peerkit-header-top")
         self.budget.add_class("peerkit-budget-box")
-        header = w.VBox(
+        header = column(
             [
                 top,
-                w.HBox([self.meeting_pick, self.today_button, self.length, self.chatham]),
+                row([self.meeting_pick, self.today_button, self.length, self.chatham]),
                 self.screen_note,
                 self.link,
                 self.status,
@@ -440,26 +452,26 @@ class Console(w.VBox):
         """Who is here first ("everyone present", then the exceptions), then the ground rules,
         accepted with who was there."""
         self.attendance_box.add_class("peerkit-roll")
-        roll = w.VBox(
+        roll = column(
             [
-                w.HTML(
+                html(
                     "<h2>Attendance</h2><p>Mark who is here; the advice and owner lists follow "
                     "it. “Everyone present” marks all who are not marked yet; then change the "
                     "exceptions.</p>"
                 ),
-                w.HBox([self.everyone_button, self.attendance_count]),
+                row([self.everyone_button, self.attendance_count]),
                 self.attendance_box,
             ]
         )
-        rules = w.VBox([self.rules_text, self.rules_button, self.rules_status])
+        rules = column([self.rules_text, self.rules_button, self.rules_status])
         rules.add_class("peerkit-rules-box")
-        panel = w.HBox([roll, rules])
+        panel = row([roll, rules])
         panel.add_class("peerkit-attendance")
         return panel
 
     def _checkin_panel(self) -> w.Widget:
         self._check_in = CheckIn(self.store)
-        return w.VBox(
+        return column(
             [self._check_in, self.corrections.editor((REVIEW,), "Correct or delete a review")]
         )
 
@@ -479,7 +491,7 @@ class Console(w.VBox):
         """Three columns on a 1366×768 laptop, nothing to scroll during a round: the agenda
         (queue, next round, adding a round), the live round (countdown, its buttons and keys,
         phases, commitments), and the advice being captured."""
-        controls = w.HBox(list(self.round_buttons.values()))
+        controls = row(list(self.round_buttons.values()))
         controls.add_class("peerkit-controls")
         for pick in (self.queue_presenter, self.queue_format, self.queue_issue):
             pick.style.description_width = "5.5rem"
@@ -487,15 +499,15 @@ class Console(w.VBox):
         self.round_pick.style.description_width = "auto"
         self.round_pick.layout.flex = "1 1 auto"
         self.round_pick.layout.width = "auto"
-        self.next_round_button.layout.flex = "0 0 auto"
-        on_screen = w.HBox([self.next_round_button, self.round_pick])
+        own_layout(self.next_round_button).flex = "0 0 auto"
+        on_screen = row([self.next_round_button, self.round_pick])
         on_screen.add_class("peerkit-on-screen")
-        agenda = w.VBox(
+        agenda = column(
             [
-                w.HTML("<h2>Agenda</h2>"),
+                html("<h2>Agenda</h2>"),
                 self.queue_table,
                 on_screen,
-                w.HTML("<h3>Add a round</h3>"),
+                html("<h3>Add a round</h3>"),
                 self.queue_presenter,
                 self.queue_format,
                 self.queue_issue,
@@ -512,18 +524,18 @@ class Console(w.VBox):
         self.owner.layout.width = "100%"
         self.target.layout.width = "16rem"  # 12rem cut the date to "12/3…" at this type size
         self.weight.layout.width = "9rem"
-        self.commit_box = commitments = w.VBox(
+        self.commit_box = commitments = column(
             [
                 self.owner,
-                w.HBox([dated(self.target), self.weight], layout=w.Layout(flex_flow="row wrap")),
+                row([dated(self.target), self.weight], flex_flow="row wrap"),
                 self.commit_entry,
-                w.HBox([self.commit_button, self.commit_warning]),
+                row([self.commit_button, self.commit_warning]),
                 self.levels_box,
                 self.commit_help,
                 self.commit_list,
             ]
         )
-        live_round = w.VBox(
+        live_round = column(
             [
                 self.round_title,
                 self.timer,
@@ -535,12 +547,12 @@ class Console(w.VBox):
         )
         live_round.add_class("peerkit-live-round")
         self.giver.style.description_width = self.kind.style.description_width = "auto"
-        self.advice_box = advice = w.VBox(
+        self.advice_box = advice = column(
             [
                 self.giver,
                 self.kind,
                 self.advice_entry,
-                w.HBox(
+                row(
                     [
                         self.advice_button,
                         self.edit_button,
@@ -554,7 +566,7 @@ class Console(w.VBox):
         )
         # Advice or commitments, as the phase asks (switched at each phase; a click overrides).
         self.capture = w.Tab(children=[advice, commitments], titles=("Advice", "Commitments"))
-        capture = w.VBox(
+        capture = column(
             [
                 self.capture,
                 self.corrections.editor(
@@ -563,7 +575,7 @@ class Console(w.VBox):
             ]
         )
         capture.add_class("peerkit-capture")
-        hot_seat = w.HBox([agenda, live_round, capture])
+        hot_seat = row([agenda, live_round, capture])
         hot_seat.add_class("peerkit-hot-seat")
         return hot_seat
 
@@ -644,7 +656,7 @@ class Console(w.VBox):
         return saver
 
     def _say(self, message: str, error: bool = False) -> None:
-        self.status.layout.display = None if message else "none"
+        own_layout(self.status).display = None if message else "none"
         if not message:
             self.status.value = ""
         elif error:
@@ -775,7 +787,7 @@ class Console(w.VBox):
     def _sync_queue_form(self) -> None:
         """A private round asks what it keeps; keeping nothing leaves no issue to type."""
         private = bool(self.queue_private.value)
-        self.queue_keep_box.layout.display = None if private else "none"
+        own_layout(self.queue_keep_box).display = None if private else "none"
         keeps_nothing = private and self.queue_keep.value == KEEP_NOTHING
         self.queue_issue.disabled = keeps_nothing
         if keeps_nothing:
@@ -949,13 +961,13 @@ class Console(w.VBox):
         if (last.giver_id or ANONYMOUS) in {v for _, v in self.giver.options}:
             self.giver.value = last.giver_id or ANONYMOUS
         self.advice_button.description = "Save edit"
-        self.cancel_edit.layout.display = None
+        own_layout(self.cancel_edit).display = None
         self._say("Editing the last advice: change it and press Enter or Save edit.")
 
     def _stop_editing(self) -> None:
         self._editing = None
         self.advice_button.description = "Add advice"
-        self.cancel_edit.layout.display = "none"
+        own_layout(self.cancel_edit).display = "none"
         self.advice_entry.value = ""
         self.giver.value = NOBODY_CHOSEN  # the edited advice's giver is not the next one's
 
@@ -1196,7 +1208,7 @@ class Console(w.VBox):
         if self._checkin.panel is not None:
             self.checkin.show(None)
         self._attendance_key, self._attendance = None, {}
-        _replace_children(self.attendance_box, [w.HTML("<p>No meeting open.</p>")])
+        _replace_children(self.attendance_box, [html("<p>No meeting open.</p>")])
         if isinstance(self._close.panel, ClosePanel):
             self._close.panel.draw(None)
         self.target.value = self._target_default = None

@@ -19,7 +19,17 @@ import ipywidgets as w
 
 from peerkit.model import AdviceKind, Member, Outcome, PeerkitError, Round
 from peerkit.store import Deletion, Store
-from peerkit.widgets.parts import Fold, dated, escape, make_button, set_options
+from peerkit.widgets.parts import (
+    Fold,
+    column,
+    dated,
+    escape,
+    html,
+    make_button,
+    own_layout,
+    row,
+    set_options,
+)
 
 #: The kinds of entry an editor can correct, and how its list names them.
 ADVICE, COMMITMENT, REVIEW, PARKING, ROUND = "advice", "commitment", "review", "parking", "round"
@@ -90,10 +100,10 @@ class Corrections:
         self.up_button.on_click(lambda _: self._act(lambda: self._move(-1)))
         self.down_button.on_click(lambda _: self._act(lambda: self._move(1)))
         self.remove_button.on_click(lambda _: self._act(self._remove))
-        self.queue_box = w.VBox(
+        self.queue_box = column(
             [
-                w.HBox([self.queue_round]),
-                w.HBox(
+                row([self.queue_round]),
+                row(
                     [self.up_button, self.down_button, self.remove_button, self.undo_button(ROUND)]
                 ),
             ]
@@ -101,15 +111,15 @@ class Corrections:
         self.queue_box.add_class("peerkit-queue-edit")
 
         self.close_button = make_button("Close the meeting", icon="lock")
-        self.close_warning = w.HTML()
-        self.close_note = w.HTML()
+        self.close_warning = html()
+        self.close_note = html()
         self._close_armed: tuple[int, float, int] | None = None
         self.close_button.on_click(lambda _: self._act(self._close))
-        self.close_box = w.VBox(
+        self.close_box = column(
             [
-                w.HTML("<h2>Close the meeting</h2>" + CLOSE_HELP),
+                html("<h2>Close the meeting</h2>" + CLOSE_HELP),
                 self.close_note,
-                w.HBox([self.close_button, self.undo_button()]),
+                row([self.close_button, self.undo_button()]),
                 self.close_warning,
             ]
         )
@@ -123,7 +133,7 @@ class Corrections:
         ``kinds`` (none given: of any kind), so the Undo beside the advice does not offer a
         round removed an hour ago; the close panel's offers whatever was deleted last."""
         button = make_button("Undo", icon="undo")
-        button.layout.display = "none"
+        own_layout(button).display = "none"
         button.on_click(lambda _: self._act(self._undo))
         self._undo_buttons.append((button, kinds or None))
         return button
@@ -152,9 +162,9 @@ class Corrections:
         latest = self.deletions[0] if self.deletions else None
         for button, kinds in self._undo_buttons:
             if latest is None or (kinds is not None and latest.kind not in kinds):
-                button.layout.display = "none"
+                own_layout(button).display = "none"
                 continue
-            button.layout.display = None
+            own_layout(button).display = None
             button.description = f"Undo: {_short(latest.what, 40)}"
             button.tooltip = f"Bring back {latest.what}"
         set_options(self.queue_round, list(queued))
@@ -281,24 +291,24 @@ class EntryEditor(Fold):
         self.weight = w.FloatText(description="Weight", value=1.0)
         self.save_button = make_button("Save changes", "primary", "check")
         self.delete_button = make_button("Delete", icon="trash")
-        self.empty = w.HTML()
+        self.empty = html()
         self.save_button.on_click(lambda _: owner._act(self._save))
         self.delete_button.on_click(lambda _: owner._act(self._delete))
         self.pick.observe(lambda _: self._load(), "value")
         self.outcome.observe(lambda _: self._show_fields(), "value")
-        self.form = w.VBox(
+        self.form = column(
             [
                 self.text,
-                w.HBox([self.person, self.advice_kind, self.outcome]),
-                w.HBox([self.target_box, self.weight]),
+                row([self.person, self.advice_kind, self.outcome]),
+                row([self.target_box, self.weight]),
             ]
         )
-        return w.VBox(
+        return column(
             [
                 self.empty,
                 self.pick,
                 self.form,
-                w.HBox([self.save_button, self.delete_button, owner.undo_button(*kinds)]),
+                row([self.save_button, self.delete_button, owner.undo_button(*kinds)]),
             ]
         )
 
@@ -321,7 +331,7 @@ class EntryEditor(Fold):
         self.empty.value = "" if entries else f"<p>Nothing to correct: no {escape(what)} yet.</p>"
         for control in (self.save_button, self.delete_button):
             control.disabled = not entries
-        self.pick.layout.display = self.form.layout.display = None if entries else "none"
+        self.pick.layout.display = own_layout(self.form).display = None if entries else "none"
         self._load()
 
     def _read(self, meeting_id: int, rounds: list[Round], names: dict[int, str]) -> list[_Entry]:
@@ -424,7 +434,7 @@ class EntryEditor(Fold):
             or (kind == REVIEW and self.outcome.value == Outcome.RENEGOTIATED.value),
         }
         for control, show in shown.items():
-            control.layout.display = None if show else "none"
+            own_layout(control).display = None if show else "none"
         self.target.description = "New date" if kind == REVIEW else "Target date"
 
     def _picked(self) -> _Entry:

@@ -9,10 +9,12 @@ from typing import Any
 import anywidget
 import traitlets
 
+from peerkit.widgets.parts import SharesLayout
+
 _HERE = Path(__file__).resolve().parent
 
 
-class EntryBox(anywidget.AnyWidget):
+class EntryBox(SharesLayout, anywidget.AnyWidget):
     """One line (or a few) of text that is submitted with Enter (Shift+Enter for a new line).
 
     The browser keeps the text until the kernel answers that it was saved; if saving failed, the

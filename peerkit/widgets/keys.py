@@ -16,6 +16,8 @@ from typing import Any
 import anywidget
 import traitlets
 
+from peerkit.widgets.parts import SharesLayout
+
 __all__ = ["INTENTS", "KEYS", "Keys"]
 
 _HERE = Path(__file__).resolve().parent
@@ -31,7 +33,7 @@ KEYS: tuple[tuple[tuple[str, ...], str, str], ...] = (
 INTENTS = tuple(intent for _, intent, _ in KEYS)
 
 
-class Keys(anywidget.AnyWidget):
+class Keys(SharesLayout, anywidget.AnyWidget):
     """The live round's shortcuts; ``on_intent(callback)`` hears "toggle", "next", …"""
 
     _esm = _HERE / "keys.js"

@@ -19,6 +19,8 @@ from pathlib import Path
 import anywidget
 import traitlets
 
+from peerkit.widgets.parts import SharesLayout
+
 __all__ = ["ScrollPanel"]
 
 _HERE = Path(__file__).resolve().parent
@@ -27,7 +29,7 @@ _HERE = Path(__file__).resolve().parent
 DWELL_S = 8.0
 
 
-class ScrollPanel(anywidget.AnyWidget):
+class ScrollPanel(SharesLayout, anywidget.AnyWidget):
     """``value``: the panel's HTML (escaped by the caller); ``dwell_s``: seconds per page."""
 
     _esm = _HERE / "panel.js"

@@ -1,27 +1,142 @@
 """Small parts every panel of the console builds with: escaped text, buttons whose label is never
-cut, dropdowns that keep their choice, date pickers that read the date back unambiguously."""
+cut, dropdowns that keep their choice, date pickers that read the date back unambiguously, and
+layouts and styles shared by the many widgets that look alike.
+
+Every ipywidget carries a layout and most a style, each a model of its own in the page: left to
+ipywidgets, a console of 100 widgets is 280 models, each created, sent and rendered before the
+console answers a click. ipywidgets lets many widgets share one layout or one style, so the parts
+here hand out one shared, frozen instance per look (:func:`shared`). A widget whose layout
+changes while the console runs (shown and hidden, say) gets its own (:func:`own_layout`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from html import escape as _escape
 from typing import Any
 
 import ipywidgets as w
+import traitlets
+from ipywidgets.widgets.widget_button import ButtonStyle
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 
 def escape(text: object) -> str:
     """User text as text, never markup."""
-    return html.escape(str(text), quote=True)
+    return _escape(str(text), quote=True)
+
+
+class _Frozen:
+    """A layout or style shared by many widgets: changing it would change all of them, so once
+    shared it refuses (give that widget its own: :func:`own_layout`)."""
+
+    _shared = False
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if (
+            self._shared
+            and isinstance(self, traitlets.HasTraits)
+            and self.has_trait(name)
+            and self.trait_metadata(name, "sync")
+        ):
+            raise AttributeError(
+                f"This {type(self).__name__} is shared by many widgets; give the widget its "
+                f"own (parts.own_layout) to change {name!r}."
+            )
+        super().__setattr__(name, value)
+
+
+class SharedLayout(_Frozen, w.Layout):
+    """A :class:`ipywidgets.Layout` many widgets share."""
+
+
+class SharedHTMLStyle(_Frozen, HTMLStyle):
+    """An :class:`ipywidgets.HTMLStyle` many widgets share."""
+
+
+class SharedButtonStyle(_Frozen, ButtonStyle):
+    """A :class:`ipywidgets.ButtonStyle` many widgets share."""
+
+
+class SharedDescriptionStyle(_Frozen, DescriptionStyle):
+    """A :class:`ipywidgets.DescriptionStyle` many widgets share."""
+
+
+_SHARED: dict[tuple[Any, ...], Any] = {}
+
+_Shared = SharedLayout | SharedHTMLStyle | SharedButtonStyle | SharedDescriptionStyle
+
+
+def shared(kind: type[_Shared], **traits: Any) -> Any:
+    """The one ``kind`` (a Shared… class above) with these ``traits`` that widgets of this
+    kernel share; a fresh one when it was closed."""
+    key = (kind, tuple(sorted(traits.items())))
+    found = _SHARED.get(key)
+    if found is None or found.comm is None:
+        found = kind(**traits)
+        found._shared = True
+        _SHARED[key] = found
+    return found
+
+
+class SharesLayout(traitlets.HasTraits):
+    """Mixed into a widget class: its widgets share one layout unless given their own."""
+
+    @traitlets.default("layout")
+    def _shared_layout(self) -> w.Layout:
+        return shared(SharedLayout)
+
+
+def own_layout(widget: w.DOMWidget) -> w.Layout:
+    """``widget``'s layout, made its own first if it was shared: the one to change."""
+    if isinstance(widget.layout, SharedLayout):
+        widget.layout = w.Layout(
+            **{
+                name: getattr(widget.layout, name)
+                for name in widget.layout.trait_names(sync=True)
+                if not name.startswith("_") and getattr(widget.layout, name) is not None
+            }
+        )
+    return widget.layout
+
+
+def html(value: str = "", *classes: str) -> w.HTML:
+    """An HTML widget (``value`` is markup: escape user text) with the shared look."""
+    widget = w.HTML(value, layout=shared(SharedLayout), style=shared(SharedHTMLStyle))
+    for name in classes:
+        widget.add_class(name)
+    return widget
+
+
+def row(children: Sequence[w.Widget] = (), *classes: str, **layout: Any) -> w.HBox:
+    """A row of widgets, sharing its layout with the rows that look alike."""
+    box = w.HBox(list(children), layout=shared(SharedLayout, **layout))
+    for name in classes:
+        box.add_class(name)
+    return box
+
+
+def column(children: Sequence[w.Widget] = (), *classes: str, **layout: Any) -> w.VBox:
+    """A column of widgets, sharing its layout with the columns that look alike."""
+    box = w.VBox(list(children), layout=shared(SharedLayout, **layout))
+    for name in classes:
+        box.add_class(name)
+    return box
 
 
 def make_button(description: str, style: str = "", icon: str = "") -> w.Button:
-    """A button as wide as its label (ipywidgets' fixed width cuts "Save next meeting d…")."""
-    button = w.Button(description=description, tooltip=description, button_style=style, icon=icon)
+    """A button as wide as its label (ipywidgets' fixed width cuts "Save next meeting d…"), not
+    stretched across a column either; its layout and style shared with the other buttons."""
+    button = w.Button(
+        description=description,
+        tooltip=description,
+        button_style=style,
+        icon=icon,
+        layout=shared(SharedLayout, width="max-content", max_width="100%"),
+        style=shared(SharedButtonStyle),
+    )
     button.add_class("peerkit-button")
-    button.layout.width = "max-content"  # not stretched across a column either
-    button.layout.max_width = "100%"
     return button
 
 
@@ -50,15 +165,12 @@ def spelled(day: dt.date | None) -> str:
 def dated(picker: w.DatePicker) -> w.HBox:
     """The picker with its date spelled out beside it, following every change: the browser shows
     the picker in its own locale's order, the rest of the console in ISO."""
-    readback = w.HTML(spelled(picker.value))
-    readback.add_class("peerkit-date-readback")
+    readback = html(spelled(picker.value), "peerkit-date-readback")
     picker.observe(lambda change: setattr(readback, "value", spelled(change["new"])), "value")
-    box = w.HBox([picker, readback])
-    box.add_class("peerkit-dated")
-    return box
+    return row([picker, readback], "peerkit-dated")
 
 
-class Deferred(w.VBox):
+class Deferred(SharesLayout, w.VBox):
     """A panel built the first time it is needed (:meth:`build`: its moment is opened, or code
     asks for it); until then an empty box stands in its place, so a console opened mid-round
     does not create the widgets of moments nobody has looked at yet."""
@@ -76,7 +188,7 @@ class Deferred(w.VBox):
         return self.panel
 
 
-class Fold(w.Accordion):
+class Fold(SharesLayout, w.Accordion):
     """A closed fold titled ``title`` whose content ``build`` makes the first time it is opened
     (or when its :attr:`content` is asked to build it)."""
 

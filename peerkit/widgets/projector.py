@@ -12,7 +12,6 @@ The projector's areas, by name (its attribute, its CSS class ``peerkit-projector
 
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -28,6 +27,7 @@ from peerkit.store import Store
 from peerkit.widgets.follow import follow
 from peerkit.widgets.look import dress
 from peerkit.widgets.panel import ScrollPanel
+from peerkit.widgets.parts import SharesLayout, escape, html
 from peerkit.widgets.timer import Timer
 
 #: The room sees every starred piece of advice of the round, whatever their number (the panel
@@ -48,7 +48,7 @@ AREAS = {
 }
 
 
-class Projector(w.VBox):
+class Projector(SharesLayout, w.VBox):
     """No controls: it follows the console through the store. ``banner`` (an HTML string or
     any widget) is shown as it is, in a band across the top of the screen."""
 
@@ -65,7 +65,7 @@ class Projector(w.VBox):
         self.store, self.cohort, self.clock = store, cohort, clock
         self.banner = banner_area(banner)
         self.formats = formats if formats is not None else load_formats()
-        self.heading = w.HTML()
+        self.heading = html()
         self.heading.add_class("peerkit-projector-heading")
         self.timer = Timer(size="projector", chime=chime)
         self.timer.add_class("peerkit-projector-timer")
@@ -90,7 +90,7 @@ class Projector(w.VBox):
         if rnd is None:  # none yet, or the meeting or round is gone (purged from elsewhere)
             self.heading.value = (
                 f"<div class='peerkit-head'><h1 class='peerkit-presenter'>"
-                f"{html.escape(self.cohort.name)}</h1></div>"
+                f"{escape(self.cohort.name)}</h1></div>"
                 "<p class='peerkit-issue'>Waiting for the first round…</p>"
             )
             self.timer.clear()  # no name stays behind, even hidden
@@ -102,16 +102,16 @@ class Projector(w.VBox):
             # or advice, in no text, attribute or label; only these words and the clock.
             self.heading.value = (
                 "<div class='peerkit-head'><h1 class='peerkit-presenter'>"
-                f"{html.escape(view.private_heading)}</h1></div>"
+                f"{escape(view.private_heading)}</h1></div>"
             )
             self.timer.show(**view.room_timer_args)
             self._show_lists("", "")
             return
-        issue = f"<p class='peerkit-issue'>{html.escape(rnd.issue)}</p>" if rnd.issue else ""
+        issue = f"<p class='peerkit-issue'>{escape(rnd.issue)}</p>" if rnd.issue else ""
         self.heading.value = (
             "<div class='peerkit-head'><h1 class='peerkit-presenter'>On the hot seat: "
-            f"{html.escape(view.presenter)}</h1>"
-            f"<p class='peerkit-format'>{html.escape(view.format.name)}</p></div>{issue}"
+            f"{escape(view.presenter)}</h1>"
+            f"<p class='peerkit-format'>{escape(view.format.name)}</p></div>{issue}"
         )
         self.timer.show(**view.room_timer_args)
         chatham_house = now.screen.chatham_house
@@ -159,11 +159,11 @@ class Projector(w.VBox):
         rows = "".join(
             f"<li value='{number}'{' class=peerkit-starred' if a.starred else ''}>"
             f"{'<span class=peerkit-star>★ starred</span> ' if a.starred else ''}"
-            f"<span class='peerkit-kind'>{html.escape(a.kind.value)}</span> "
-            f"{html.escape(a.text)} <em>— {html.escape(giver)}</em></li>"
+            f"<span class='peerkit-kind'>{escape(a.kind.value)}</span> "
+            f"{escape(a.text)} <em>— {escape(giver)}</em></li>"
             for number, a, giver in shown
         )
-        summary = html.escape(advice_summary(pairs, shown))
+        summary = escape(advice_summary(pairs, shown))
         return (
             f"<h2>Advice ({len(items)})</h2>"
             + (f"<p class='peerkit-panel-sub'>{summary}</p>" if summary else "")
@@ -182,8 +182,8 @@ class Projector(w.VBox):
         if not rows:
             return "<h2>Commitments</h2><p class='peerkit-note'>No commitments yet.</p>"
         items = "".join(
-            f"<li><span class='peerkit-owner'>{html.escape(owner)}</span>: "
-            f"{html.escape(text)} <span class='peerkit-due'>by <time datetime='{due}'>"
+            f"<li><span class='peerkit-owner'>{escape(owner)}</span>: "
+            f"{escape(text)} <span class='peerkit-due'>by <time datetime='{due}'>"
             f"{due}</time></span></li>"
             for owner, text, due in rows
         )
@@ -201,7 +201,7 @@ def banner_area(banner: Any) -> w.Box | None:
     if banner is None or (isinstance(banner, str) and not banner.strip()):
         return None
     if isinstance(banner, str):
-        banner = w.HTML(banner)
+        banner = html(banner)
     if not isinstance(banner, w.DOMWidget):
         raise PeerkitError(
             "The projector's banner must be an HTML string or a widget, "

@@ -26,6 +26,8 @@ from typing import Any
 import anywidget
 import traitlets
 
+from peerkit.widgets.parts import SharesLayout
+
 __all__ = ["SIZES", "Timer"]
 
 _HERE = Path(__file__).resolve().parent
@@ -37,7 +39,7 @@ def _wall_clock() -> float:
     return time.time()
 
 
-class Timer(anywidget.AnyWidget):
+class Timer(SharesLayout, anywidget.AnyWidget):
     """A phase countdown computed in the browser from a deadline the kernel sets.
 
     Synced state (the browser reads these; set them through :meth:`show`, :meth:`pause`,
