@@ -277,17 +277,17 @@ def test_status_of_a_round_is_read_from_the_store(console, store):
 
 def test_the_group_accepts_the_ground_rules_at_the_start(console, store, cohort):
     _, people, meeting = cohort
-    assert "What is said here stays here" in console.rules_text.value
-    console.rules_button.click()  # before the attendance: refused, nothing recorded
+    assert "What is said here stays here" in console.attendance.rules_text.value
+    console.attendance.rules_button.click()  # before the attendance: refused, nothing recorded
     assert "Take the attendance first" in console.status.value
     assert store.ground_rules(meeting.id) is None
-    console.everyone_button.click()
+    console.attendance.everyone_button.click()
     store.set_attendance(meeting.id, people[1].id, "apologies")
-    console.rules_button.click()
+    console.attendance.rules_button.click()
     accepted = store.ground_rules(meeting.id)
     assert accepted is not None and len(accepted.present) == len(people) - 1
     console.show_moment("attendance")  # the ground rules follow the attendance
-    assert "Accepted at" in console.rules_status.value
+    assert "Accepted at" in console.attendance.rules_status.value
 
 
 def test_a_private_segment_is_queued_as_private(console, store):
@@ -323,13 +323,13 @@ def test_attendance_is_one_click_then_the_exceptions(console, store, cohort):
 
     c, (ana, ben, chloe, dev), meeting = cohort
     console.show_moment("attendance")
-    assert "not marked yet: 4" in console.attendance_count.value
-    console.everyone_button.click()
-    assert "Present: 4 · apologies: 0 · absent: 0<" in console.attendance_count.value
-    console._attendance[ben.id].value = "apologies"  # then the exception
+    assert "not marked yet: 4" in console.attendance.count.value
+    console.attendance.everyone_button.click()
+    assert "Present: 4 · apologies: 0 · absent: 0<" in console.attendance.count.value
+    console.attendance.toggles[ben.id].value = "apologies"  # then the exception
     assert store.attendance(meeting.id)[ben.id].value == "apologies"
-    assert "Present: 3 · apologies: 1" in console.attendance_count.value
-    assert all(t.value for t in console._attendance.values())
+    assert "Present: 3 · apologies: 1" in console.attendance.count.value
+    assert all(t.value for t in console.attendance.toggles.values())
 
 
 def _models() -> int:

@@ -16,7 +16,8 @@ from peerkit.formats import built_in
 from peerkit.store import Store
 from peerkit.widgets import follow as follow_module
 from peerkit.widgets.checkin import due_items
-from peerkit.widgets.console import ANONYMOUS, KEEP_FOR_ME, KEEP_NOTHING, NOT_PRIVATE, Console
+from peerkit.widgets.console import ANONYMOUS, Console
+from peerkit.widgets.privacy import KEEP_FOR_ME, KEEP_NOTHING, NOT_PRIVATE
 from peerkit.widgets.projector import Projector
 
 TODAY = dt.date(2026, 3, 3)
@@ -156,30 +157,44 @@ def test_keep_for_me_keeps_the_text_out_of_the_next_check_in(console, store, coh
     assert commitment.id in [i.commitment.id for i in due_items(store, later.id)]
 
 
+def test_the_privacy_fold_is_built_when_opened_and_lists_the_rounds_then(console, store):
+    queue(console, "Ana", issue=ISSUE)
+    queue(console, "Ben", start=False)
+    assert console.privacy_box.content.panel is None  # nobody opened it: nothing to draw
+    console.privacy_box.selected_index = 0  # the facilitator opens it
+    panel = console.privacy_box.content.panel
+    assert panel is console.privacy
+    rounds = [r.id for r in store.rounds(console.meeting_id)]
+    assert [v for _, v in panel.round.options] == rounds
+    assert panel.round.value == console.round_id  # the round on screen, chosen first
+    queue(console, "Chloe", start=False)
+    assert len(panel.round.options) == 3  # drawn at each redraw from then on
+
+
 def test_a_queued_round_is_made_private_and_keeping_nothing_asks_first(console, store):
     queue(console, "Ana", issue=ISSUE)
     console.giver.value = ANONYMOUS
     console.advice_entry.submit(ADVICE)
     rnd = store.round(console.round_id)
-    console.privacy_round.value = rnd.id
-    console.privacy_choice.value = KEEP_FOR_ME
-    console.privacy_button.click()
+    console.privacy.round.value = rnd.id
+    console.privacy.choice.value = KEEP_FOR_ME
+    console.privacy.button.click()
     assert store.round(rnd.id).private and store.round(rnd.id).issue == ISSUE
     assert "kept for you only" in console.private_note.value
-    console.privacy_choice.value = KEEP_NOTHING
-    console.privacy_button.click()  # the first click only says what would go
-    assert "an issue statement and 1 piece of advice" in console.privacy_warning.value
-    assert console.privacy_button.description.startswith("Delete")
+    console.privacy.choice.value = KEEP_NOTHING
+    console.privacy.button.click()  # the first click only says what would go
+    assert "an issue statement and 1 piece of advice" in console.privacy.warning.value
+    assert console.privacy.button.description.startswith("Delete")
     assert [a.text for a in store.advice(rnd.id)] == [ADVICE]
-    console.privacy_button.click()
+    console.privacy.button.click()
     assert store.round(rnd.id).keeps_nothing and store.round(rnd.id).issue == ""
     assert store.advice(rnd.id) == []
     assert "nothing of it is written down" in console.status.value
     assert "Private segment: nothing is written down" in console.private_note.value
     listed = json.dumps(console.advice_list.get_state())
     assert ADVICE not in listed  # nothing deleted stays on screen
-    console.privacy_choice.value = NOT_PRIVATE
-    console.privacy_button.click()
+    console.privacy.choice.value = NOT_PRIVATE
+    console.privacy.button.click()
     assert not store.round(rnd.id).private
     assert console.private_note.value == "" and console.capture.layout.display is None
 
@@ -212,7 +227,7 @@ def test_a_purge_from_another_window_empties_the_console_and_the_projector(
     projector.refresh()
     assert console.meeting_id is None and console.round_id is None
     assert meeting.id not in [v for _, v in console.meeting_pick.options]
-    assert stale_round not in [v for _, v in console.privacy_round.options]
+    assert stale_round not in [v for _, v in console.privacy.round.options]
     assert "No meeting open" in console.queue_table.value
     assert not console.timer.running and console.timer.presenter == ""
     assert all(b.disabled for b in console.round_buttons.values())

@@ -90,4 +90,3 @@ def test_a_closed_shared_layout_is_not_handed_out_again():
     before = html().layout
     before.close()
     assert html().layout is not before and html().layout.comm is not None
-

@@ -64,7 +64,6 @@ class AdviceRows(SharesLayout, anywidget.AnyWidget):
 
     def _on_custom_msg(self, _widget: Any, content: Any, _buffers: Sequence[Any]) -> None:
         if isinstance(content, dict) and content.get("type") == "star":
-            ids = {row["id"] for row in self.rows}
             advice_id = content.get("id")
-            if advice_id in ids:  # only a piece this widget shows
-                self.star(int(advice_id), bool(content.get("starred")))
+            if isinstance(advice_id, int) and any(row["id"] == advice_id for row in self.rows):
+                self.star(advice_id, bool(content.get("starred")))  # only a piece shown here

@@ -17,13 +17,12 @@ from typing import Any
 import ipywidgets as w
 
 from peerkit import live
-from peerkit.folder import DEFAULT_GROUND_RULES, CohortConfig
+from peerkit.folder import CohortConfig
 from peerkit.formats import load_formats
 from peerkit.meeting import RoundClock, Status, format_plan, meeting_budget
 from peerkit.model import (
     MOMENTS,
     AdviceKind,
-    Attendance,
     Cohort,
     Format,
     PeerkitError,
@@ -32,6 +31,7 @@ from peerkit.model import (
 from peerkit.settings import ACCOUNTABILITY_NOTEBOOK
 from peerkit.store import Store
 from peerkit.widgets.advice import AdviceRows
+from peerkit.widgets.attendance import AttendancePanel
 from peerkit.widgets.checkin import CheckIn
 from peerkit.widgets.close import ClosePanel
 from peerkit.widgets.corrections import ADVICE, COMMITMENT, REVIEW, Corrections
@@ -51,6 +51,12 @@ from peerkit.widgets.parts import (
     own_layout,
     row,
     set_options,
+)
+from peerkit.widgets.privacy import (
+    KEEP_CHOICES,
+    KEEP_EXPLAINED,
+    KEEP_NOTHING,
+    PrivacyPanel,
 )
 from peerkit.widgets.timer import Timer
 
@@ -80,24 +86,6 @@ COMMIT_HELP = (
     "<p class='peerkit-help'>Weight: how much this commitment counts in the score "
     "(1 = normal). GAS levels: what −2…+2 would look like; 0 is the expected outcome.</p>"
 )
-#: What a private round keeps: nothing written down (the default), or text for the facilitator.
-KEEP_NOTHING, KEEP_FOR_ME = "nothing", "for me"
-KEEP_CHOICES = [("Keep nothing", KEEP_NOTHING), ("Keep for me only", KEEP_FOR_ME)]
-#: One true line on each choice (what the store does with it; see Store.add_round).
-KEEP_EXPLAINED = (
-    "<ul class='peerkit-keep-help'>"
-    "<li><strong>Keep nothing</strong>: no issue, advice or commitment is written anywhere; "
-    "only who presented, the format and the round's timing are stored.</li>"
-    "<li><strong>Keep for me only</strong>: the issue, advice and commitments are kept in this "
-    "store for you; never on the projector, in the minutes, charts or exports.</li></ul>"
-)
-#: The privacy a queued round can be given afterwards (Store.make_private).
-NOT_PRIVATE = "open"
-PRIVACY_CHOICES = [
-    ("Private, keep nothing", KEEP_NOTHING),
-    ("Private, keep for me only", KEEP_FOR_ME),
-    ("Not private", NOT_PRIVATE),
-]
 PURGED = "That meeting was purged."
 #: The GAS level boxes' labels, −2 to +2.
 GAS = ("−2 much less", "−1 less", "0 expected", "+1 more", "+2 much more")
@@ -145,8 +133,6 @@ class Console(SharesLayout, w.VBox):
         self._owner_round: int | None = None
         self._target_default: dt.date | None = None
         self._drawn: tuple[int, int] | None = None  # (round id, phase changes on screen)
-        self._attendance_key: tuple[Any, ...] | None = None
-        self._attendance: dict[int, w.ToggleButtons] = {}
         self._building = False
         self._unseen = store.watcher(cohort.id)
         #: True while this console looks at another meeting than the room's screen (chosen in
@@ -187,18 +173,6 @@ class Console(SharesLayout, w.VBox):
         own_layout(self.status).display = "none"
         self.screen_note = html()  # says so while this console peeks at another meeting
         self.link = html()  # what the console says about the database connection
-
-        self.attendance_box = column()
-        self.everyone_button = make_button("Everyone present", "", "users")
-        self.attendance_count = html()
-        rules = config.ground_rules if config else DEFAULT_GROUND_RULES
-        self.rules_text = html(
-            f"<div class='peerkit-rules'><h2>Ground rules</h2><p>{escape(rules)}</p></div>"
-        )
-        self.rules_button = make_button(
-            "The group accepts the ground rules", "success", "handshake-o"
-        )
-        self.rules_status = html()
 
         self.queue_table = html()
         # Removing and reordering queued rounds, editing or deleting any entry, Undo, closing.
@@ -243,28 +217,7 @@ class Console(SharesLayout, w.VBox):
         self.queue_button = make_button("Add to queue", icon="user-plus")
         self.round_pick = w.Dropdown(description="On screen", options=[])
         self.next_round_button = make_button("Next round", "primary", "forward")
-        self.privacy_round = w.Dropdown(
-            description="Round", options=[], layout=w.Layout(width="34rem")
-        )
-        self.privacy_choice = w.Dropdown(
-            description="Make it", options=PRIVACY_CHOICES, value=KEEP_NOTHING
-        )
-        self.privacy_button = make_button("Apply privacy", icon="lock")
-        self.privacy_warning = html()
-        self._privacy_armed: tuple[int, str] | None = None  # a deletion waiting for its confirm
-        self.privacy_box = w.Accordion(
-            children=[
-                column(
-                    [
-                        row([self.privacy_round, self.privacy_choice]),
-                        row([self.privacy_button, self.privacy_warning]),
-                        html(KEEP_EXPLAINED),
-                    ]
-                )
-            ],
-            titles=("Make a queued round private",),
-        )
-        self.privacy_box.selected_index = None
+        self.privacy_box = Fold("Make a queued round private", lambda: PrivacyPanel(self))
 
         self.timer = Timer(size="console", chime=chime)
         self.round_title = html()
@@ -396,9 +349,10 @@ class Console(SharesLayout, w.VBox):
         # `checkin`, `closing`).
         self._close = Deferred(lambda: ClosePanel(self))
         self._checkin = Deferred(self._checkin_panel)
-        self._deferred = {"checkin": self._checkin, "close": self._close}
+        self._roll = Deferred(lambda: AttendancePanel(self))
+        self._deferred = {"attendance": self._roll, "checkin": self._checkin, "close": self._close}
         panels = {
-            "attendance": self._attendance_panel(),
+            "attendance": self._roll,
             "checkin": self._checkin,
             "hot_seat": self._hot_seat_panel(),
             "close": self._close,
@@ -447,27 +401,6 @@ class Console(SharesLayout, w.VBox):
         )
         header.add_class("peerkit-header")
         return [header, self.tabs]
-
-    def _attendance_panel(self) -> w.Widget:
-        """Who is here first ("everyone present", then the exceptions), then the ground rules,
-        accepted with who was there."""
-        self.attendance_box.add_class("peerkit-roll")
-        roll = column(
-            [
-                html(
-                    "<h2>Attendance</h2><p>Mark who is here; the advice and owner lists follow "
-                    "it. “Everyone present” marks all who are not marked yet; then change the "
-                    "exceptions.</p>"
-                ),
-                row([self.everyone_button, self.attendance_count]),
-                self.attendance_box,
-            ]
-        )
-        rules = column([self.rules_text, self.rules_button, self.rules_status])
-        rules.add_class("peerkit-rules-box")
-        panel = row([roll, rules])
-        panel.add_class("peerkit-attendance")
-        return panel
 
     def _checkin_panel(self) -> w.Widget:
         self._check_in = CheckIn(self.store)
@@ -580,6 +513,14 @@ class Console(SharesLayout, w.VBox):
         return hot_seat
 
     @property
+    def attendance(self) -> AttendancePanel:
+        """The attendance moment's panel (the roll, the ground rules): built on first use,
+        drawn while it shows."""
+        panel = self._roll.build()
+        assert isinstance(panel, AttendancePanel)
+        return panel
+
+    @property
     def closing(self) -> ClosePanel:
         """The close moment's panel (parking lot, next date, minutes): built, and drawn, on
         first use, shown or not."""
@@ -590,6 +531,26 @@ class Console(SharesLayout, w.VBox):
         assert isinstance(panel, ClosePanel)
         return panel
 
+    @property
+    def _privacy(self) -> PrivacyPanel | None:
+        panel = self.privacy_box.content.panel
+        return panel if isinstance(panel, PrivacyPanel) else None
+
+    @property
+    def privacy(self) -> PrivacyPanel:
+        """The agenda's fold that makes a queued round private: built, and drawn, on first use
+        (opening the fold, or asking)."""
+        if self._privacy is None:
+            self.privacy_box.content.build()
+            self.refresh()
+        panel = self._privacy
+        assert panel is not None
+        return panel
+
+    def _on_privacy_fold(self, change: dict[str, Any]) -> None:
+        if change["new"] == 0:  # opened: the fold has built its panel; draw it
+            self.refresh()
+
     def _wire(self) -> None:
         self.meeting_pick.observe(self._on_meeting, "value")
         self.today_button.on_click(lambda _: self._act(self._open_today))
@@ -598,13 +559,10 @@ class Console(SharesLayout, w.VBox):
         self.length.observe(self._on_length, "value")
         self.next_round_button.on_click(lambda _: self._act(self._next_round))
         self.shortcuts.on_intent(lambda intent: self._act(lambda: self._shortcut(intent)))
-        self.everyone_button.on_click(lambda _: self._act(self._everyone_present))
         self.queue_button.on_click(lambda _: self._act(self._queue))
         self.queue_private.observe(lambda _: self._sync_queue_form(), "value")
         self.queue_keep.observe(lambda _: self._sync_queue_form(), "value")
-        self.privacy_round.observe(lambda _: self._disarm_privacy(), "value")
-        self.privacy_choice.observe(lambda _: self._disarm_privacy(), "value")
-        self.privacy_button.on_click(lambda _: self._act(self._apply_privacy))
+        self.privacy_box.observe(self._on_privacy_fold, "selected_index")
         self.round_pick.observe(self._on_round, "value")
         for key, button in self.round_buttons.items():
             button.on_click(lambda _, key=key: self._act(lambda: self._round_command(key)))
@@ -617,7 +575,6 @@ class Console(SharesLayout, w.VBox):
         self.commit_entry.on_submit(self._then_redraw(self._save_commitment))
         self.commit_button.on_click(lambda _: self._act(self.commit_entry.submit))
         self.owner.observe(lambda _: self._show_commit_warning(), "value")
-        self.rules_button.on_click(lambda _: self._act(self._accept_rules))
 
     # -- the one way every click goes: store first, then redraw ---------------------------
 
@@ -796,60 +753,6 @@ class Console(SharesLayout, w.VBox):
         else:
             self.queue_issue.placeholder = "The problem, in a sentence"
 
-    def _disarm_privacy(self) -> None:
-        if self._privacy_armed is not None:
-            self._privacy_armed = None
-            self.privacy_button.description = self.privacy_button.tooltip = "Apply privacy"
-            self.privacy_button.button_style = ""
-        self.privacy_warning.value = ""
-
-    def _apply_privacy(self) -> None:
-        """Mark a queued round private (or not). Keeping nothing deletes what was written for it,
-        for good: the first click says what would go, the second does it."""
-        round_id, choice = self.privacy_round.value, self.privacy_choice.value
-        if round_id is None:
-            raise PeerkitError("Add a round to the queue first.")
-        rnd = self._round(round_id)
-        number = 1 + [r.id for r in self.store.rounds(rnd.meeting_id)].index(rnd.id)
-        if choice == KEEP_NOTHING and rnd.keeps_text:
-            written = self._written(rnd)
-            if written and self._privacy_armed != (round_id, choice):
-                self._privacy_armed = (round_id, choice)
-                self.privacy_button.description = "Delete it for good and make it private"
-                self.privacy_button.tooltip = self.privacy_button.description
-                self.privacy_button.button_style = "danger"
-                self.privacy_warning.value = (
-                    f"<div role='alert' class='peerkit-warning'>Round {number} keeps "
-                    f"{escape(written)}. Keeping nothing deletes it for good: click again to "
-                    "confirm.</div>"
-                )
-                return
-        self.store.make_private(
-            round_id, private=choice != NOT_PRIVATE, keep_text=choice != KEEP_NOTHING
-        )
-        self._disarm_privacy()
-        said = {
-            KEEP_NOTHING: "is private: nothing of it is written down",
-            KEEP_FOR_ME: "is private: what is written is kept for you only",
-            NOT_PRIVATE: "is not private: the projector and the minutes show it",
-        }[choice]
-        self._say(f"Round {number} {said}.")
-
-    def _written(self, rnd: Round) -> str:
-        """What is written for ``rnd``, in words ("" when nothing)."""
-        advice = len(self.store.advice(rnd.id))
-        commitments = sum(
-            1 for c in self.store.commitments(meeting_id=rnd.meeting_id) if c.round_id == rnd.id
-        )
-        parts = ["an issue statement"] if rnd.issue else []
-        if advice:
-            parts.append(f"{advice} piece{'s' if advice != 1 else ''} of advice")
-        if commitments:
-            parts.append(f"{commitments} commitment{'s' if commitments != 1 else ''}")
-        if len(parts) > 1:
-            return ", ".join(parts[:-1]) + " and " + parts[-1]
-        return parts[0] if parts else ""
-
     def _round(self, round_id: int) -> Round:
         """The round, read again; a plain message when it is gone (purged from elsewhere)."""
         try:
@@ -1019,28 +922,6 @@ class Console(SharesLayout, w.VBox):
             else ""
         )
 
-    def _accept_rules(self) -> None:
-        if self.meeting_id is None:
-            raise PeerkitError("Open a meeting first.")
-        meeting = self.store.meeting(self.meeting_id)
-        if not self.store.attendance(meeting.id):
-            raise PeerkitError(
-                "Take the attendance first (Attendance tab: “Everyone present”, then the "
-                "exceptions): the ground rules are recorded with who was there."
-            )
-        present = [m.id for m in live.present_members(self.store, meeting)]
-        rules = self.config.ground_rules if self.config else DEFAULT_GROUND_RULES
-        self.store.accept_ground_rules(meeting.id, rules, present, at=self.clock())
-
-    def _everyone_present(self) -> None:
-        if self.meeting_id is not None:
-            self.store.mark_everyone_present(self.meeting_id)
-
-    def _set_attendance(self, member_id: int, status: str) -> None:
-        meeting_id = self.meeting_id
-        if not self._building and meeting_id is not None and status:
-            self._act(lambda: self.store.set_attendance(meeting_id, member_id, status))
-
     # -- redraw from the store --------------------------------------------------------------
 
     def _link(self, message: str, problem: bool) -> None:
@@ -1100,7 +981,8 @@ class Console(SharesLayout, w.VBox):
         ]
         self.round_pick.options = labels
         self.round_pick.value = rnd.id if rnd else None
-        set_options(self.privacy_round, labels, prefer=rnd.id if rnd else None)
+        if self._privacy is not None:
+            self._privacy.draw(labels, rnd.id if rnd else None)
         self.queue_table.value = self._queue_html(rounds, statuses, members, rnd)
         queued = [
             pair for pair, r in zip(labels, rounds, strict=True) if statuses[r.id] is Status.READY
@@ -1110,8 +992,7 @@ class Console(SharesLayout, w.VBox):
         self.corrections.draw(meeting.id, rounds, members, queued)
         present = snap.present
         if self.moment == "attendance":
-            self._draw_attendance(snap)
-            self._draw_rules(snap.ground_rules)
+            self.attendance.draw(snap)
         if self.moment == "checkin":
             self.checkin.show(meeting.id)
         set_options(
@@ -1200,60 +1081,20 @@ class Console(SharesLayout, w.VBox):
             else "<p>No meeting yet: press “Open today's meeting”.</p>"
         )
         self._draw_round(None)
-        for pick in (self.round_pick, self.privacy_round, self.queue_presenter, self.owner):
+        for pick in (self.round_pick, self.queue_presenter, self.owner):
             pick.options = []
-        self._disarm_privacy()
+        if self._privacy is not None:
+            self._privacy.draw([], None)
         self.queue_table.value = "<p>No meeting open.</p>"
         self.corrections.draw(None)
         if self._checkin.panel is not None:
             self.checkin.show(None)
-        self._attendance_key, self._attendance = None, {}
-        _replace_children(self.attendance_box, [html("<p>No meeting open.</p>")])
+        if isinstance(self._roll.panel, AttendancePanel):
+            self._roll.panel.draw(None)
         if isinstance(self._close.panel, ClosePanel):
             self._close.panel.draw(None)
         self.target.value = self._target_default = None
         self.commit_warning.value = ""
-
-    def _draw_rules(self, accepted: Any) -> None:
-        if accepted is None:
-            self.rules_status.value = "<span role='status'>Not yet accepted at this meeting.</span>"
-            return
-        when = dt.datetime.fromtimestamp(accepted.accepted_at).strftime("%H:%M")
-        self.rules_status.value = (
-            f"<span role='status'>✔ Accepted at {when} with {len(accepted.present)} present.</span>"
-        )
-
-    def _draw_attendance(self, snap: live.Snapshot) -> None:
-        marks = snap.attendance
-        members = snap.active
-        key = (snap.meeting.id if snap.meeting else None, tuple(m.id for m in members))
-        if key != self._attendance_key:  # build the toggles once per meeting and roster
-            self._attendance_key = key
-            self._attendance = {}
-            for member in members:
-                toggle = w.ToggleButtons(
-                    description=member.name,
-                    options=[(a.value.capitalize(), a.value) for a in Attendance],
-                    value=None,
-                    style={"description_width": "9rem", "button_width": "7rem"},
-                )
-                toggle.observe(
-                    lambda change, mid=member.id: self._set_attendance(mid, change["new"]),
-                    "value",
-                )
-                self._attendance[member.id] = toggle
-            _replace_children(self.attendance_box, list(self._attendance.values()))
-        for member_id, toggle in self._attendance.items():
-            toggle.value = marks[member_id].value if member_id in marks else None
-        counts = [
-            f"{a.value}: {sum(1 for m in members if marks.get(m.id) is a)}" for a in Attendance
-        ]
-        unmarked = sum(1 for m in members if m.id not in marks)
-        if unmarked:
-            counts.append(f"not marked yet: {unmarked}")
-        self.attendance_count.value = (
-            f"<span class='peerkit-note' role='status'>{' · '.join(counts).capitalize()}</span>"
-        )
 
     def _queue_html(
         self, rounds: list[Any], statuses: dict[int, Status], members: dict, shown: Round | None
@@ -1384,13 +1225,3 @@ def _private_mark(rnd: Round) -> str:
     if rnd.keeps_nothing:
         return " · private, keeps nothing"
     return " · private, kept for you" if rnd.private else ""
-
-
-def _replace_children(box: w.Box, children: list[w.Widget]) -> None:
-    """Swap a box's children and close the old ones (no widget piles up in the kernel)."""
-    old = [c for c in box.children if c not in children]
-    box.children = children
-    for child in old:
-        for grandchild in getattr(child, "children", ()):
-            grandchild.close()
-        child.close()

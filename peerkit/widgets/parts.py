@@ -19,6 +19,7 @@ import ipywidgets as w
 import traitlets
 from ipywidgets.widgets.widget_button import ButtonStyle
 from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_selection import ToggleButtonsStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 
@@ -63,9 +64,19 @@ class SharedDescriptionStyle(_Frozen, DescriptionStyle):
     """A :class:`ipywidgets.DescriptionStyle` many widgets share."""
 
 
+class SharedToggleButtonsStyle(_Frozen, ToggleButtonsStyle):
+    """A :class:`ipywidgets.ToggleButtonsStyle` many widgets share."""
+
+
 _SHARED: dict[tuple[Any, ...], Any] = {}
 
-_Shared = SharedLayout | SharedHTMLStyle | SharedButtonStyle | SharedDescriptionStyle
+_Shared = (
+    SharedLayout
+    | SharedHTMLStyle
+    | SharedButtonStyle
+    | SharedDescriptionStyle
+    | SharedToggleButtonsStyle
+)
 
 
 def shared(kind: type[_Shared], **traits: Any) -> Any:
@@ -123,6 +134,17 @@ def column(children: Sequence[w.Widget] = (), *classes: str, **layout: Any) -> w
     for name in classes:
         box.add_class(name)
     return box
+
+
+def replace_children(box: w.Box, children: Sequence[w.Widget]) -> None:
+    """Swap a box's children and close the old ones (no widget piles up in the kernel; the
+    layouts and styles they shared stay open for the others)."""
+    old = [c for c in box.children if c not in children]
+    box.children = tuple(children)
+    for child in old:
+        for grandchild in getattr(child, "children", ()):
+            grandchild.close()
+        child.close()
 
 
 def make_button(description: str, style: str = "", icon: str = "") -> w.Button:
