@@ -327,9 +327,9 @@ class Console(SharesLayout, w.VBox):
         self.tabs.selected_index = self._moment_names.index(name)
 
     def _on_tab(self, change: dict[str, Any]) -> None:
-        # The check-in (hundreds of widgets on a busy meeting) and the attendance toggles are
-        # drawn only while they show, and the check-in and close moments are built the first
-        # time they show: a console opened mid-round starts with a third fewer widgets.
+        # The check-in (hundreds of widgets on a busy meeting) and the attendance are drawn
+        # only while they show, and the attendance, check-in and close moments are built the
+        # first time they show: a console opened mid-round starts with the hot seat alone.
         deferred = self._deferred.get(self.moment or "")
         if self.moment in ("checkin", "attendance") or (deferred and deferred.panel is None):
             self._act(self._build_shown)
@@ -345,8 +345,8 @@ class Console(SharesLayout, w.VBox):
     def _layout(self, moments: Sequence[Moment]) -> list[w.Widget]:
         # The hot seat is built, shown or not: the console's drawing keeps its widgets up to
         # date (the round's capture tabs among them) whichever moments the coach chose. The
-        # check-in and close moments are built the first time they are opened (or asked for:
-        # `checkin`, `closing`).
+        # attendance, check-in and close moments are built the first time they are opened (or
+        # asked for: `attendance`, `checkin`, `closing`).
         self._close = Deferred(lambda: ClosePanel(self))
         self._checkin = Deferred(self._checkin_panel)
         self._roll = Deferred(lambda: AttendancePanel(self))
