@@ -217,7 +217,11 @@ class Console(SharesLayout, w.VBox):
         self.queue_button = make_button("Add to queue", icon="user-plus")
         self.round_pick = w.Dropdown(description="On screen", options=[])
         self.next_round_button = make_button("Next round", "primary", "forward")
-        self.privacy_box = Fold("Make a queued round private", lambda: PrivacyPanel(self))
+        self.privacy_box = Fold(
+            "Make a queued round private",
+            lambda: PrivacyPanel(self),
+            on_open=lambda: self._act(lambda: None),  # drawn from the redraw
+        )
 
         self.timer = Timer(size="console", chime=chime)
         self.round_title = html()
@@ -520,14 +524,18 @@ class Console(SharesLayout, w.VBox):
         assert isinstance(panel, AttendancePanel)
         return panel
 
+    def _ready(self, deferred: Deferred) -> w.Widget:
+        """The panel ``deferred`` waits to build: built, and drawn, now if it was not yet."""
+        if deferred.panel is None:
+            deferred.build()
+            self.refresh()
+        return deferred.build()
+
     @property
     def closing(self) -> ClosePanel:
         """The close moment's panel (parking lot, next date, minutes): built, and drawn, on
         first use, shown or not."""
-        if self._close.panel is None:
-            self._close.build()
-            self.refresh()
-        panel = self._close.panel
+        panel = self._ready(self._close)
         assert isinstance(panel, ClosePanel)
         return panel
 
@@ -540,16 +548,9 @@ class Console(SharesLayout, w.VBox):
     def privacy(self) -> PrivacyPanel:
         """The agenda's fold that makes a queued round private: built, and drawn, on first use
         (opening the fold, or asking)."""
-        if self._privacy is None:
-            self.privacy_box.content.build()
-            self.refresh()
-        panel = self._privacy
-        assert panel is not None
+        panel = self._ready(self.privacy_box.content)
+        assert isinstance(panel, PrivacyPanel)
         return panel
-
-    def _on_privacy_fold(self, change: dict[str, Any]) -> None:
-        if change["new"] == 0:  # opened: the fold has built its panel; draw it
-            self.refresh()
 
     def _wire(self) -> None:
         self.meeting_pick.observe(self._on_meeting, "value")
@@ -562,7 +563,6 @@ class Console(SharesLayout, w.VBox):
         self.queue_button.on_click(lambda _: self._act(self._queue))
         self.queue_private.observe(lambda _: self._sync_queue_form(), "value")
         self.queue_keep.observe(lambda _: self._sync_queue_form(), "value")
-        self.privacy_box.observe(self._on_privacy_fold, "selected_index")
         self.round_pick.observe(self._on_round, "value")
         for key, button in self.round_buttons.items():
             button.on_click(lambda _, key=key: self._act(lambda: self._round_command(key)))

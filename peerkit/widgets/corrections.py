@@ -266,10 +266,9 @@ class EntryEditor(Fold):
         self._loaded: _Entry | None = None
         self._names: dict[int, str] = {}
         # The form is built the first time the panel is opened: a closed editor is two widgets.
-        super().__init__(title, self._build)
-        self.add_class("peerkit-entry-editor")
         # Opening the panel reads the list (the console redraws, which draws this).
-        self.observe(self._on_open, "selected_index")
+        super().__init__(title, self._build, on_open=lambda: owner._act(lambda: None))
+        self.add_class("peerkit-entry-editor")
 
     def _build(self) -> w.Widget:
         owner, kinds = self.owner, self.kinds
@@ -311,10 +310,6 @@ class EntryEditor(Fold):
                 row([self.save_button, self.delete_button, owner.undo_button(*kinds)]),
             ]
         )
-
-    def _on_open(self, change: dict[str, Any]) -> None:
-        if change["new"] == 0:  # built by now (Fold's own observer runs first)
-            self.owner._act(lambda: None)
 
     @property
     def is_open(self) -> bool:

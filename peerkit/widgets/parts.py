@@ -18,7 +18,6 @@ from typing import Any
 import ipywidgets as w
 import traitlets
 from ipywidgets.widgets.widget_button import ButtonStyle
-from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_selection import ToggleButtonsStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
 
@@ -28,19 +27,14 @@ def escape(text: object) -> str:
     return _escape(str(text), quote=True)
 
 
-class _Frozen:
+class _Frozen(traitlets.HasTraits):
     """A layout or style shared by many widgets: changing it would change all of them, so once
     shared it refuses (give that widget its own: :func:`own_layout`)."""
 
     _shared = False
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if (
-            self._shared
-            and isinstance(self, traitlets.HasTraits)
-            and self.has_trait(name)
-            and self.trait_metadata(name, "sync")
-        ):
+        if self._shared and self.has_trait(name) and self.trait_metadata(name, "sync"):
             raise AttributeError(
                 f"This {type(self).__name__} is shared by many widgets; give the widget its "
                 f"own (parts.own_layout) to change {name!r}."
@@ -60,23 +54,13 @@ class SharedButtonStyle(_Frozen, ButtonStyle):
     """A :class:`ipywidgets.ButtonStyle` many widgets share."""
 
 
-class SharedDescriptionStyle(_Frozen, DescriptionStyle):
-    """A :class:`ipywidgets.DescriptionStyle` many widgets share."""
-
-
 class SharedToggleButtonsStyle(_Frozen, ToggleButtonsStyle):
     """A :class:`ipywidgets.ToggleButtonsStyle` many widgets share."""
 
 
 _SHARED: dict[tuple[Any, ...], Any] = {}
 
-_Shared = (
-    SharedLayout
-    | SharedHTMLStyle
-    | SharedButtonStyle
-    | SharedDescriptionStyle
-    | SharedToggleButtonsStyle
-)
+_Shared = SharedLayout | SharedHTMLStyle | SharedButtonStyle | SharedToggleButtonsStyle
 
 
 def shared(kind: type[_Shared], **traits: Any) -> Any:
@@ -212,10 +196,18 @@ class Deferred(SharesLayout, w.VBox):
 
 class Fold(SharesLayout, w.Accordion):
     """A closed fold titled ``title`` whose content ``build`` makes the first time it is opened
-    (or when its :attr:`content` is asked to build it)."""
+    (or when its :attr:`content` is asked to build it). ``on_open``, if given, is called each
+    time it is opened, once the content is built: a panel drawn from the console's redraw asks
+    for one there."""
 
-    def __init__(self, title: str, build: Callable[[], w.Widget]) -> None:
+    def __init__(
+        self,
+        title: str,
+        build: Callable[[], w.Widget],
+        on_open: Callable[[], object] | None = None,
+    ) -> None:
         self.content = Deferred(build)
+        self._on_open = on_open
         super().__init__(children=[self.content], titles=(title,))
         self.selected_index = None
         self.observe(self._open, "selected_index")
@@ -223,3 +215,5 @@ class Fold(SharesLayout, w.Accordion):
     def _open(self, change: dict[str, Any]) -> None:
         if change["new"] == 0:
             self.content.build()
+            if self._on_open is not None:
+                self._on_open()
