@@ -107,3 +107,10 @@ def test_the_projector_lists_commitments_from_the_commitment_phase_on(
     round_clock.finish()
     projector.refresh()
     assert "Share the deck" in projector.commitments.value  # and after the round
+
+
+def test_when_the_starred_fill_the_room_the_summary_says_how_many_others_are_left_off() -> None:
+    items = [advice(i, starred=i != 2, words=80) for i in range(1, 9)] + [advice(9, starred=True)]
+    shown = advice_for_the_room(items)
+    assert all(a.starred for _, a, _ in shown)  # no room for the one other piece
+    assert advice_summary(items, shown) == "★ 8 starred, all shown · 1 other not shown"

@@ -254,8 +254,11 @@ def advice_summary(
     parts = []
     if starred:
         parts.append(f"★ {starred} starred" + (", all shown" if others_shown < others else ""))
-    if others_shown < others:
-        parts.append(f"the newest {others_shown} of {others} others")
+    if others_shown:
+        if others_shown < others:
+            parts.append(f"the newest {others_shown} of {others} others")
+    elif others and starred:  # the starred ones fill the room ("the newest 0 of 2" read oddly)
+        parts.append(f"{others} other{'s' if others != 1 else ''} not shown")
     return " · ".join(parts)
 
 
