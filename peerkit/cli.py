@@ -565,6 +565,83 @@ def score(db: str, cohort: str | None, since: str | None, fmt: str) -> None:
         click.echo(format_scores(score_rows(store, store.cohort(cohort).id, day), fmt))
 
 
+@cli.command()
+@db_option
+@cohort_option
+@click.option("--revoke", "revoke", default=None, metavar="NAME", help="Stop NAME's link working.")
+@click.option(
+    "--reissue", default=None, metavar="NAME", help="Give NAME a new link (the old one stops)."
+)
+@click.option(
+    "--qr",
+    "qr_folder",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Also write each link as a QR code (NAME.svg) into this folder.",
+)
+def links(
+    db: str | None,
+    cohort: str | None,
+    revoke: str | None,
+    reissue: str | None,
+    qr_folder: str | None,
+) -> None:
+    """Members' personal links: list them (a member without one gets one), revoke or re-issue
+    one. The links carry each member's key to their own page: hand each to its member only."""
+    from peerkit.links import link_key, link_url, qr_svg
+
+    settings = resolve({"store": db, "cohort": cohort})
+    db, cohort = _folder_defaults(db, cohort)
+    with open_store(db) as store:
+        the_cohort = store.cohort(cohort)
+        if revoke:
+            member = store.find_member(the_cohort.id, revoke)
+            if store.revoke_link(member.id):
+                click.echo(
+                    f"{member.name}'s link no longer opens their page. `peerkit links "
+                    f"--reissue {member.name!r}` gives them a new one."
+                )
+            else:
+                click.echo(f"{member.name} had no working link: nothing changed.")
+            return
+        key = link_key(settings.link_key_file or None)
+        if reissue:
+            member = store.find_member(the_cohort.id, reissue)
+            token = store.issue_link(member.id, key)
+            click.echo(f"{member.name}: {link_url(settings.public_url, token)} (new)")
+            _write_qr(qr_folder, member.name, link_url(settings.public_url, token), qr_svg)
+            return
+        existing = store.links(the_cohort.id)
+        for member in store.members(the_cohort.id, include_left=False):
+            link = existing.get(member.id)
+            if link is not None and not link.active:
+                click.echo(f"{member.name}: revoked (peerkit links --reissue {member.name!r})")
+                continue
+            token = store.link_token(member.id, key) if link else None
+            new = ""
+            if token is None:
+                if link is not None:
+                    click.echo(
+                        f"{member.name}: made with another link key; re-issue it "
+                        f"(peerkit links --reissue {member.name!r})"
+                    )
+                    continue
+                token, new = store.issue_link(member.id, key), " (new)"
+            url = link_url(settings.public_url, token)
+            click.echo(f"{member.name}: {url}{new}")
+            _write_qr(qr_folder, member.name, url, qr_svg)
+
+
+def _write_qr(folder: str | None, name: str, url: str, qr_svg: Any) -> None:
+    if not folder:
+        return
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    target = path / f"{name}.svg"
+    target.write_text(qr_svg(url, f"{name}'s peerkit page"), encoding="utf-8")
+    target.chmod(0o600)
+
+
 @cli.command("settings")
 @db_option
 @cohort_option

@@ -53,6 +53,9 @@ class CohortConfig:
     chatham_house: bool = _default("chatham_house")
     name_others_in_member_minutes: bool = _default("name_others_in_member_minutes")
     allowed_cohorts: tuple[str, ...] | None = None
+    life_areas: tuple[str, ...] = tuple(_default("life_areas"))
+    public_url: str = _default("public_url")
+    link_key_file: str = _default("link_key_file")
 
     @property
     def path(self) -> Path:
@@ -77,8 +80,9 @@ def load_config(path: Path | str) -> CohortConfig:
     if path.is_dir():
         path = path / CONFIG_NAME
     section = read_toml(path)
-    if "allowed_cohorts" in section:
-        section["allowed_cohorts"] = tuple(section["allowed_cohorts"])
+    for key in ("allowed_cohorts", "life_areas"):
+        if key in section:
+            section[key] = tuple(section[key])
     return CohortConfig(folder=path.parent.resolve(), **section)
 
 

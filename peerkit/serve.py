@@ -213,7 +213,7 @@ def voila_command(
     argv = [
         sys.executable,
         "-m",
-        "voila",
+        "peerkit.portal.voila",  # Voila, with the member pages beside the dashboards
         str(Path(notebook_dir).resolve()),
         "--no-browser",
         f"--Voila.ip={host}",

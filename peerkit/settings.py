@@ -95,6 +95,23 @@ class Settings(Configurable):
         help="A member's personal summary names the other members (only when the group "
         "agreed to it; otherwise they appear as 'a member').",
     ).tag(config=True, toml=True)
+    life_areas = List(
+        Unicode(),
+        default_value=["business", "family", "personal"],
+        help='The life areas members score from 1 to 10 in their update, e.g. ["work", '
+        '"family", "health"].',
+    ).tag(config=True, toml=True)
+    public_url = Unicode(
+        "",
+        help="The address members' phones reach `peerkit serve` at, which their personal links "
+        "start with, e.g. https://peer.example.org/ (default: http://127.0.0.1:8866/).",
+    ).tag(config=True, env="PEERKIT_PUBLIC_URL", toml=True)
+    link_key_file = Unicode(
+        "",
+        help="The facilitator's key that members' personal links are made from, kept outside "
+        "the store (default: ~/.config/peerkit/link.key, made on first use, readable by you "
+        "only). Whoever holds it and the store can open every member's page.",
+    ).tag(config=True, env="PEERKIT_LINK_KEY_FILE", toml=True)
     config_file = Unicode(
         "",
         help="The cohort folder's peerkit.toml, e.g. /srv/cohorts/leaders-a/peerkit.toml "
@@ -169,11 +186,10 @@ def _parse(name: str, text: str) -> Any:
     return text
 
 
-def _names(value: Any, where: str) -> list[str]:
+def _names(value: Any, where: str, key: str = "allowed_cohorts") -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise PeerkitError(
-            f'{where}: allowed_cohorts must be a list of cohort names, like ["Leaders A"].'
-        )
+        example = '["Leaders A"]' if key == "allowed_cohorts" else '["work", "family"]'
+        raise PeerkitError(f"{where}: {key} must be a list of names, like {example}.")
     return [v.strip() for v in value]
 
 
@@ -202,8 +218,9 @@ def read_toml(path: Path | str) -> dict[str, Any]:
             raise PeerkitError(f"{path}: {key} must be {kind.__name__}, not {value!r}.")
     if not section.get("cohort"):
         raise PeerkitError(f"{path}: the cohort setting is missing.")
-    if "allowed_cohorts" in section:
-        section = {**section, "allowed_cohorts": _names(section["allowed_cohorts"], str(path))}
+    for key in ("allowed_cohorts", "life_areas"):
+        if key in section:
+            section = {**section, key: _names(section[key], str(path), key)}
     minutes = section.get("meeting_minutes", 180)
     if not 10 <= minutes <= 24 * 60:
         raise PeerkitError(f"{path}: meeting_minutes must be between 10 and 1440.")

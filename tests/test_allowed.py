@@ -65,7 +65,7 @@ def test_the_dashboard_refuses_a_cohort_outside_the_settings(store, two_cohorts,
 def test_a_bad_allowed_list_is_one_clear_message(monkeypatch, store):
     monkeypatch.setenv(ALLOWED_ENV, "Leaders A, Leaders B")
     refused = dashboard.console(store=store.url)
-    assert "must be a list of cohort names" in refused.value
+    assert "must be a list of names" in refused.value
 
 
 @pytest.mark.slow

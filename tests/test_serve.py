@@ -81,7 +81,7 @@ def notebook_dir(tmp_path: Path) -> Path:
 
 def test_command_defaults(tmp_path: Path) -> None:
     argv, env = voila_command(tmp_path, db_url="sqlite:///x.db", base_env={"HOME": "/h"})
-    assert argv[:3] == [sys.executable, "-m", "voila"]
+    assert argv[:3] == [sys.executable, "-m", "peerkit.portal.voila"]
     assert argv[3] == str(tmp_path.resolve())
     assert "--no-browser" in argv
     assert flag(argv, "Voila.ip") == "127.0.0.1"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from peerkit.store.advice import AdviceStore
 from peerkit.store.cohorts import scoped
-from peerkit.store.commitments import CommitmentsStore
 from peerkit.store.connection import (
     DEFAULT_DB,
     HEAD,
@@ -25,13 +24,19 @@ from peerkit.store.ground_rules import GroundRules, GroundRulesStore
 from peerkit.store.meetings import Purge
 from peerkit.store.members import Redaction
 from peerkit.store.parking import ParkingStore
+from peerkit.store.participation import ParticipationStore
 from peerkit.store.screens import Screen, ScreensStore
 from peerkit.store.whole import WholeStore
 
 
 @scoped
 class Store(
-    AdviceStore, CommitmentsStore, ParkingStore, GroundRulesStore, ScreensStore, WholeStore
+    AdviceStore,
+    ParticipationStore,
+    ParkingStore,
+    GroundRulesStore,
+    ScreensStore,
+    WholeStore,
 ):
     """A peerkit store: a SQLite file by default, any SQLAlchemy URL otherwise.
 

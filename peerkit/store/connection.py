@@ -32,10 +32,10 @@ from peerkit.store.errors import (
 
 #: The newest schema this peerkit knows; a store at a revision not in KNOWN_REVISIONS was written
 #: by a newer peerkit and is refused untouched.
-HEAD = "0009"
+HEAD = "0010"
 
 
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
 
 
 DEFAULT_DB = "peerkit.db"

@@ -212,6 +212,114 @@ exports = Table(
 )
 
 
+#: What members file from their own page (peerkit.portal), one row per member and meeting: a
+#: second filing replaces the first, so a form sent twice is never counted twice.
+member_links = Table(
+    "member_links",
+    metadata,
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    # SHA-256 of the member's token. The token is never stored: it is made again from the
+    # facilitator's link key (outside the store) and the link's version (peerkit.links).
+    Column("token_hash", String(64), nullable=False, unique=True, info=VOCABULARY),
+    Column("version", Integer, nullable=False),
+    Column("issued_at", Float, nullable=False),
+    Column("revoked_at", Float),
+)
+
+member_updates = Table(
+    "member_updates",
+    metadata,
+    Column(
+        "meeting_id",
+        Integer,
+        ForeignKey("meetings.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    Column(
+        "member_id",
+        Integer,
+        ForeignKey("members.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    Column("scores", Text, nullable=False, info=VOCABULARY),  # JSON {life area: 1..10}
+    Column("text", Text, nullable=False, default=""),
+    Column("filed_at", Float, nullable=False),
+)
+
+hot_seat_requests = Table(
+    "hot_seat_requests",
+    metadata,
+    Column(
+        "meeting_id",
+        Integer,
+        ForeignKey("meetings.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    Column(
+        "member_id",
+        Integer,
+        ForeignKey("members.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    Column("issue", Text, nullable=False),
+    Column("urgency", String(1), nullable=False, info=VOCABULARY),  # A, B or C
+    Column("minutes", Integer, nullable=False),
+    Column("filed_at", Float, nullable=False),
+)
+
+progress = Table(
+    "progress",
+    metadata,
+    Column(
+        "commitment_id",
+        Integer,
+        ForeignKey("commitments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("status", String(16), nullable=False, info=VOCABULARY),  # done, partial, stuck
+    Column("note", Text, nullable=False, default=""),
+    Column("at", Float, nullable=False),
+)
+
+#: Anonymous answers (a rating of the meeting or of a round, a poll): no member, no time, and a
+#: random key, so nothing in the row or in its place in the table says who gave it. Who has
+#: answered (to refuse a second answer) is a separate table that says nothing of the answer.
+answers = Table(
+    "answers",
+    metadata,
+    Column("key", String(32), primary_key=True, info=VOCABULARY),
+    Column(
+        "meeting_id",
+        Integer,
+        ForeignKey("meetings.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("subject", String(32), nullable=False, info=VOCABULARY),  # meeting, round:N
+    Column("score", Integer, nullable=False),
+    Column("line", Text, nullable=False, default=""),
+    sqlite_with_rowid=False,
+)
+
+answered = Table(
+    "answered",
+    metadata,
+    Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("subject", String(32), primary_key=True, info=VOCABULARY),
+    Column(
+        "member_id",
+        Integer,
+        ForeignKey("members.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    sqlite_with_rowid=False,
+)
+
 cohort_changes = Table(
     "cohort_changes",
     metadata,

@@ -1,0 +1,391 @@
+"""Member pages served beside Voila: tornado handlers, no kernel per phone.
+
+``GET  <base>peerkit/m/<token>``             the member's page
+``POST <base>peerkit/m/<token>/<form>``      update, request, withdraw, progress, answer
+``GET  <base>peerkit/m/<token>/minutes``     their summary of the latest meeting (``--member``)
+``GET  <base>peerkit/m/<token>/calendar.ics`` the next meeting and their commitments' dates
+
+The token in the address is the member's only key: it reaches their own page and nothing else
+(the console and projector still need the facilitator's secret beyond loopback). Forms carry
+tornado's XSRF token (a cookie and a hidden field that must match). A client that sends tokens
+that open nothing is slowed (each such request waits longer, up to :data:`MAX_DELAY` seconds)
+and logged by address, never by token; request logs name no token either.
+
+Every store call runs on one worker thread (:data:`WORKER`), so the server's event loop keeps
+answering while SQLite writes, and writes never wait on each other's locks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from tornado import web
+
+from peerkit.model import Meeting, Member, PeerkitError
+from peerkit.participation import (
+    DEFAULT_LIFE_AREAS,
+)
+from peerkit.portal.page import MemberView, Rating, document, member_page, not_found, ratings_for
+
+log = logging.getLogger("peerkit.portal")
+
+#: Where member pages live, under the server's base URL.
+PREFIX = "peerkit/m"
+FORMS = ("update", "request", "withdraw", "progress", "answer")
+#: Bad tokens from one address: the first few are answered at once, then each waits longer.
+FREE_FAILURES = 3
+MAX_DELAY = 8.0
+FAILURE_WINDOW = 600.0
+#: How many days after a meeting its members may still rate it.
+RATING_DAYS = 7
+
+WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="peerkit-portal")
+T = TypeVar("T")
+
+HEADERS = {
+    # Nothing from anywhere else, no script at all, forms only to this server.
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+
+class Portal:
+    """The store and settings member pages read, opened once per server process."""
+
+    def __init__(self, store_url: str | None = None, cohort: str | None = None) -> None:
+        self._store: Any = None
+        self._store_url = store_url
+        self._cohort = cohort
+        self.failures: dict[str, list[float]] = {}
+        self.areas: tuple[str, ...] = DEFAULT_LIFE_AREAS
+        self.chatham_house = False
+        self.name_others = False
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            from peerkit.settings import resolve
+            from peerkit.store import Store
+
+            settings = resolve()
+            self.areas = tuple(settings.life_areas) or DEFAULT_LIFE_AREAS
+            self.chatham_house = settings.chatham_house
+            self.name_others = settings.name_others_in_member_minutes
+            self._store = Store(
+                self._store_url or settings.store_url,
+                create=False,
+                allowed_cohorts=settings.allowed_cohorts,
+            )
+        return self._store
+
+    def failed(self, address: str, now: float) -> float:
+        """Count a bad token from ``address``; the seconds its answer should wait."""
+        recent = [t for t in self.failures.get(address, []) if now - t < FAILURE_WINDOW]
+        recent.append(now)
+        self.failures[address] = recent
+        if len(self.failures) > 10_000:  # forget the oldest addresses: bounded memory
+            for stale in sorted(self.failures, key=lambda a: self.failures[a][-1])[:5_000]:
+                del self.failures[stale]
+        extra = len(recent) - FREE_FAILURES
+        if extra > 0:
+            log.warning(
+                "peerkit: %d links that open no page from %s in the last %d minutes",
+                len(recent),
+                address,
+                FAILURE_WINDOW // 60,
+            )
+        return 0.0 if extra <= 0 else min(MAX_DELAY, 0.25 * 2 ** (extra - 1))
+
+
+async def in_worker(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(WORKER, functools.partial(call, *args, **kwargs))
+
+
+class MemberHandler(web.RequestHandler):
+    """A member's page and forms. Not a Jupyter handler: the member's token is the key."""
+
+    portal: Portal
+
+    def initialize(self, portal: Portal) -> None:
+        self.portal = portal
+
+    def set_default_headers(self) -> None:
+        for name, value in HEADERS.items():
+            self.set_header(name, value)
+
+    def _request_summary(self) -> str:
+        # Logs name the route, never the token.
+        return f"{self.request.method} /{PREFIX}/… ({self.request.remote_ip})"
+
+    def check_xsrf_cookie(self) -> None:
+        """Checked in :meth:`post` (after the token), so a refused form is shown again."""
+
+    async def _member(self, token: str) -> Member | None:
+        member = await in_worker(self.portal.store.member_for_token, token)
+        if member is None:
+            delay = self.portal.failed(self.request.remote_ip or "?", time.monotonic())
+            if delay:
+                await asyncio.sleep(delay)
+            self.set_status(404)
+            self.finish(not_found())
+        return member
+
+    async def get(self, token: str, what: str | None = None) -> None:
+        member = await self._member(token)
+        if member is None:
+            return
+        if what == "minutes":
+            await self._minutes(member)
+            return
+        if what == "calendar.ics":
+            await self._calendar(member)
+            return
+        if what:
+            raise web.HTTPError(404)
+        saved = self.get_query_argument("saved", "")
+        messages = (("saved", SAVED.get(saved, "Saved.")),) if saved else ()
+        await self._page(member, token, messages)
+
+    async def post(self, token: str, what: str | None = None) -> None:
+        member = await self._member(token)
+        if member is None:
+            return
+        if what not in FORMS:
+            raise web.HTTPError(404)
+        typed = {k: self.get_body_argument(k, "") for k in self.request.body_arguments}
+        typed.pop("_xsrf", None)
+        try:
+            web.RequestHandler.check_xsrf_cookie(self)
+        except web.HTTPError:
+            self.set_status(403)
+            message = (
+                "Nothing was saved: this form had expired or did not come from your page. "
+                "Your text is below: send it again."
+            )
+            await self._page(member, token, (("error", message),), typed)
+            return
+        try:
+            await in_worker(self._file, member, what, typed)
+        except PeerkitError as exc:
+            self.set_status(400)
+            await self._page(member, token, (("error", f"Not saved: {exc}"),), typed)
+            return
+        self.redirect(
+            f"{self.request.path.rsplit('/', 1)[0]}?saved={what}#{ANCHORS[what]}", status=303
+        )
+
+    # -- filing -----------------------------------------------------------------------------
+
+    def _file(self, member: Member, what: str, typed: dict[str, str]) -> None:
+        store = self.portal.store
+        if what == "answer":
+            meeting = self._rated_meeting(member)
+            if meeting is None or typed.get("meeting") != str(meeting.id):
+                raise PeerkitError("This meeting is no longer open for ratings.")
+            subjects = {r.subject for r in ratings_for(meeting, self._round_labels(meeting), set())}
+            if typed.get("subject") not in subjects:
+                raise PeerkitError("There is nothing to rate by that name.")
+            store.answer(
+                member.id, meeting.id, typed["subject"], typed.get("score"), typed.get("line", "")
+            )
+            return
+        if what == "progress":
+            try:
+                commitment = int(typed.get("commitment", ""))
+            except ValueError:
+                raise PeerkitError("No such commitment of yours.") from None
+            store.mark_progress(
+                member.id, commitment, typed.get("status", ""), typed.get("note", "")
+            )
+            return
+        meeting = store.next_meeting_on(member.cohort_id, dt.date.today(), create=True)
+        if meeting is None:
+            raise PeerkitError("No meeting is scheduled yet.")
+        if what == "update":
+            scores = {area: typed.get(f"score-{area}") for area in self.portal.areas}
+            store.file_update(
+                member.id, meeting.id, scores, typed.get("text", ""), areas=self.portal.areas
+            )
+        elif what == "request":
+            store.request_hot_seat(
+                member.id,
+                meeting.id,
+                typed.get("issue", ""),
+                typed.get("urgency", ""),
+                typed.get("minutes", ""),
+            )
+        elif what == "withdraw":
+            store.withdraw_request(member.id, meeting.id)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    async def _page(
+        self,
+        member: Member,
+        token: str,
+        messages: tuple[tuple[str, str], ...],
+        typed: dict[str, str] | None = None,
+    ) -> None:
+        view = await in_worker(self._view, member, messages, typed or {})
+        action = f"{self.application.settings.get('base_url', '/').rstrip('/')}/{PREFIX}/{token}"
+        self.finish(member_page(view, action, self.xsrf_form_html()))
+
+    def _view(
+        self, member: Member, messages: tuple[tuple[str, str], ...], typed: dict[str, str]
+    ) -> MemberView:
+        from peerkit.minutes.follow import follow_through
+
+        store = self.portal.store
+        today = dt.date.today()
+        with store.reading():
+            cohort = store.cohort(member.cohort_id)
+            upcoming = store.next_meeting_on(member.cohort_id, today)
+            update = request = None
+            if upcoming is not None and upcoming.id:
+                update = store.updates(upcoming.id).get(member.id)
+                request = store.hot_seat_requests(upcoming.id).get(member.id)
+            mine = [
+                (c, target)
+                for c, target in store.open_commitments(member.cohort_id)
+                if c.owner_id == member.id and not c.private
+            ]
+            private = store.private_round_ids(c.round_id for c, _ in mine if c.round_id)
+            mine = [(c, target) for c, target in mine if c.round_id not in private]
+            progress = store.progress(c.id for c, _ in mine)
+            rated = self._rated_meeting(member)
+            ratings: tuple[Rating, ...] = ()
+            if rated is not None:
+                answered = store.answered(member.id, rated.id)
+                ratings = ratings_for(rated, self._round_labels(rated), answered)
+            held = [m for m in store.meetings(member.cohort_id) if m.date <= today]
+            last = held[-1] if held else None
+        rate_text, current, best = "", 0, 0
+        if last is not None:
+            follow = follow_through(store, last, [member.id])
+            if follow.rows:
+                row = follow.rows[0]
+                rate_text, current, best = row.rate_text, row.current_streak, row.best_streak
+        return MemberView(
+            member=member,
+            cohort=cohort.name,
+            areas=self.portal.areas,
+            upcoming=upcoming,
+            update=update,
+            request=request,
+            commitments=tuple((c, target, progress.get(c.id)) for c, target in mine),
+            ratings_meeting=rated,
+            ratings=ratings,
+            last_meeting=last,
+            rate_text=rate_text,
+            current_streak=current,
+            best_streak=best,
+            messages=messages,
+            typed=typed,
+        )
+
+    def _rated_meeting(self, member: Member) -> Meeting | None:
+        """The meeting members may rate now: the latest one held up to today, for a week."""
+        today = dt.date.today()
+        held = [m for m in self.portal.store.meetings(member.cohort_id) if m.date <= today]
+        if held and (today - held[-1].date).days <= RATING_DAYS:
+            return held[-1]
+        return None
+
+    def _round_labels(self, meeting: Meeting) -> list[tuple[int, str]]:
+        """The meeting's rounds that started, as "Round 1"…: no presenter, no private round."""
+        store = self.portal.store
+        events = store.meeting_phase_events(meeting.id)
+        shown = [r for r in store.rounds(meeting.id) if not r.private and events.get(r.id)]
+        return [(r.id, f"Round {i}") for i, r in enumerate(shown, 1)]
+
+    async def _minutes(self, member: Member) -> None:
+        def render() -> str | None:
+            from peerkit.minutes import render as render_minutes
+
+            store = self.portal.store
+            held = [m for m in store.meetings(member.cohort_id) if m.date <= dt.date.today()]
+            if not held:
+                return None
+            return str(
+                render_minutes(
+                    store,
+                    held[-1].id,
+                    "html",
+                    member=str(member.id),
+                    chatham_house=self.portal.chatham_house,
+                    name_others=self.portal.name_others and not self.portal.chatham_house,
+                    scores=True,
+                )
+            )
+
+        text = await in_worker(render)
+        if text is None:
+            self.finish(document("No minutes yet", "<h1>No meeting has been held yet</h1>"))
+            return
+        # The minutes page carries its own inline style and charts; still nothing from outside.
+        self.finish(text)
+
+    async def _calendar(self, member: Member) -> None:
+        def calendar() -> str | None:
+            from peerkit.minutes.content import gather
+            from peerkit.minutes.ics import calendar as ics
+
+            store = self.portal.store
+            meetings = store.meetings(member.cohort_id)
+            held = [m for m in meetings if m.date <= dt.date.today()]
+            base = held[-1] if held else (meetings[0] if meetings else None)
+            if base is None:
+                return None
+            minutes = gather(
+                store,
+                base.id,
+                member=str(member.id),
+                chatham_house=self.portal.chatham_house,
+                scores=False,
+            )
+            return ics(minutes)
+
+        text = await in_worker(calendar)
+        if text is None:
+            raise web.HTTPError(404)
+        self.set_header("Content-Type", "text/calendar; charset=utf-8")
+        self.set_header("Content-Disposition", "attachment; filename=peerkit.ics")
+        self.finish(text)
+
+
+SAVED = {
+    "update": "Your update is saved.",
+    "request": "Your request for the hot seat is saved.",
+    "withdraw": "Your request is withdrawn.",
+    "progress": "Your progress is saved.",
+    "answer": "Thank you: your rating is saved, without your name.",
+}
+ANCHORS = {
+    "update": "update",
+    "request": "hotseat",
+    "withdraw": "hotseat",
+    "progress": "commitments",
+    "answer": "rate",
+}
+
+
+def handlers(base_url: str, portal: Portal | None = None) -> list[tuple[str, Any, dict[str, Any]]]:
+    """The member pages' routes under ``base_url`` (one Portal shared by them)."""
+    from jupyter_server.utils import url_path_join
+
+    shared = {"portal": portal or Portal()}
+    route = url_path_join(base_url, PREFIX, r"([A-Za-z0-9_\-]{1,128})(?:/([a-z.]+))?/?")
+    return [(route, MemberHandler, shared)]

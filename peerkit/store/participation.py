@@ -1,0 +1,334 @@
+"""What members file from their own page: personal links, updates, hot-seat requests, progress
+on commitments, and anonymous answers.
+
+Each filing is one row per member and meeting (or per commitment), written by an upsert: a form
+sent twice, or from two tabs, leaves one row, the later one. An answer (a rating) is written with
+a random key and no member, and who has answered goes to a separate table in the same
+transaction, so a second answer is refused and no row ties an answer to its member.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+
+from peerkit.model import Meeting, Member, MemberStatus, PeerkitError, check_text
+from peerkit.participation import (
+    MIN_ANSWERS,
+    Aggregate,
+    HotSeatRequest,
+    Link,
+    Progress,
+    ProgressStatus,
+    Update,
+    Urgency,
+    aggregate,
+    check_request,
+    check_score,
+    check_scores,
+    link_token,
+    token_hash,
+)
+from peerkit.store import schema as t
+from peerkit.store.commitments import CommitmentsStore
+from peerkit.store.errors import _Conflict
+from peerkit.store.rows import _enum, _member
+
+
+class ParticipationStore(CommitmentsStore):
+    """Members' own filings."""
+
+    # -- links ------------------------------------------------------------------------------
+
+    def issue_link(self, member_id: int, key: bytes) -> str:
+        """A new link for the member (any earlier one stops working): its token, made from the
+        facilitator's link ``key`` (peerkit.participation.link_token). Only its hash is stored."""
+        member = self.member(member_id)
+        if member.status is not MemberStatus.ACTIVE or member.redacted:
+            raise PeerkitError(f"{member.name} has left the group: no link is issued.")
+        current = self.links(member.cohort_id).get(member_id)
+        version = current.version + 1 if current else 1
+        token = link_token(key, member_id, version)
+        values = {
+            "member_id": member_id,
+            "token_hash": token_hash(token),
+            "version": version,
+            "issued_at": time.time(),
+            "revoked_at": None,
+        }
+        self._write(self._upsert(t.member_links, values), f"{member.name}'s link")
+        return token
+
+    def link_token(self, member_id: int, key: bytes) -> str | None:
+        """The member's working token, made again from ``key``; None when they have no working
+        link, or when ``key`` is not the key it was made with."""
+        member = self.member(member_id)
+        link = self.links(member.cohort_id).get(member_id)
+        if link is None or not link.active:
+            return None
+        token = link_token(key, member_id, link.version)
+        rows = self._rows(
+            sa.select(t.member_links.c.member_id).where(
+                t.member_links.c.member_id == member_id,
+                t.member_links.c.token_hash == token_hash(token),
+            )
+        )
+        return token if rows else None
+
+    def revoke_link(self, member_id: int) -> bool:
+        """Stop the member's link from working; False when there was no working link."""
+        result = self._write(
+            sa.update(t.member_links)
+            .where(t.member_links.c.member_id == member_id, t.member_links.c.revoked_at.is_(None))
+            .values(revoked_at=time.time()),
+            "The revocation",
+        )
+        return bool(result.rowcount)
+
+    def links(self, cohort_id: int) -> dict[int, Link]:
+        """The cohort's members' links by member id (members never given one are absent)."""
+        self._check_cohort(cohort_id)
+        rows = self._rows(sa.select(t.member_links).where(t.in_cohort(t.member_links, cohort_id)))
+        return {r.member_id: Link(r.member_id, r.version, r.issued_at, r.revoked_at) for r in rows}
+
+    def member_for_token(self, token: str) -> Member | None:
+        """The member a token opens the page of: None for a token that was never issued, was
+        revoked or re-issued, or whose member has left or was redacted (one query)."""
+        if not token or len(token) > 128:
+            return None
+        m = t.members
+        rows = self._rows(
+            sa.select(m)
+            .join(t.member_links, t.member_links.c.member_id == m.c.id)
+            .where(
+                t.member_links.c.token_hash == token_hash(token),
+                t.member_links.c.revoked_at.is_(None),
+                m.c.status == MemberStatus.ACTIVE.value,
+                m.c.redacted.is_(False),
+            )
+        )
+        if not rows:
+            return None
+        member = _member(rows[0])
+        if self.allowed_cohorts is not None:
+            self._check_cohort(member.cohort_id)
+        return member
+
+    # -- before the meeting -----------------------------------------------------------------
+
+    def file_update(
+        self,
+        member_id: int,
+        meeting_id: int,
+        scores: dict[str, str | int | None],
+        text: str,
+        *,
+        areas: Iterable[str],
+    ) -> Update:
+        """The member's update for the meeting (a second one replaces the first)."""
+        checked = check_scores(list(areas), scores)
+        words = check_text(text or "", "Your update", allow_empty=True)
+        self._same_cohort(member_id, meeting_id)
+        values = {
+            "meeting_id": meeting_id,
+            "member_id": member_id,
+            "scores": json.dumps(checked),
+            "text": words,
+            "filed_at": (now := time.time()),
+        }
+        self._write(self._upsert(t.member_updates, values), "Your update")
+        return Update(meeting_id, member_id, checked, words, now)
+
+    def updates(self, meeting_id: int) -> dict[int, Update]:
+        """The updates filed for the meeting, by member id."""
+        rows = self._rows(
+            sa.select(t.member_updates).where(t.member_updates.c.meeting_id == meeting_id)
+        )
+        return {
+            r.member_id: Update(r.meeting_id, r.member_id, json.loads(r.scores), r.text, r.filed_at)
+            for r in rows
+        }
+
+    def cohort_updates(self, cohort_id: int) -> list[Update]:
+        """Every update filed in the cohort (the coach's trends), by meeting then member."""
+        self._check_cohort(cohort_id)
+        u = t.member_updates
+        rows = self._rows(
+            sa.select(u).where(t.in_cohort(u, cohort_id)).order_by(u.c.meeting_id, u.c.member_id)
+        )
+        return [
+            Update(r.meeting_id, r.member_id, json.loads(r.scores), r.text, r.filed_at)
+            for r in rows
+        ]
+
+    def request_hot_seat(
+        self, member_id: int, meeting_id: int, issue: str, urgency: str, minutes: str | int
+    ) -> HotSeatRequest:
+        """The member asks for the hot seat at the meeting (a second request replaces the
+        first)."""
+        text, level, needed = check_request(issue, urgency, minutes)
+        self._same_cohort(member_id, meeting_id)
+        values = {
+            "meeting_id": meeting_id,
+            "member_id": member_id,
+            "issue": text,
+            "urgency": level.value,
+            "minutes": needed,
+            "filed_at": (now := time.time()),
+        }
+        self._write(self._upsert(t.hot_seat_requests, values), "Your request")
+        return HotSeatRequest(meeting_id, member_id, text, level, needed, now)
+
+    def withdraw_request(self, member_id: int, meeting_id: int) -> None:
+        r = t.hot_seat_requests.c
+        self._write(
+            sa.delete(t.hot_seat_requests).where(
+                r.member_id == member_id, r.meeting_id == meeting_id
+            ),
+            "The withdrawal",
+        )
+
+    def hot_seat_requests(self, meeting_id: int) -> dict[int, HotSeatRequest]:
+        """The requests for the meeting's hot seat, by member id."""
+        rows = self._rows(
+            sa.select(t.hot_seat_requests).where(t.hot_seat_requests.c.meeting_id == meeting_id)
+        )
+        return {r.member_id: _request(r) for r in rows}
+
+    def mark_progress(
+        self, member_id: int, commitment_id: int, status: str, note: str = ""
+    ) -> Progress:
+        """The member's progress on one of their own commitments (the latest replaces the one
+        before). Another member's commitment, or a private one, is refused as if unknown."""
+        state = _enum(ProgressStatus, (status or "").strip().lower(), "progress")
+        words = check_text(note or "", "The note", allow_empty=True)
+        rows = self._rows(
+            sa.select(
+                t.commitments.c.owner_id, t.commitments.c.private, t.commitments.c.round_id
+            ).where(t.commitments.c.id == commitment_id, t.commitments.c.deleted_at.is_(None))
+        )
+        private = bool(rows) and (
+            rows[0].private
+            or (rows[0].round_id is not None and bool(self.private_round_ids([rows[0].round_id])))
+        )
+        if not rows or rows[0].owner_id != member_id or private:
+            raise PeerkitError("No such commitment of yours.")
+        values = {
+            "commitment_id": commitment_id,
+            "status": state.value,
+            "note": words,
+            "at": (now := time.time()),
+        }
+        self._write(self._upsert(t.progress, values), "Your progress")
+        return Progress(commitment_id, state, words, now)
+
+    def progress(self, commitment_ids: Iterable[int]) -> dict[int, Progress]:
+        """The latest progress members reported on these commitments, by commitment id."""
+        ids = sorted(set(commitment_ids))
+        if not ids:
+            return {}
+        rows = self._rows(sa.select(t.progress).where(t.progress.c.commitment_id.in_(ids)))
+        return {
+            r.commitment_id: Progress(r.commitment_id, ProgressStatus(r.status), r.note, r.at)
+            for r in rows
+        }
+
+    # -- anonymous answers ------------------------------------------------------------------
+
+    def answer(
+        self, member_id: int, meeting_id: int, subject: str, score: str | int, line: str = ""
+    ) -> None:
+        """An anonymous answer on ``subject`` ("meeting", "round:N") at the meeting. The answer
+        is stored without the member; that they answered is stored apart, without the answer
+        (a second answer is refused)."""
+        value = check_score(score)
+        words = check_text(line or "", "The line", limit=280, allow_empty=True)
+        self._same_cohort(member_id, meeting_id)
+        try:
+            with self._begin("Your answer") as conn:
+                conn.execute(
+                    sa.insert(t.answered).values(
+                        meeting_id=meeting_id, subject=subject, member_id=member_id
+                    )
+                )
+                conn.execute(
+                    sa.insert(t.answers).values(
+                        key=secrets.token_hex(16),
+                        meeting_id=meeting_id,
+                        subject=subject,
+                        score=value,
+                        line=words,
+                    )
+                )
+        except _Conflict:
+            raise PeerkitError("You have already answered this one: thank you.") from None
+
+    def answered(self, member_id: int, meeting_id: int) -> set[str]:
+        """The subjects the member has answered at the meeting (not what they answered)."""
+        a = t.answered.c
+        rows = self._rows(
+            sa.select(a.subject).where(a.member_id == member_id, a.meeting_id == meeting_id)
+        )
+        return {r.subject for r in rows}
+
+    def answer_aggregates(self, meeting_id: int) -> dict[str, Aggregate]:
+        """The meeting's answers by subject: the count, and the mean once enough have
+        answered (peerkit.participation.MIN_ANSWERS)."""
+        rows = self._rows(
+            sa.select(t.answers.c.subject, t.answers.c.score).where(
+                t.answers.c.meeting_id == meeting_id
+            )
+        )
+        by: dict[str, list[int]] = {}
+        for r in rows:
+            by.setdefault(r.subject, []).append(int(r.score))
+        return {subject: aggregate(subject, scores) for subject, scores in by.items()}
+
+    def answer_lines(self, meeting_id: int, subject: str) -> list[str]:
+        """The optional lines given with the answers (shown only with enough answers; in key
+        order, which is random)."""
+        a = t.answers.c
+        rows = self._rows(
+            sa.select(a.line)
+            .where(a.meeting_id == meeting_id, a.subject == subject)
+            .order_by(a.key)
+        )
+        lines = [r.line for r in rows]
+        return [x for x in lines if x] if len(lines) >= MIN_ANSWERS else []
+
+    # -- which meeting ----------------------------------------------------------------------
+
+    def next_meeting_on(
+        self, cohort_id: int, day: dt.date, *, create: bool = False
+    ) -> Meeting | None:
+        """The meeting members file for on ``day``: the cohort's first meeting on or after it;
+        else the date the latest meeting set for the next one, if not past (with ``create``,
+        that meeting is added, with the latest one's place and length, so a filing has a
+        meeting to belong to; without, it is shown with id 0). None when neither is known."""
+        meetings = self.meetings(cohort_id)
+        for meeting in meetings:
+            if meeting.date >= day:
+                return meeting
+        latest = meetings[-1] if meetings else None
+        if latest is None or latest.next_date is None or latest.next_date < day:
+            return None
+        if not create:
+            return Meeting(0, cohort_id, latest.next_date, latest.place, latest.planned_minutes)
+        return self.add_meeting(
+            cohort_id,
+            latest.next_date,
+            place=latest.place,
+            planned_minutes=latest.planned_minutes,
+        )
+
+
+def _request(r: Any) -> HotSeatRequest:
+    return HotSeatRequest(
+        r.meeting_id, r.member_id, r.issue, Urgency(r.urgency), r.minutes, r.filed_at
+    )
