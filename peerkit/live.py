@@ -26,6 +26,7 @@ from peerkit.model import (
     PhaseEvent,
     Round,
 )
+from peerkit.participation import HotSeatRequest, Update, request_order
 from peerkit.store import GroundRules, Screen, Store
 
 #: What the room's screen calls a private round (it shows nothing else of it but the clock).
@@ -214,17 +215,23 @@ def suggested_queue(
         last = last_presented(store, meeting.cohort_id, meeting.date)
     if present is None:
         present = present_members(store, meeting)
-    return queue_of(present, rounds, last)
+    return queue_of(present, rounds, last, store.hot_seat_requests(meeting.id))
 
 
 def queue_of(
-    present: Sequence[Member], rounds: Sequence[Round], last: Mapping[int, dt.date]
+    present: Sequence[Member],
+    rounds: Sequence[Round],
+    last: Mapping[int, dt.date],
+    requests: Mapping[int, HotSeatRequest] | None = None,
 ) -> list[tuple[Member, dt.date | None]]:
-    """:func:`suggested_queue` from who is present, the meeting's rounds and when each member
-    last presented, read already."""
+    """:func:`suggested_queue` from who is present, the meeting's rounds, when each member
+    last presented and who asked for the hot seat, read already: those who asked first, by
+    urgency (A, B, C), then everyone else; each group by who presented least recently
+    (peerkit.participation.request_order)."""
     queued = {r.presenter_id for r in rounds}
+    asked = requests or {}
     candidates = [m for m in present if m.id not in queued]
-    candidates.sort(key=lambda m: (last.get(m.id, dt.date.min), m.name))
+    candidates.sort(key=lambda m: (*request_order(asked.get(m.id), last.get(m.id)), m.name))
     return [(m, last.get(m.id)) for m in candidates]
 
 
@@ -550,6 +557,9 @@ class Snapshot:
     ground_rules: GroundRules | None = None
     last_presented: dict[int, dt.date] = field(default_factory=dict)  # before the meeting
     suggestions: tuple[tuple[Member, dt.date | None], ...] = ()  # suggested_queue
+    # What members filed from their own page for this meeting, by member id.
+    updates: dict[int, Update] = field(default_factory=dict)
+    requests: dict[int, HotSeatRequest] = field(default_factory=dict)
     open_counts: dict[int, int] = field(default_factory=dict)  # open commitments per member
     budget: Budget | None = None
 
@@ -612,8 +622,9 @@ def snapshot(
     The reads are bounded by the meeting and its cohort, never by the whole store: the screen
     row, the cohort's meetings and members, the meeting's rounds, phase logs, attendance,
     commitments, parking lot and ground rules, the advice of the round on screen, who presented
-    when before it, and the cohort's open commitments per member: at most 13 statements (a
-    BEGIN and 12 queries), however many cohorts, meetings and reviews the store holds.
+    when before it, the cohort's open commitments per member, and the updates and hot-seat
+    requests members filed for the meeting: at most 15 statements (a BEGIN and 14 queries),
+    however many cohorts, meetings and reviews the store holds.
     """
     formats = load_formats() if formats is None else formats
     with store.reading():
@@ -630,6 +641,8 @@ def snapshot(
         parking = tuple(store.parking(meeting.id))
         rules = store.ground_rules(meeting.id)
         last = store.last_presented(cohort_id, meeting.date)
+        updates = store.updates(meeting.id)
+        requests = store.hot_seat_requests(meeting.id)
     present = present_of(list(members.values()), attendance)
     view = None
     if rnd is not None:
@@ -648,7 +661,9 @@ def snapshot(
         parking=parking,
         ground_rules=rules,
         last_presented=last,
-        suggestions=tuple(queue_of(present, where.rounds, last)),
+        suggestions=tuple(queue_of(present, where.rounds, last, requests)),
+        updates=updates,
+        requests=requests,
         open_counts=counts,
         budget=budget_of(
             meeting.planned_minutes,

@@ -228,3 +228,40 @@ def test_changing_the_level_before_any_outcome_keeps_a_refusal_in_view(store, du
     assert "not saved yet" in row.message.value
     row.note.value = ""  # emptied: nothing waits any more
     assert row.message.value == ""
+
+
+def test_the_check_in_starts_from_what_the_member_reported_for_the_room_to_confirm(
+    store, cohort, due_setup
+):
+    _, (ana, *_), _ = cohort
+    second, soon, later, _ = due_setup
+    store.mark_progress(ana.id, soon.id, "done", "Board agreed on the budget")
+    store.mark_progress(ana.id, later.id, "stuck", "")
+    panel = CheckIn(store)
+    panel.show(second.id)
+    row = panel._rows[soon.id]
+    assert "Reported from their page: <strong>done</strong>" in row.text.value
+    assert row.note.value == "Board agreed on the budget"  # filled in, not "unsaved"
+    assert [b.icon for b in row.buttons][:2] == ["check", ""]  # Done is suggested, not clicked
+    assert panel.unsaved() == [] and store.reviews(meeting_id=second.id) == []
+    stuck = panel._rows[later.id]
+    assert "<strong>stuck</strong>" in stuck.text.value and all(not b.icon for b in stuck.buttons)
+    row.buttons[0].click()  # the room confirms
+    [review] = store.reviews(meeting_id=second.id)
+    assert review.outcome is Outcome.DONE and review.note == "Board agreed on the budget"
+    assert all(not b.icon for b in panel._rows[soon.id].buttons)
+
+
+def test_a_report_filed_while_the_check_in_is_open_fills_an_empty_note_only(
+    store, cohort, due_setup
+):
+    _, (ana, *_), _ = cohort
+    second, soon, later, _ = due_setup
+    panel = CheckIn(store)
+    panel.show(second.id)
+    panel._rows[later.id].note.value = "typed by the facilitator"
+    store.mark_progress(ana.id, soon.id, "partial", "half the calls")
+    store.mark_progress(ana.id, later.id, "partial", "from the phone")
+    panel.refresh()
+    assert panel._rows[soon.id].note.value == "half the calls"
+    assert panel._rows[later.id].note.value == "typed by the facilitator"

@@ -10,6 +10,7 @@ from typing import Any
 import ipywidgets as w
 
 from peerkit.model import Commitment, Meeting, Member, Outcome, PeerkitError, Review
+from peerkit.participation import Progress, ProgressStatus
 from peerkit.store import Store
 from peerkit.widgets.parts import SharesLayout, column, dated, escape, html, row
 
@@ -27,6 +28,8 @@ PENDING = (
     "<span role='status' class='peerkit-warning' data-peerkit-unsaved='note'>"
     "Note not saved yet: choose an outcome above to save it.</span>"
 )
+#: The outcome a member's own report suggests (stuck suggests none: the room decides).
+REPORTED_OUTCOME = {ProgressStatus.DONE: Outcome.DONE, ProgressStatus.PARTIAL: Outcome.PARTIAL}
 #: The level dropdown's "no level given" choice (a dropdown's None shows as an empty box).
 FROM_OUTCOME = ""
 LEVELS: list[tuple[str, int | str]] = [("From the outcome", FROM_OUTCOME)] + [
@@ -44,15 +47,17 @@ class DueItem:
     due: bool  # target reached by the meeting date
     history: tuple[Review, ...]  # earlier reviews (renegotiations)
     review: Review | None  # recorded at this meeting, if any
+    reported: Progress | None = None  # what the member marked on their own page
 
 
 def due_items(store: Store, meeting_id: int) -> list[DueItem]:
     """What the check-in of ``meeting_id`` walks: commitments made at earlier meetings and still
     open before it, due ones first, member by member; plus what it has already reviewed.
 
-    Six queries, bounded by the meeting and its cohort (one transaction): the meeting, the
+    Seven queries, bounded by the meeting and its cohort (one transaction): the meeting, the
     cohort's members, the reviews recorded at the meeting, the commitments open before it, the
-    private rounds among theirs, and their earlier reviews.
+    private rounds among theirs, their earlier reviews, and the progress members reported on
+    them from their own page.
     """
     with store.reading():
         meeting = store.meeting(meeting_id)
@@ -65,6 +70,7 @@ def due_items(store: Store, meeting_id: int) -> list[DueItem]:
             (c, target) for c, target in open_ones if not c.private and c.round_id not in private
         ]
         earlier = store.reviews(commitment_ids=[c.id for c, _ in shown])
+        reported = store.progress(c.id for c, _ in shown)
     history: dict[int, list[Review]] = {}
     for review in earlier:
         if review.meeting_id != meeting_id:
@@ -77,6 +83,7 @@ def due_items(store: Store, meeting_id: int) -> list[DueItem]:
             target <= meeting.date,
             tuple(history.get(commitment.id, ())),
             here.get(commitment.id),
+            reported.get(commitment.id),
         )
         for commitment, target in shown
     ]
@@ -211,6 +218,7 @@ class _Row:
         self.item = item
         self.filling = False  # True while the row shows what the store holds (not a user edit)
         self._shown: Review | None = None  # the review the fields were last filled from
+        self._reported: Progress | None = None  # the member's report the note was filled from
         self.text = html()
         self.buttons = []
         for outcome, label, style in OUTCOME_BUTTONS:
@@ -267,11 +275,21 @@ class _Row:
                 + (", with a note" if review.note else "")
                 + "</div>"
             )
+        reported = ""
+        if item.reported is not None:
+            said = f": “{escape(item.reported.note)}”" if item.reported.note else ""
+            reported = (
+                "<div class='peerkit-reported'>✎ Reported from their page: <strong>"
+                f"{escape(item.reported.status.value)}</strong>{said} (confirm below)</div>"
+            )
         self.text.value = (
             f"<div><strong>{escape(c.text)}</strong> — target {item.target.isoformat()} "
-            f"({when}){escape(history)}</div>{recorded}"
+            f"({when}){escape(history)}</div>{reported}{recorded}"
         )
-        if review != self._shown:
+        suggested = REPORTED_OUTCOME.get(item.reported.status) if item.reported else None
+        for (outcome, _label, _style), button in zip(OUTCOME_BUTTONS, self.buttons, strict=True):
+            button.icon = "check" if outcome is suggested and review is None else ""
+        if review != self._shown or (review is None and item.reported != self._reported):
             self._fill(review)
 
     def _fill(self, review: Review | None) -> None:
@@ -280,6 +298,14 @@ class _Row:
         before, self._shown = self._shown, review
         self.message.value = ""
         if review is None:
+            # Not reviewed yet: the note starts as the member's own, unless one is typed.
+            reported, self._reported = self._reported, self.item.reported
+            if self.note.value.strip() in ("", reported.note if reported else ""):
+                self.filling = True
+                try:
+                    self.note.value = self._reported.note if self._reported else ""
+                finally:
+                    self.filling = False
             return
         self.filling = True
         try:
@@ -303,7 +329,10 @@ class _Row:
 
     def unsaved(self) -> bool:
         """Whether the note, as the kernel has it, is not what the store holds."""
-        stored = self.item.review.note if self.item.review else ""
+        if self.item.review is not None:
+            stored = self.item.review.note
+        else:  # the member's own note, filled in: nothing typed yet
+            stored = self.item.reported.note if self.item.reported else ""
         return self.note.value.strip() != stored
 
     def say_saved(self, what: str = "") -> None:

@@ -25,9 +25,11 @@ from peerkit.model import (
     AdviceKind,
     Cohort,
     Format,
+    Member,
     PeerkitError,
     Round,
 )
+from peerkit.participation import HotSeatRequest
 from peerkit.settings import ACCOUNTABILITY_NOTEBOOK
 from peerkit.store import Store
 from peerkit.widgets.advice import AdviceRows
@@ -36,6 +38,7 @@ from peerkit.widgets.checkin import CheckIn
 from peerkit.widgets.close import ClosePanel
 from peerkit.widgets.corrections import ADVICE, COMMITMENT, REVIEW, Corrections
 from peerkit.widgets.entry import EntryBox
+from peerkit.widgets.filings import filings_html
 from peerkit.widgets.follow import follow
 from peerkit.widgets.keys import Keys
 from peerkit.widgets.look import dress
@@ -131,6 +134,10 @@ class Console(SharesLayout, w.VBox):
         self.today = today or dt.date.today()
         self._editing: int | None = None
         self._owner_round: int | None = None
+        #: Hot-seat requests members filed for the meeting shown (by member id), and the issue
+        #: the Add a round form took from one (replaced when another presenter is chosen).
+        self._requests: dict[int, HotSeatRequest] = {}
+        self._filled_issue = ""
         self._target_default: dt.date | None = None
         self._drawn: tuple[int, int] | None = None  # (round id, phase changes on screen)
         self._building = False
@@ -408,8 +415,13 @@ class Console(SharesLayout, w.VBox):
 
     def _checkin_panel(self) -> w.Widget:
         self._check_in = CheckIn(self.store)
+        self.filings = html()
         return column(
-            [self._check_in, self.corrections.editor((REVIEW,), "Correct or delete a review")]
+            [
+                self.filings,
+                self._check_in,
+                self.corrections.editor((REVIEW,), "Correct or delete a review"),
+            ]
         )
 
     @property
@@ -562,6 +574,7 @@ class Console(SharesLayout, w.VBox):
         self.shortcuts.on_intent(lambda intent: self._act(lambda: self._shortcut(intent)))
         self.queue_button.on_click(lambda _: self._act(self._queue))
         self.queue_private.observe(lambda _: self._sync_queue_form(), "value")
+        self.queue_presenter.observe(lambda _: self._fill_requested_issue(), "value")
         self.queue_keep.observe(lambda _: self._sync_queue_form(), "value")
         self.round_pick.observe(self._on_round, "value")
         for key, button in self.round_buttons.items():
@@ -740,6 +753,16 @@ class Console(SharesLayout, w.VBox):
         self.queue_keep.value = KEEP_NOTHING
         # Nothing to put on screen: a meeting's next queued round is on screen by the rule
         # (live.on_screen) when no other round is running or was put there.
+
+    def _fill_requested_issue(self) -> None:
+        """Choosing a presenter who asked for the hot seat from their page fills in the issue
+        they gave, unless something else is typed there already."""
+        request = self._requests.get(self.queue_presenter.value)
+        typed = self.queue_issue.value.strip()
+        if self.queue_issue.disabled or (typed and typed != self._filled_issue):
+            return
+        self._filled_issue = request.issue if request else ""
+        self.queue_issue.value = self._filled_issue
 
     def _sync_queue_form(self) -> None:
         """A private round asks what it keeps; keeping nothing leaves no issue to type."""
@@ -995,12 +1018,11 @@ class Console(SharesLayout, w.VBox):
             self.attendance.draw(snap)
         if self.moment == "checkin":
             self.checkin.show(meeting.id)
+            self.filings.value = filings_html(snap)
+        self._requests = snap.requests
         set_options(
             self.queue_presenter,
-            [
-                (f"{m.name} — last presented {last.isoformat() if last else 'never'}", m.id)
-                for m, last in snap.suggestions
-            ],
+            [(_suggestion(m, last, snap.requests.get(m.id)), m.id) for m, last in snap.suggestions],
         )
         people = [(m.name, m.id) for m in present]
         set_options(
@@ -1205,6 +1227,14 @@ class Console(SharesLayout, w.VBox):
             )
             + "</ul>"
         )
+
+
+def _suggestion(member: Member, last: dt.date | None, request: HotSeatRequest | None) -> str:
+    """A presenter's line in the Add a round list: what they asked for, or when they last
+    presented."""
+    if request is not None:
+        return f"{member.name} — asked: {request.urgency.value}, {request.minutes} min"
+    return f"{member.name} — last presented {last.isoformat() if last else 'never'}"
 
 
 def _accountability_link(config: CohortConfig | None) -> str:

@@ -1,0 +1,53 @@
+"""What members filed from their own page before the meeting, as the console shows it: who has
+filed an update (and its scores), who asked for the hot seat (urgency, minutes, issue)."""
+
+from __future__ import annotations
+
+from peerkit.live import Snapshot
+from peerkit.participation import URGENCY_MEANINGS
+from peerkit.widgets.parts import escape
+
+
+def filings_html(snap: Snapshot) -> str:
+    """A table, one row per active member, or a line saying nobody has filed yet."""
+    if snap.meeting is None:
+        return ""
+    members = snap.active
+    if not snap.updates and not snap.requests:
+        return (
+            "<p role='status' class='peerkit-filings'><strong>Filed from members' pages:</strong>"
+            " nothing yet (peerkit links gives each member their page).</p>"
+        )
+    rows = []
+    for member in members:
+        update = snap.updates.get(member.id)
+        request = snap.requests.get(member.id)
+        if update is not None:
+            scores = ", ".join(f"{escape(a)} {v}" for a, v in update.scores.items())
+            said = (
+                f"<br><span class='peerkit-note'>{escape(update.text)}</span>"
+                if update.text
+                else ""
+            )
+            filed = f"✔ {scores}{said}"
+        else:
+            filed = "— not filed"
+        asked = (
+            f"✔ <strong>{request.urgency.value}</strong> "
+            f"<span class='peerkit-note'>({escape(URGENCY_MEANINGS[request.urgency])})</span>, "
+            f"{request.minutes} min: {escape(request.issue)}"
+            if request is not None
+            else "—"
+        )
+        rows.append(
+            f"<tr><th scope='row'>{escape(member.name)}</th><td>{filed}</td><td>{asked}</td></tr>"
+        )
+    filed_count = sum(1 for m in members if m.id in snap.updates)
+    asked_count = sum(1 for m in members if m.id in snap.requests)
+    return (
+        "<div class='peerkit-filings'><table><caption>Filed from members' pages: "
+        f"{filed_count} of {len(members)} updates, {asked_count} hot-seat "
+        f"request{'s' if asked_count != 1 else ''}</caption><thead><tr><th scope='col'>Member"
+        "</th><th scope='col'>Update (1–10)</th><th scope='col'>Hot seat</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
