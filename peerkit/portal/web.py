@@ -296,6 +296,12 @@ class MemberHandler(web.RequestHandler):
             typed=typed,
         )
 
+    def _chatham(self, member: Member) -> bool:
+        """Whether the cohort meets under the Chatham House Rule: its settings say so, or the
+        console's switch is on."""
+        screen = self.portal.store.screen(member.cohort_id)
+        return bool(self.portal.chatham_house or screen.chatham_house)
+
     def _rated_meeting(self, member: Member) -> Meeting | None:
         """The meeting members may rate now: the latest one held up to today, for a week."""
         today = dt.date.today()
@@ -325,8 +331,8 @@ class MemberHandler(web.RequestHandler):
                     held[-1].id,
                     "html",
                     member=str(member.id),
-                    chatham_house=self.portal.chatham_house,
-                    name_others=self.portal.name_others and not self.portal.chatham_house,
+                    chatham_house=self._chatham(member),
+                    name_others=self.portal.name_others,
                     scores=True,
                 )
             )
@@ -353,7 +359,7 @@ class MemberHandler(web.RequestHandler):
                 store,
                 base.id,
                 member=str(member.id),
-                chatham_house=self.portal.chatham_house,
+                chatham_house=self._chatham(member),
                 scores=False,
             )
             return ics(minutes)
