@@ -119,6 +119,28 @@ def link_token(key: bytes, member_id: int, version: int) -> str:
     return base64.urlsafe_b64encode(digest.digest()[:TOKEN_BYTES]).decode("ascii")
 
 
+@dataclass(frozen=True)
+class Poll:
+    """A question the facilitator put to the room: answered from 1 to ``high``."""
+
+    id: int
+    meeting_id: int
+    question: str
+    subject: str
+    high: int
+    opened_at: float
+    closed_at: float | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+#: The polls the console offers: (question, answers from 1 to …); a round's rating is its own.
+MORE_TIME = ("Need more time on this?", 5)
+WORTH_IT = "Was this round worth the time?"
+
+
 def new_link_key() -> bytes:
     return secrets.token_bytes(32)
 
@@ -176,8 +198,8 @@ def check_request(
     return text, level, needed
 
 
-def check_score(score: str | int | None) -> int:
-    low, high = SCORE_RANGE
+def check_score(score: str | int | None, high: int = SCORE_RANGE[1]) -> int:
+    low = SCORE_RANGE[0]
     try:
         value = int(str(score).strip())
     except ValueError:

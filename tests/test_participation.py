@@ -230,3 +230,49 @@ def test_the_console_lists_who_filed_and_queues_requests_first_with_their_issue(
     assert "1 of 4 updates, 2 hot-seat requests" in table
     assert "business 3, family 9, personal 7" in table and "Tough quarter" in table
     assert "My co-founder is leaving" in table
+
+
+def test_a_poll_the_facilitator_opens_reaches_the_projector_as_an_aggregate_only(
+    store: Store, cohort, console, projector
+):
+    _, people, meeting = cohort
+    console.polls.more_time.click()
+    poll = store.open_poll(meeting.id)
+    assert poll is not None and (poll.question, poll.high) == ("Need more time on this?", 5)
+    for member, score in zip(people[:2], (5, 4), strict=True):
+        store.answer(member.id, meeting.id, poll.subject, score)
+    with pytest.raises(PeerkitError, match="from 1 to 5"):
+        store.answer(people[2].id, meeting.id, poll.subject, 9)
+    projector.refresh()
+    assert (
+        "Poll: Need more time on this? — 2 answered · the average shows once 3 have answered"
+        in projector.heading.value
+    )
+    store.answer(people[2].id, meeting.id, poll.subject, 3)
+    projector.refresh()
+    console.refresh()
+    assert "3 answered · average <strong>4</strong> of 5" in projector.heading.value
+    assert "average <strong>4</strong> of 5" in console.polls.status.value
+    for member in people:
+        assert member.name not in projector.heading.value.replace("Test Circle", "")
+    console.polls.close_button.click()
+    assert store.open_poll(meeting.id) is None
+    with pytest.raises(PeerkitError, match="closed"):
+        store.answer(people[3].id, meeting.id, poll.subject, 2)
+    projector.refresh()
+    assert "Poll:" not in projector.heading.value
+
+
+def test_rating_the_round_on_screen_is_a_poll_on_the_rounds_own_rating(
+    store: Store, cohort, console
+):
+    _, (ana, ben, *_), meeting = cohort
+    with pytest.raises(PeerkitError):
+        console.polls._rate_round()
+    rnd = store.add_round(meeting.id, ana.id, "mastermind hot seat", issue="x")
+    console.refresh()
+    console.polls.rate_round.click()
+    poll = store.open_poll(meeting.id)
+    assert poll is not None and poll.subject == f"round:{rnd.id}" and poll.high == 10
+    store.answer(ben.id, meeting.id, poll.subject, 9)
+    assert store.answer_aggregates(meeting.id)[f"round:{rnd.id}"].count == 1

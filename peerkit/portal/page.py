@@ -20,6 +20,7 @@ from peerkit.participation import (
     SCORE_RANGE,
     URGENCY_MEANINGS,
     HotSeatRequest,
+    Poll,
     Progress,
     ProgressStatus,
     Update,
@@ -89,6 +90,8 @@ class MemberView:
     rate_text: str = ""
     current_streak: int = 0
     best_streak: int = 0
+    poll: Poll | None = None  # the question the facilitator has put to the room now
+    poll_answered: bool = False
     messages: tuple[tuple[str, str], ...] = ()  # (kind: saved|error, text)
     typed: Mapping[str, str] = field(default_factory=dict)  # a refused form's fields
 
@@ -122,6 +125,7 @@ def member_page(view: MemberView, action: str, xsrf_field: str) -> str:
     for kind, text in view.messages:
         role = "alert" if kind == "error" else "status"
         parts.append(f"<p role='{role}' class='{kind}'>{escape(text)}</p>")
+    parts.append(_poll(view, action, xsrf_field))
     parts.append(_before(view, action, xsrf_field))
     parts.append(_commitments(view, action, xsrf_field))
     parts.append(_ratings(view, action, xsrf_field))
@@ -215,6 +219,27 @@ def _before(view: MemberView, action: str, xsrf: str) -> str:
         f"{withdraw}</section>"
     )
     return head + update_form + request_form
+
+
+def _poll(view: MemberView, action: str, xsrf: str) -> str:
+    poll = view.poll
+    if poll is None:
+        return ""
+    head = f"<section aria-labelledby='poll'><h2 id='poll'>Live poll: {escape(poll.question)}</h2>"
+    if view.poll_answered:
+        return head + "<p class='filed' role='status'>✔ Answered, thank you.</p></section>"
+    choices = "".join(
+        f"<label><input type='radio' name='score' value='{n}' required> {n}</label>"
+        for n in range(1, poll.high + 1)
+    )
+    return (
+        f"{head}<form method='post' action='{action}/answer'>{xsrf}"
+        f"<input type='hidden' name='subject' value='{escape(poll.subject, quote=True)}'>"
+        f"<input type='hidden' name='meeting' value='{poll.meeting_id}'>"
+        f"<fieldset class='choices'><legend>From 1 (not at all) to {poll.high} (very much)"
+        f"</legend>{choices}</fieldset><button type='submit'>Answer anonymously</button>"
+        "</form></section>"
+    )
 
 
 def _commitments(view: MemberView, action: str, xsrf: str) -> str:

@@ -196,6 +196,9 @@ class MemberHandler(web.RequestHandler):
             if meeting is None or typed.get("meeting") != str(meeting.id):
                 raise PeerkitError("This meeting is no longer open for ratings.")
             subjects = {r.subject for r in ratings_for(meeting, self._round_labels(meeting), set())}
+            poll = store.open_poll(meeting.id)
+            if poll is not None:
+                subjects.add(poll.subject)
             if typed.get("subject") not in subjects:
                 raise PeerkitError("There is nothing to rate by that name.")
             store.answer(
@@ -267,9 +270,11 @@ class MemberHandler(web.RequestHandler):
             progress = store.progress(c.id for c, _ in mine)
             rated = self._rated_meeting(member)
             ratings: tuple[Rating, ...] = ()
+            poll, answered = None, set()
             if rated is not None:
                 answered = store.answered(member.id, rated.id)
                 ratings = ratings_for(rated, self._round_labels(rated), answered)
+                poll = store.open_poll(rated.id)
             held = [m for m in store.meetings(member.cohort_id) if m.date <= today]
             last = held[-1] if held else None
         rate_text, current, best = "", 0, 0
@@ -288,6 +293,8 @@ class MemberHandler(web.RequestHandler):
             commitments=tuple((c, target, progress.get(c.id)) for c, target in mine),
             ratings_meeting=rated,
             ratings=ratings,
+            poll=poll,
+            poll_answered=poll is not None and poll.subject in answered,
             last_meeting=last,
             rate_text=rate_text,
             current_streak=current,

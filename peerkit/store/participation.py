@@ -21,9 +21,11 @@ import sqlalchemy as sa
 from peerkit.model import Meeting, Member, MemberStatus, PeerkitError, check_text
 from peerkit.participation import (
     MIN_ANSWERS,
+    SCORE_RANGE,
     Aggregate,
     HotSeatRequest,
     Link,
+    Poll,
     Progress,
     ProgressStatus,
     Update,
@@ -33,6 +35,7 @@ from peerkit.participation import (
     check_score,
     check_scores,
     link_token,
+    round_subject,
     token_hash,
 )
 from peerkit.store import schema as t
@@ -247,9 +250,15 @@ class ParticipationStore(CommitmentsStore):
         """An anonymous answer on ``subject`` ("meeting", "round:N") at the meeting. The answer
         is stored without the member; that they answered is stored apart, without the answer
         (a second answer is refused)."""
-        value = check_score(score)
-        words = check_text(line or "", "The line", limit=280, allow_empty=True)
         self._same_cohort(member_id, meeting_id)
+        high = SCORE_RANGE[1]
+        if subject.startswith("poll:"):
+            poll = self.open_poll(meeting_id)
+            if poll is None or poll.subject != subject:
+                raise PeerkitError("This poll is closed: thank you all the same.")
+            high = poll.high
+        value = check_score(score, high)
+        words = check_text(line or "", "The line", limit=280, allow_empty=True)
         try:
             with self._begin("Your answer") as conn:
                 conn.execute(
@@ -302,6 +311,64 @@ class ParticipationStore(CommitmentsStore):
         lines = [r.line for r in rows]
         return [x for x in lines if x] if len(lines) >= MIN_ANSWERS else []
 
+    # -- live polls -------------------------------------------------------------------------
+
+    def start_poll(
+        self, meeting_id: int, question: str, *, high: int = 5, round_id: int | None = None
+    ) -> Poll:
+        """Put a question to the room (closing any poll still open at the meeting). With
+        ``round_id``, it asks members to rate that round (1–10): their answers are the round's
+        rating."""
+        words = check_text(question, "The question", limit=200)
+        if not 2 <= int(high) <= 10:
+            raise PeerkitError("A poll's answers run from 1 to a number between 2 and 10.")
+        now = time.time()
+        with self._begin("The poll") as conn:
+            conn.execute(
+                sa.update(t.polls)
+                .where(t.polls.c.meeting_id == meeting_id, t.polls.c.closed_at.is_(None))
+                .values(closed_at=now)
+            )
+            values = {
+                "meeting_id": meeting_id,
+                "question": words,
+                "subject": "",
+                "high": int(high),
+                "opened_at": now,
+            }
+            inserted = conn.execute(sa.insert(t.polls).values(**values)).inserted_primary_key
+            assert inserted is not None
+            poll_id = inserted[0]
+            subject = round_subject(round_id) if round_id is not None else f"poll:{poll_id}"
+            conn.execute(sa.update(t.polls).where(t.polls.c.id == poll_id).values(subject=subject))
+        poll = self.open_poll(meeting_id)
+        assert poll is not None
+        return poll
+
+    def close_poll(self, meeting_id: int) -> None:
+        self._write(
+            sa.update(t.polls)
+            .where(t.polls.c.meeting_id == meeting_id, t.polls.c.closed_at.is_(None))
+            .values(closed_at=time.time()),
+            "Closing the poll",
+        )
+
+    def open_poll(self, meeting_id: int) -> Poll | None:
+        """The meeting's open poll, if any."""
+        rows = self._rows(
+            sa.select(t.polls).where(
+                t.polls.c.meeting_id == meeting_id, t.polls.c.closed_at.is_(None)
+            )
+        )
+        return _poll(rows[0]) if rows else None
+
+    def polls(self, meeting_id: int) -> list[Poll]:
+        """The meeting's polls, first opened first."""
+        rows = self._rows(
+            sa.select(t.polls).where(t.polls.c.meeting_id == meeting_id).order_by(t.polls.c.id)
+        )
+        return [_poll(r) for r in rows]
+
     # -- which meeting ----------------------------------------------------------------------
 
     def next_meeting_on(
@@ -326,6 +393,10 @@ class ParticipationStore(CommitmentsStore):
             place=latest.place,
             planned_minutes=latest.planned_minutes,
         )
+
+
+def _poll(r: Any) -> Poll:
+    return Poll(r.id, r.meeting_id, r.question, r.subject, r.high, r.opened_at, r.closed_at)
 
 
 def _request(r: Any) -> HotSeatRequest:

@@ -285,6 +285,20 @@ progress = Table(
     Column("at", Float, nullable=False),
 )
 
+#: Live polls the facilitator opens during a meeting (one open at a time): members answer from
+#: their page, anonymously, into ``answers`` under the poll's subject.
+polls = Table(
+    "polls",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("subject", String(32), nullable=False, info=VOCABULARY),  # poll:N, round:N
+    Column("high", Integer, nullable=False),  # answers run from 1 to this
+    Column("opened_at", Float, nullable=False),
+    Column("closed_at", Float),
+)
+
 #: Anonymous answers (a rating of the meeting or of a round, a poll): no member, no time, and a
 #: random key, so nothing in the row or in its place in the table says who gave it. Who has
 #: answered (to refuse a second answer) is a separate table that says nothing of the answer.

@@ -55,6 +55,7 @@ from peerkit.widgets.parts import (
     row,
     set_options,
 )
+from peerkit.widgets.polls import PollPanel
 from peerkit.widgets.privacy import (
     KEEP_CHOICES,
     KEEP_EXPLAINED,
@@ -228,6 +229,9 @@ class Console(SharesLayout, w.VBox):
             "Make a queued round private",
             lambda: PrivacyPanel(self),
             on_open=lambda: self._act(lambda: None),  # drawn from the redraw
+        )
+        self.poll_box = Fold(
+            "Poll the room", lambda: PollPanel(self), on_open=lambda: self._act(lambda: None)
         )
 
         self.timer = Timer(size="console", chime=chime)
@@ -465,6 +469,7 @@ class Console(SharesLayout, w.VBox):
                 self.queue_button,
                 self.corrections.queue_box,
                 self.privacy_box,
+                self.poll_box,
             ]
         )
         agenda.add_class("peerkit-agenda")
@@ -555,6 +560,13 @@ class Console(SharesLayout, w.VBox):
     def _privacy(self) -> PrivacyPanel | None:
         panel = self.privacy_box.content.panel
         return panel if isinstance(panel, PrivacyPanel) else None
+
+    @property
+    def polls(self) -> PollPanel:
+        """The agenda's fold that polls the room: built, and drawn, on first use."""
+        panel = self._ready(self.poll_box.content)
+        assert isinstance(panel, PollPanel)
+        return panel
 
     @property
     def privacy(self) -> PrivacyPanel:
@@ -1006,6 +1018,11 @@ class Console(SharesLayout, w.VBox):
         self.round_pick.value = rnd.id if rnd else None
         if self._privacy is not None:
             self._privacy.draw(labels, rnd.id if rnd else None)
+        polls = self.poll_box.content.panel
+        if isinstance(polls, PollPanel):
+            poll = self.store.open_poll(meeting.id)
+            answers = self.store.answer_aggregates(meeting.id) if poll else {}
+            polls.draw(poll, answers.get(poll.subject) if poll else None)
         self.queue_table.value = self._queue_html(rounds, statuses, members, rnd)
         queued = [
             pair for pair, r in zip(labels, rounds, strict=True) if statuses[r.id] is Status.READY
@@ -1107,6 +1124,9 @@ class Console(SharesLayout, w.VBox):
             pick.options = []
         if self._privacy is not None:
             self._privacy.draw([], None)
+        polls = self.poll_box.content.panel
+        if isinstance(polls, PollPanel):
+            polls.draw(None, None)
         self.queue_table.value = "<p>No meeting open.</p>"
         self.corrections.draw(None)
         if self._checkin.panel is not None:

@@ -1,10 +1,11 @@
-"""What members filed from their own page before the meeting, as the console shows it: who has
-filed an update (and its scores), who asked for the hot seat (urgency, minutes, issue)."""
+"""What members filed from their own page, as the console and the projector show it: who has
+filed an update (and its scores), who asked for the hot seat (urgency, minutes, issue), and the
+room's answers to a live poll (aggregates only)."""
 
 from __future__ import annotations
 
 from peerkit.live import Snapshot
-from peerkit.participation import URGENCY_MEANINGS
+from peerkit.participation import MIN_ANSWERS, URGENCY_MEANINGS, Aggregate, Poll
 from peerkit.widgets.parts import escape
 
 
@@ -51,3 +52,16 @@ def filings_html(snap: Snapshot) -> str:
         "</th><th scope='col'>Update (1–10)</th><th scope='col'>Hot seat</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+def poll_line(poll: Poll | None, aggregate: Aggregate | None) -> str:
+    """The open poll as the room sees it: the question, how many answered, and the average only
+    once enough have answered (peerkit.participation.MIN_ANSWERS)."""
+    if poll is None:
+        return ""
+    count = aggregate.count if aggregate else 0
+    if aggregate is not None and aggregate.mean is not None:
+        result = f"{count} answered · average <strong>{aggregate.mean:g}</strong> of {poll.high}"
+    else:
+        result = f"{count} answered · the average shows once {MIN_ANSWERS} have answered"
+    return f"<p class='peerkit-poll' role='status'>Poll: {escape(poll.question)} — {result}</p>"

@@ -24,6 +24,7 @@ from peerkit.formats import load_formats
 from peerkit.meeting import Status
 from peerkit.model import Advice, Cohort, Commitment, Format, Member, PeerkitError
 from peerkit.store import Store
+from peerkit.widgets.filings import poll_line
 from peerkit.widgets.follow import follow
 from peerkit.widgets.look import dress
 from peerkit.widgets.panel import ScrollPanel
@@ -84,6 +85,12 @@ class Projector(SharesLayout, w.VBox):
     def refresh(self) -> None:
         now = live.on_screen(self.store, self.cohort.id, formats=self.formats)
         rnd = now.round
+        poll = ""
+        if now.meeting is not None:
+            open_poll = self.store.open_poll(now.meeting.id)
+            if open_poll is not None:
+                answers = self.store.answer_aggregates(now.meeting.id).get(open_poll.subject)
+                poll = poll_line(open_poll, answers)
         # The heading says "Private segment …" once: the stylesheet hides the timer's own
         # line with the same words (its label for screen readers still says it).
         self._mark("peerkit-projector-private", rnd is not None and rnd.private)
@@ -91,7 +98,7 @@ class Projector(SharesLayout, w.VBox):
             self.heading.value = (
                 f"<div class='peerkit-head'><h1 class='peerkit-presenter'>"
                 f"{escape(self.cohort.name)}</h1></div>"
-                "<p class='peerkit-issue'>Waiting for the first round…</p>"
+                f"<p class='peerkit-issue'>Waiting for the first round…</p>{poll}"
             )
             self.timer.clear()  # no name stays behind, even hidden
             self._show_lists("", "")
@@ -102,7 +109,7 @@ class Projector(SharesLayout, w.VBox):
             # or advice, in no text, attribute or label; only these words and the clock.
             self.heading.value = (
                 "<div class='peerkit-head'><h1 class='peerkit-presenter'>"
-                f"{escape(view.private_heading)}</h1></div>"
+                f"{escape(view.private_heading)}</h1></div>{poll}"
             )
             self.timer.show(**view.room_timer_args)
             self._show_lists("", "")
@@ -111,7 +118,7 @@ class Projector(SharesLayout, w.VBox):
         self.heading.value = (
             "<div class='peerkit-head'><h1 class='peerkit-presenter'>On the hot seat: "
             f"{escape(view.presenter)}</h1>"
-            f"<p class='peerkit-format'>{escape(view.format.name)}</p></div>{issue}"
+            f"<p class='peerkit-format'>{escape(view.format.name)}</p></div>{issue}{poll}"
         )
         self.timer.show(**view.room_timer_args)
         chatham_house = now.screen.chatham_house

@@ -1,6 +1,6 @@
 """Members take part from their own page: personal links (stored as hashes), updates, hot-seat
-requests, progress on commitments, and anonymous answers (ratings) with a separate record of
-who has answered.
+requests, progress on commitments, and anonymous answers (ratings, live polls) with a separate
+record of who has answered.
 
 Each new table counts its changes for its cohort like the others (SQLite triggers as in 0008;
 on PostgreSQL the NOTIFY function of 0005 learns the new tables), so the console sees what a
@@ -27,6 +27,7 @@ COHORT_OF = {
         "(SELECT m.cohort_id FROM commitments x JOIN meetings m ON m.id = x.meeting_id"
         " WHERE x.id = r.commitment_id)"
     ),
+    "polls": _BY_MEETING,
     "answers": _BY_MEETING,
     "answered": _BY_MEETING,
 }
@@ -116,6 +117,22 @@ def upgrade() -> None:
         sa.Column("at", sa.Float, nullable=False),
     )
     op.create_table(
+        "polls",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column(
+            "meeting_id",
+            sa.Integer,
+            sa.ForeignKey("meetings.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("question", sa.Text, nullable=False),
+        sa.Column("subject", sa.String(32), nullable=False),
+        sa.Column("high", sa.Integer, nullable=False),
+        sa.Column("opened_at", sa.Float, nullable=False),
+        sa.Column("closed_at", sa.Float),
+    )
+    op.create_table(
         "answers",
         sa.Column("key", sa.String(32), primary_key=True),
         sa.Column(
@@ -191,7 +208,8 @@ END $$;
 
 
 def downgrade() -> None:
-    for table in ("answered", "answers", "progress", "hot_seat_requests", "member_updates"):
+    tables = ("answered", "answers", "polls", "progress", "hot_seat_requests", "member_updates")
+    for table in tables:
         op.drop_table(table)
     op.drop_table("member_links")
     if op.get_bind().dialect.name == "postgresql":
