@@ -362,6 +362,18 @@ def _folder_defaults(db: str | None, cohort: str | None) -> tuple[str, str | Non
     "$PEERKIT_TOKEN). Required unless --host is loopback. 'generate' makes one and prints "
     "it in the URLs.",
 )
+@click.option(
+    "--certfile",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Serve HTTPS with this certificate (PEM): members' phones on a shared Wi-Fi.",
+)
+@click.option(
+    "--keyfile",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The certificate's private key (PEM), when not inside --certfile.",
+)
 def serve(
     db: str | None,
     cohort: str | None,
@@ -371,6 +383,8 @@ def serve(
     preheat: bool,
     token: str | None,
     demo_store: bool,
+    certfile: str | None,
+    keyfile: str | None,
 ) -> None:
     """Serve the facilitator console, the projector view and the accountability view (Voila)
     until Ctrl-C.
@@ -378,12 +392,15 @@ def serve(
     Inside a cohort folder (made by `peerkit init`), its notebooks, store, formats and settings
     are used. With --demo, the demo store (./demo.db unless --db is given) is built first if it
     is new or empty, and kept as it is otherwise. On an address other than loopback (127.0.0.1,
-    ::1, localhost) every page needs a secret: --token."""
+    ::1, localhost) every page needs a secret: --token. Members' own pages
+    (`peerkit links`) are served too; on a shared network, serve them over HTTPS (--certfile)."""
     from peerkit.serve import ServeError, check_token
     from peerkit.serve import serve as run_voila
     from peerkit.store import database_url
 
     _check_address(host, port)
+    if keyfile and not certfile:
+        raise PeerkitError("--keyfile goes with --certfile: give the certificate too.")
     settings = resolve({"store": db, "cohort": cohort, "token": token})
     token = settings.token or None
     try:
@@ -415,6 +432,8 @@ def serve(
             extra_env=env,
             preheat=preheat,
             token=token,
+            certfile=certfile,
+            keyfile=keyfile,
         )
     except ServeError as exc:
         raise PeerkitError(str(exc)) from None

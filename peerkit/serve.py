@@ -31,6 +31,7 @@ import os
 import secrets
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -181,9 +182,10 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
-def base_url(host: str, port: int) -> str:
-    """``http://HOST:PORT/`` as a browser on this machine should use it."""
-    return f"http://{_url_host(host)}:{port}/"
+def base_url(host: str, port: int, *, tls: bool = False) -> str:
+    """``http://HOST:PORT/`` (``https`` with ``tls``) as a browser on this machine should use
+    it."""
+    return f"{'https' if tls else 'http'}://{_url_host(host)}:{port}/"
 
 
 def voila_command(
@@ -197,6 +199,8 @@ def voila_command(
     log_level: str = "WARN",
     base_env: Mapping[str, str] | None = None,
     token: str | None = None,
+    certfile: str | os.PathLike[str] | None = None,
+    keyfile: str | os.PathLike[str] | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """The argv and environment that run Voila for ``serve()``; starts nothing.
 
@@ -205,6 +209,8 @@ def voila_command(
 
     ``token``: the secret every page and API call must carry (``None``: none, as on loopback).
     It goes into the environment only; the command line just turns the check on.
+
+    ``certfile`` and ``keyfile``: serve HTTPS with this certificate (PEM) and its key.
     """
     if not db_url:
         raise ValueError("db_url is required: the notebooks need to know which store to open")
@@ -224,6 +230,10 @@ def voila_command(
     ]
     if preheat:
         argv += ["--preheat_kernel=True", "--VoilaConfiguration.default_pool_size=1"]
+    if certfile:
+        argv.append(f"--PeerkitVoila.certfile={Path(certfile).resolve()}")
+        if keyfile:
+            argv.append(f"--PeerkitVoila.keyfile={Path(keyfile).resolve()}")
     if token:
         # Voila 0.5 gives jupyter-server's IdentityProvider an empty token (no check at all)
         # unless auto_token is on or Voila.token is set; with auto_token and no Voila.token
@@ -264,9 +274,18 @@ def voila_command(
     return argv, env
 
 
+def _local_https() -> urllib.request.HTTPSHandler:
+    """HTTPS to our own server on this machine: its certificate may be self-signed, and is
+    for the name phones use, not for 127.0.0.1 (this check asks only whether it answers)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return urllib.request.HTTPSHandler(context=context)
+
+
 def _http_ok(url: str, timeout: float = 2.0) -> bool:
     # No proxy: the server is local, and a proxy from the environment must not see it.
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _local_https())
     try:
         with opener.open(url, timeout=timeout) as response:
             return 200 <= int(response.status) < 300
@@ -281,7 +300,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def _http_status(url: str, headers: Mapping[str, str] | None = None, timeout: float = 10.0) -> int:
     """The status of a GET of ``url``, redirects not followed (0 if nothing answered)."""
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect)
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), _NoRedirect, _local_https()
+    )
     request = urllib.request.Request(url, headers=dict(headers or {}))
     try:
         with opener.open(request, timeout=timeout) as response:
@@ -319,10 +340,11 @@ class VoilaServer:
     _log: IO[bytes] | None = field(default=None, repr=False)
     token: str | None = field(default=None, repr=False)
     """The secret pages and API calls need (``None``: none needed)."""
+    tls: bool = False
 
     @property
     def base_url(self) -> str:
-        return base_url(self.host, self.port)
+        return base_url(self.host, self.port, tls=self.tls)
 
     def with_token(self, url: str) -> str:
         """``url`` with ``?token=SECRET`` (the first visit's URL); ``url`` if no secret."""
@@ -461,6 +483,8 @@ def start_server(
     log_path: Path | None = None,
     quiet: bool = False,
     token: str | None = None,
+    certfile: str | os.PathLike[str] | None = None,
+    keyfile: str | os.PathLike[str] | None = None,
 ) -> VoilaServer:
     """Start Voila in its own process group and return at once (see ``wait_ready``).
 
@@ -486,6 +510,8 @@ def start_server(
         preheat=preheat,
         log_level=log_level,
         token=token,
+        certfile=certfile,
+        keyfile=keyfile,
     )
     log: IO[bytes] | None = open(log_path, "wb") if log_path is not None else None  # noqa: SIM115
     pipe = log is None and quiet
@@ -508,7 +534,15 @@ def start_server(
         threading.Thread(
             target=_forward_output, args=(proc.stdout, sys.stderr), daemon=True
         ).start()
-    return VoilaServer(process=proc, host=host, port=port, log_path=log_path, _log=log, token=token)
+    return VoilaServer(
+        process=proc,
+        host=host,
+        port=port,
+        log_path=log_path,
+        _log=log,
+        token=token,
+        tls=bool(certfile),
+    )
 
 
 def serve(
@@ -522,6 +556,8 @@ def serve(
     preheat: bool = False,
     startup_timeout: float = 60.0,
     token: str | None = None,
+    certfile: str | os.PathLike[str] | None = None,
+    keyfile: str | os.PathLike[str] | None = None,
 ) -> int:
     """Serve ``notebook_dir`` with Voila until Ctrl-C or SIGTERM; returns the exit code.
 
@@ -533,6 +569,7 @@ def serve(
     - ``preheat``: keep one kernel per notebook warm (faster first paint, more memory).
     - ``token``: the secret every page and API call must carry, or GENERATE_TOKEN for a fresh
       one; required unless ``host`` is loopback (ServeError before anything starts).
+    - ``certfile``, ``keyfile``: serve HTTPS (members' phones on a shared network).
 
     Prints the console and projector URLs once Voila answers, and the accountability view's
     when ``notebook_dir`` holds it (with ``?token=`` when the secret was generated: that is
@@ -550,6 +587,8 @@ def serve(
         preheat=preheat,
         quiet=True,
         token=token,
+        certfile=certfile,
+        keyfile=keyfile,
     )
     shown = server.with_token if generated else (lambda url: url)
     redirect_dir: tempfile.TemporaryDirectory[str] | None = None
@@ -570,6 +609,10 @@ def serve(
         print(f"Projector: {shown(server.projector_url)}", flush=True)
         if (Path(notebook_dir) / ACCOUNTABILITY_NOTEBOOK).is_file():
             print(f"Accountability: {shown(server.accountability_url)}", flush=True)
+        print(
+            f"Members:   {server.base_url}peerkit/m/… (each member's own address: peerkit links)",
+            flush=True,
+        )
         if host in _WILDCARD_HOSTS:
             print(f"(listening on all interfaces, port {port})", flush=True)
         if generated:
@@ -643,6 +686,8 @@ def running_server(
     startup_timeout: float = 90.0,
     log_path: Path | None = None,
     token: str | None = None,
+    certfile: str | os.PathLike[str] | None = None,
+    keyfile: str | os.PathLike[str] | None = None,
 ) -> Iterator[VoilaServer]:
     """Run Voila on a free port for the ``with`` block; yields the VoilaServer.
 
@@ -669,6 +714,8 @@ def running_server(
                     preheat=preheat,
                     log_path=log_path,
                     token=token,
+                    certfile=certfile,
+                    keyfile=keyfile,
                 )
             except ServeError as err:
                 # a free port can be taken between our check and Voila's bind: try another

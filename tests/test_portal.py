@@ -302,3 +302,44 @@ def test_under_the_chatham_house_rule_a_members_pages_name_nobody_else(room: Roo
         assert answer.status == 200, path
         _assert_nothing_of_others(answer.body)
         assert "Dev Patel" not in answer.body
+
+
+def test_member_pages_are_served_over_https_with_a_certificate(tmp_path_factory, room: Room):
+    import ssl
+    import subprocess
+
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=peerkit.test",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    db = room.store.url
+    with running_server(notebooks_dir(), db_url=db, certfile=cert, keyfile=key) as server:
+        assert server.base_url.startswith("https://")
+        context = ssl.create_default_context(cafile=str(cert))
+        context.check_hostname = False  # the certificate names peerkit.test, not 127.0.0.1
+        url = f"{server.base_url}peerkit/m/{room.tokens['Ana Lima']}"
+        with urllib.request.build_opener(
+            urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=context)
+        ).open(url, timeout=60) as answer:
+            assert answer.status == 200 and "Ana’s page" in answer.read().decode()
+        plain = url.replace("https://", "http://", 1)
+        with pytest.raises((urllib.error.URLError, ConnectionError)):
+            urllib.request.build_opener(urllib.request.ProxyHandler({})).open(plain, timeout=30)
