@@ -661,6 +661,111 @@ def _write_qr(folder: str | None, name: str, url: str, qr_svg: Any) -> None:
     target.chmod(0o600)
 
 
+@cli.command()
+@db_option
+@cohort_option
+@click.option(
+    "--dry-run",
+    "dry_run",
+    default=None,
+    metavar="FOLDER",
+    type=click.Path(file_okay=False),
+    help="Write the messages as .eml files (one per member, readable by you only) into FOLDER "
+    "instead of sending them.",
+)
+@click.option(
+    "--today",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Pretend today is this date: the next meeting is the first on or after it.",
+)
+@click.option(
+    "--minutes",
+    "summaries",
+    is_flag=True,
+    help="Send each member their own summary of the latest meeting held, instead of reminders.",
+)
+def remind(
+    db: str | None, cohort: str | None, dry_run: str | None, today: str | None, summaries: bool
+) -> None:
+    """E-mail each member what is due before the next meeting, with their personal link (or,
+    with --minutes, their summary of the last meeting). Members without an e-mail address, or
+    who left, are named and skipped. Needs smtp_host and mail_from (see `peerkit settings`);
+    --dry-run writes the same messages as files instead."""
+    from peerkit.folder import format_folders, load_config
+    from peerkit.links import default_key_file, link_key
+    from peerkit.remind import build_minutes_messages, build_reminders, send, smtp_config, write_eml
+
+    settings = resolve({"store": db, "cohort": cohort})
+    config = None if dry_run else smtp_config(settings)  # a setting problem: before any work
+    day = _date(today, "--today") if today else dt.date.today()
+    sender, chatham_house = settings.mail_from, settings.chatham_house
+    name_others = settings.name_others_in_member_minutes
+    with open_store(settings.store_url) as store:
+        cohort_id = store.cohort(settings.cohort or None).id
+        if summaries:
+            from peerkit.formats import load_formats
+
+            folder = load_config(settings.file) if settings.file else None
+            formats = [settings.formats] if settings.formats else []
+            formats += [str(f) for f in format_folders(folder)]
+            templates = (folder.templates_dir,) if folder and folder.templates_dir.is_dir() else ()
+            mailing = build_minutes_messages(
+                store,
+                cohort_id,
+                formats=load_formats(formats) if formats else None,
+                template_dirs=templates,
+                today=day,
+                sender=sender,
+                chatham_house=chatham_house,
+                name_others=name_others,
+            )
+        else:
+            key_file = Path(settings.link_key_file or default_key_file()).expanduser()
+            key = link_key(key_file, create=False) if key_file.is_file() else None
+            if key is None:
+                click.echo(
+                    f"No link key at {key_file}: the reminders go without personal links "
+                    "(`peerkit links` makes the key and the links)."
+                )
+            mailing = build_reminders(
+                store,
+                cohort_id,
+                public_url=settings.public_url,
+                key=key,
+                today=day,
+                sender=sender,
+                chatham_house=chatham_house,
+                name_others=name_others,
+            )
+    for note in mailing.notes:
+        click.echo(note)
+    what = "summaries" if summaries else "reminders"
+    if not mailing.messages:
+        click.echo(f"No {what} to send.")
+        return
+    if dry_run:
+        paths = write_eml(mailing.messages, dry_run)
+        if not sender.strip():
+            click.echo("mail_from is not set: the files have no From line.")
+        for message, path in zip(mailing.messages, paths, strict=True):
+            click.echo(f"Wrote {_here(path)} (to {message['To']})")
+        click.echo(f"Wrote {len(paths)} {what} into {dry_run}; nothing was sent.")
+        return
+
+    def said(message: Any, error: str | None) -> None:
+        if error is None:
+            click.echo(f"Sent to {message['To']}")
+        else:
+            click.echo(f"Not sent to {message['To']}: {error}", err=True)
+
+    assert config is not None
+    report = send(mailing.messages, config, on_sent=said)
+    click.echo(report.summary())
+    if report.failed:
+        sys.exit(2)
+
+
 @cli.command("settings")
 @db_option
 @cohort_option

@@ -56,6 +56,12 @@ class CohortConfig:
     life_areas: tuple[str, ...] = tuple(_default("life_areas"))
     public_url: str = _default("public_url")
     link_key_file: str = _default("link_key_file")
+    smtp_host: str = _default("smtp_host")
+    smtp_port: int = _default("smtp_port")
+    smtp_tls: str = _default("smtp_tls")
+    smtp_user: str = _default("smtp_user")
+    smtp_password_file: str = _default("smtp_password_file")
+    mail_from: str = _default("mail_from")
 
     @property
     def path(self) -> Path:

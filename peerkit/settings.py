@@ -50,6 +50,9 @@ DEFAULT_GROUND_RULES = (
     "the commitments we make. Phones away during rounds."
 )
 
+#: The settings `peerkit settings` never shows the value of.
+SECRETS = ("token", "smtp_password")
+
 # Where a value came from, as `peerkit settings` shows it.
 DEFAULT, FILE, ENVIRONMENT, COMMAND_LINE = "default", CONFIG_NAME, "environment", "command line"
 
@@ -112,6 +115,44 @@ class Settings(Configurable):
         "the store (default: ~/.config/peerkit/link.key, made on first use, readable by you "
         "only). Whoever holds it and the store can open every member's page.",
     ).tag(config=True, env="PEERKIT_LINK_KEY_FILE", toml=True)
+    smtp_host = Unicode(
+        "",
+        help="The mail server `peerkit remind` sends members' e-mails through, e.g. "
+        "smtp.example.org (default: none; without one, only `peerkit remind --dry-run` works).",
+    ).tag(config=True, env="PEERKIT_SMTP_HOST", toml=True)
+    smtp_port = Int(
+        587,
+        help="The mail server's port, e.g. 587 (STARTTLS, the default) or 465 (TLS from the "
+        'start, with smtp_tls = "tls").',
+    ).tag(config=True, env="PEERKIT_SMTP_PORT", toml=True)
+    smtp_tls = Unicode(
+        "starttls",
+        help='How the connection to the mail server is encrypted: "starttls" (the default, '
+        'e.g. port 587), "tls" (e.g. port 465) or "none" (only for a relay on this computer, '
+        "e.g. 127.0.0.1:25).",
+    ).tag(config=True, env="PEERKIT_SMTP_TLS", toml=True)
+    smtp_user = Unicode(
+        "",
+        help="The user to log in to the mail server as, e.g. coach@example.org (default: no "
+        "login). Its password comes from $PEERKIT_SMTP_PASSWORD or smtp_password_file.",
+    ).tag(config=True, env="PEERKIT_SMTP_USER", toml=True)
+    smtp_password_file = Unicode(
+        "",
+        help="A file holding only the mail server's password for smtp_user, readable by you "
+        "only, e.g. ~/.config/peerkit/smtp-password or a systemd credential "
+        "($CREDENTIALS_DIRECTORY/smtp). Used when $PEERKIT_SMTP_PASSWORD is not set.",
+    ).tag(config=True, env="PEERKIT_SMTP_PASSWORD_FILE", toml=True)
+    smtp_password = Unicode(
+        "",
+        help="The mail server's password for smtp_user, read only from the environment "
+        "(e.g. PEERKIT_SMTP_PASSWORD=… in a systemd unit's EnvironmentFile), never from "
+        "peerkit.toml, and never shown.",
+    ).tag(config=True, env="PEERKIT_SMTP_PASSWORD")
+    mail_from = Unicode(
+        "",
+        help='Who members\' e-mails come from, e.g. "Coach Kim <kim@example.org>" '
+        "(required to send; `peerkit remind --dry-run` works without).",
+    ).tag(config=True, env="PEERKIT_MAIL_FROM", toml=True)
     config_file = Unicode(
         "",
         help="The cohort folder's peerkit.toml, e.g. /srv/cohorts/leaders-a/peerkit.toml "
@@ -177,6 +218,14 @@ def _parse(name: str, text: str) -> Any:
     trait = Settings.declared()[name]
     if isinstance(trait, Bool):
         return text.strip().lower() not in ("", "0", "false", "no", "off")
+    if isinstance(trait, Int):
+        try:
+            return int(text.strip())
+        except ValueError:
+            raise PeerkitError(
+                f"${trait.metadata['env']}: {name} must be a whole number, like "
+                f"{trait.default()}, not {text!r}."
+            ) from None
     if isinstance(trait, List):
         try:
             value = json.loads(text)
@@ -278,7 +327,7 @@ def listing(settings: Settings, *, store_shown: str) -> list[str]:
     lines: list[str] = []
     for name, trait in Settings.declared().items():
         value = getattr(settings, name)
-        if name == "token" and value:
+        if name in SECRETS and value:
             value = "(set, not shown)"
         elif name == "store":
             value = store_shown
