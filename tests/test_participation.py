@@ -214,6 +214,8 @@ def test_the_console_lists_who_filed_and_queues_requests_first_with_their_issue(
     store.request_hot_seat(chloe.id, meeting.id, "Whether to sell the company", "B", 30)
     store.request_hot_seat(dev.id, meeting.id, "My co-founder is leaving", "A", 45)
     console.refresh()
+    # The presenter already chosen stays chosen (a list never jumps under the facilitator).
+    assert console.queue_presenter.value == ana.id and console.queue_issue.value == ""
     labels = [label for label, _ in console.queue_presenter.options]
     assert labels[:2] == ["Dev — asked: A, 45 min", "Chloe — asked: B, 30 min"]
     assert labels[2].startswith("Ana — last presented never")

@@ -1041,6 +1041,7 @@ class Console(SharesLayout, w.VBox):
             self.queue_presenter,
             [(_suggestion(m, last, snap.requests.get(m.id)), m.id) for m, last in snap.suggestions],
         )
+        self._fill_requested_issue()  # the request of the presenter chosen, filed just now
         people = [(m.name, m.id) for m in present]
         set_options(
             self.giver, [(GIVER_PLACEHOLDER, NOBODY_CHOSEN), ("Anonymous", ANONYMOUS), *people]

@@ -8,8 +8,9 @@ Fixtures
     page             a fresh page (1600x900) in its own context; the test fails if any request
                      went to a host other than loopback. Requests elsewhere never leave the
                      machine: Chromium's resolver is told no other host exists.
-    new_page         factory: new_page(width, height) makes more such pages (a projector
-                     beside a console), under the same guard
+    new_page         factory: new_page(width, height, **context_options) makes more such
+                     pages (a projector beside a console, a phone without JavaScript),
+                     under the same guard
     serve_notebooks  factory: serve_notebooks([paths...], db_url=..., extra_env=...) copies the
                      notebooks into a fresh directory (or serve_notebooks(directory=...) serves
                      a directory as it is), starts peerkit's Voila on a free port and returns
@@ -107,8 +108,9 @@ def new_page(browser: Any, request_log: RequestLog) -> Iterator[Callable[..., An
     loopback."""
     contexts: list[Any] = []
 
-    def make(width: int = 1600, height: int = 900) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": height})
+    def make(width: int = 1600, height: int = 900, **options: Any) -> Any:
+        # options: more of Playwright's new_context (java_script_enabled, is_mobile…)
+        context = browser.new_context(viewport={"width": width, "height": height}, **options)
         contexts.append(context)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         context.on("request", lambda req: request_log.record(req.url))
