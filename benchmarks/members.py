@@ -12,7 +12,7 @@ burst is written in one go (a few ms for all of them) and each answer is timed f
 request's send to its last byte, as the epoll loop sees it -- no client thread per member taking
 the server's two cores or the GIL.
 
-  warm-up        member 1 opens their page, sends an update, fetches voila.js (not counted);
+  warm-up        the first member opens their page, sends an update, fetches voila.js (not counted);
                  then the server's RSS (/proc/PID/status) is taken;
   alone          one request at a time (--alone of them): a member's page, an update, voila.js:
                  what one request costs when nothing else is going on;
@@ -26,7 +26,9 @@ the server's two cores or the GIL.
 Then: the server's RSS again, its child processes (kernels: must be none), and, with the server
 stopped, the store: each member's stored update must be their last one acknowledged (a 303 to
 ``?saved=update``), one row per member and meeting, no meeting added. Last, where a request's
-time goes: the store calls each request makes, timed one at a time in this process.
+time goes: the server's CPU time in each burst (its event-loop thread apart from its other
+threads, where the portal's one store worker runs), and the store calls each request makes,
+timed one at a time in this process.
 
     .venv/bin/python benchmarks/members.py                        # 200 members, 3 rounds
     .venv/bin/python benchmarks/members.py --members 50           # a smaller crowd
@@ -504,7 +506,9 @@ def spread(values: Iterable[float]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--members", type=int, default=200, help="members sending at once")
-    parser.add_argument("--rounds", type=int, default=3, help="bursts of updates (>= 2)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="bursts of updates, each member one a round"
+    )
     parser.add_argument("--alone", type=int, default=20, help="requests timed one at a time")
     args = parser.parse_args(argv)
     if args.members < 1 or args.rounds < 1 or args.alone < 1:
