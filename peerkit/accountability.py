@@ -458,10 +458,34 @@ class ScoreboardView:
         else:
             figures.append(_note("No meetings in this window, so no charts yet."))
         figures.append(self._phase_figure(theme))
+        figures.append(self._members_figure(cohort_id, name, theme))
         self.charts.value = "".join(figures)
         self.status.value = _status(
             f"Showing {len(rows)} member{'s' if len(rows) != 1 else ''} of {name}, {counted}."
         )
+
+    def _members_figure(self, cohort_id: int, name: str, theme: str) -> str:
+        """What members filed from their own pages, for the group only (peerkit.group_trends):
+        the filing rate, the meeting's rating, the life areas' averages and their chart."""
+        from peerkit import charts
+        from peerkit.group_trends import group_trends, trends_frame, trends_html
+        from peerkit.settings import resolve
+
+        areas = tuple(resolve().life_areas)
+        trends = group_trends(self.store, cohort_id, areas)
+        parts = [
+            "<h3>From members' own pages</h3>",
+            trends_html(trends, areas, f"{name}: updates, ratings and life areas by meeting"),
+        ]
+        frame = trends_frame(trends)
+        if len(frame):
+            parts.append(
+                _figure(
+                    "Life areas: the group's average by meeting",
+                    charts.to_svg(charts.life_areas(frame, theme=theme)),
+                )
+            )
+        return "".join(parts)
 
     def _phase_figure(self, theme: str) -> str:
         from peerkit import charts

@@ -679,3 +679,30 @@ def to_png(chart: Any, scale: float = 2) -> bytes:
         _spec(chart), vl_version=_vl_version(), scale=scale, allowed_base_urls=[]
     )
     return png
+
+
+def life_areas(frame: pd.DataFrame, theme: str | Theme = "projector") -> alt.Chart:
+    """The group's average score (1–10) on each life area, meeting by meeting
+    (:func:`peerkit.group_trends.trends_frame`: date, area, average). Each area has its own
+    colour, dash and point shape, and its name at the line's end: never colour alone."""
+    t = _theme(theme)
+    _require(frame, ("date", "area", "average"), "life_areas")
+    data = pd.DataFrame(
+        {
+            "meeting": _meeting_labels(frame["date"]).to_numpy(),
+            "area": frame["area"].astype(str).str.capitalize().to_numpy(),
+            "average": frame["average"].to_numpy(dtype=float),
+        }
+    )
+    base = alt.Chart(_records(data)).encode(
+        x=alt.X("meeting:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("average:Q", title="Group average (1–10)", scale=alt.Scale(domain=[1, 10])),
+        color=alt.Color("area:N", title="Life area", scale=alt.Scale(range=list(t.palette))),
+        strokeDash=alt.StrokeDash("area:N", title="Life area"),
+        shape=alt.Shape("area:N", title="Life area"),
+    )
+    lines = base.mark_line(strokeWidth=3) + base.mark_point(size=120, filled=True)
+    chart = lines.properties(
+        width=t.width, height=260, title="Life areas: the group's average, meeting by meeting"
+    )
+    return apply_theme(chart, t)

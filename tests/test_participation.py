@@ -278,3 +278,36 @@ def test_rating_the_round_on_screen_is_a_poll_on_the_rounds_own_rating(
     assert poll is not None and poll.subject == f"round:{rnd.id}" and poll.high == 10
     store.answer(ben.id, meeting.id, poll.subject, 9)
     assert store.answer_aggregates(meeting.id)[f"round:{rnd.id}"].count == 1
+
+
+def test_the_coach_sees_group_averages_only_and_only_from_three_members(store: Store, cohort):
+    from peerkit import charts
+    from peerkit.accountability import ScoreboardView
+    from peerkit.group_trends import group_trends, trends_frame, trends_html
+
+    c, people, meeting = cohort
+    distinct = {"business": 2, "family": 9, "personal": 4}
+    store.file_update(people[0].id, meeting.id, distinct, "", areas=AREAS)
+    store.file_update(
+        people[1].id, meeting.id, {"business": 6, "family": 7, "personal": 8}, "", areas=AREAS
+    )
+    [trend] = group_trends(store, c.id, AREAS)
+    assert (trend.filed, trend.members, trend.filing_rate) == (2, 4, "50%")
+    assert trend.areas == dict.fromkeys(AREAS)  # two members: no average, it would tell
+    table = trends_html([trend], AREAS, "Test")
+    assert "too few" in table and ">2<" not in table.replace("<td>2 of 4", "")
+    store.file_update(
+        people[2].id, meeting.id, {"business": 7, "family": 8, "personal": 6}, "", areas=AREAS
+    )
+    for member in people[:3]:
+        store.answer(member.id, meeting.id, "meeting", 8)
+    [trend] = group_trends(store, c.id, AREAS)
+    assert trend.areas == {"business": 5.0, "family": 8.0, "personal": 6.0}
+    assert trend.rating is not None and trend.rating.mean == 8.0
+    svg = charts.to_svg(charts.life_areas(trends_frame([trend]), theme="print"))
+    assert "<svg" in svg and "Business" in svg
+    view = ScoreboardView(store, c.id, defer=False)
+    html = view.static_html()
+    assert "From members' own pages" in html and "3 of 4 (75%)" in html and "8 (3)" in html
+    for member in people:
+        assert member.name not in html.split("From members' own pages")[1]

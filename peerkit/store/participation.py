@@ -299,6 +299,24 @@ class ParticipationStore(CommitmentsStore):
             by.setdefault(r.subject, []).append(int(r.score))
         return {subject: aggregate(subject, scores) for subject, scores in by.items()}
 
+    def cohort_answer_aggregates(self, cohort_id: int) -> dict[int, dict[str, Aggregate]]:
+        """:meth:`answer_aggregates` for every meeting of the cohort, by meeting id (one
+        query)."""
+        self._check_cohort(cohort_id)
+        a = t.answers.c
+        rows = self._rows(
+            sa.select(a.meeting_id, a.subject, a.score).where(t.in_cohort(t.answers, cohort_id))
+        )
+        by: dict[int, dict[str, list[int]]] = {}
+        for r in rows:
+            by.setdefault(r.meeting_id, {}).setdefault(r.subject, []).append(int(r.score))
+        return {
+            meeting_id: {
+                subject: aggregate(subject, scores) for subject, scores in subjects.items()
+            }
+            for meeting_id, subjects in by.items()
+        }
+
     def answer_lines(self, meeting_id: int, subject: str) -> list[str]:
         """The optional lines given with the answers (shown only with enough answers; in key
         order, which is random)."""
