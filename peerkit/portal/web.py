@@ -24,14 +24,12 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from tornado import web
 
-from peerkit.model import Meeting, Member, PeerkitError
-from peerkit.participation import (
-    DEFAULT_LIFE_AREAS,
-)
+from peerkit.model import Meeting, Member, PeerkitError, check_text
+from peerkit.participation import DEFAULT_LIFE_AREAS, check_scores
 from peerkit.portal.page import MemberView, Rating, document, member_page, not_found, ratings_for
 
 log = logging.getLogger("peerkit.portal")
@@ -72,6 +70,9 @@ class Portal:
         self.areas: tuple[str, ...] = DEFAULT_LIFE_AREAS
         self.chatham_house = False
         self.name_others = False
+        self.updates: Batched[Any] = Batched(
+            lambda filings: self.store.file_updates(filings, areas=self.areas)
+        )
 
     @property
     def store(self) -> Any:
@@ -112,6 +113,41 @@ class Portal:
 async def in_worker(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(WORKER, functools.partial(call, *args, **kwargs))
+
+
+class Batched(Generic[T]):
+    """Writes that arrive together, written together: each :meth:`submit` waits for its item
+    to be committed, and the worker commits every item waiting at that moment in one
+    transaction (``write_many``). A burst of members filing at once then costs one commit,
+    not one each. A failed transaction fails every item in it, with its message."""
+
+    def __init__(self, write_many: Callable[[list[T]], object]) -> None:
+        self.write_many = write_many
+        self.pending: list[tuple[T, asyncio.Future[None]]] = []
+        self.writing = False
+
+    async def submit(self, item: T) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.pending.append((item, done))
+        if not self.writing:
+            self.writing = True
+            asyncio.get_running_loop().create_task(self._drain())
+        await done
+
+    async def _drain(self) -> None:
+        try:
+            while self.pending:
+                batch, self.pending = self.pending, []
+                try:
+                    await in_worker(self.write_many, [item for item, _ in batch])
+                except Exception as exc:
+                    for _, done in batch:
+                        done.set_exception(exc)
+                else:
+                    for _, done in batch:
+                        done.set_result(None)
+        finally:
+            self.writing = False
 
 
 class MemberHandler(web.RequestHandler):
@@ -178,7 +214,10 @@ class MemberHandler(web.RequestHandler):
             await self._page(member, token, (("error", message),), typed)
             return
         try:
-            await in_worker(self._file, member, what, typed)
+            if what == "update":
+                await self._file_update(member, typed)
+            else:
+                await in_worker(self._file, member, what, typed)
         except PeerkitError as exc:
             self.set_status(400)
             await self._page(member, token, (("error", f"Not saved: {exc}"),), typed)
@@ -188,6 +227,20 @@ class MemberHandler(web.RequestHandler):
         )
 
     # -- filing -----------------------------------------------------------------------------
+
+    async def _file_update(self, member: Member, typed: dict[str, str]) -> None:
+        """An update: checked here, then written with the others arriving at the same time."""
+        areas = self.portal.areas
+        scores = check_scores(areas, {area: typed.get(f"score-{area}") for area in areas})
+        text = check_text(typed.get("text", ""), "Your update", allow_empty=True)
+        meeting = await in_worker(self._next_meeting, member)
+        await self.portal.updates.submit((member, meeting, scores, text))
+
+    def _next_meeting(self, member: Member) -> Meeting:
+        meeting = self.portal.store.next_meeting_on(member.cohort_id, dt.date.today(), create=True)
+        if meeting is None:
+            raise PeerkitError("No meeting is scheduled yet.")
+        return meeting
 
     def _file(self, member: Member, what: str, typed: dict[str, str]) -> None:
         store = self.portal.store
@@ -214,15 +267,8 @@ class MemberHandler(web.RequestHandler):
                 member.id, commitment, typed.get("status", ""), typed.get("note", "")
             )
             return
-        meeting = store.next_meeting_on(member.cohort_id, dt.date.today(), create=True)
-        if meeting is None:
-            raise PeerkitError("No meeting is scheduled yet.")
-        if what == "update":
-            scores = {area: typed.get(f"score-{area}") for area in self.portal.areas}
-            store.file_update(
-                member.id, meeting.id, scores, typed.get("text", ""), areas=self.portal.areas
-            )
-        elif what == "request":
+        meeting = self._next_meeting(member)
+        if what == "request":
             store.request_hot_seat(
                 member.id,
                 meeting.id,

@@ -319,13 +319,19 @@ class Database:
     def _upsert(self, table: sa.Table, values: dict[str, Any]) -> Any:
         """Insert the row, or update the one with the same primary key: one statement, so two
         windows saving the same thing at once both succeed (the later one wins)."""
+        return self._upsert_rows(table, list(values)).values(**values)
+
+    def _upsert_rows(self, table: sa.Table, columns: list[str]) -> Any:
+        """The statement of :meth:`_upsert` for rows given when it is executed (many rows in
+        one go: ``conn.execute(statement, rows)``), each with these ``columns``."""
         from sqlalchemy.dialects import postgresql, sqlite
 
         insert: Any = sqlite.insert if self.is_sqlite else postgresql.insert
         keys = [c.name for c in table.primary_key.columns]
-        statement = insert(table).values(**values)
+        statement = insert(table)
         return statement.on_conflict_do_update(
-            index_elements=keys, set_={k: v for k, v in values.items() if k not in keys}
+            index_elements=keys,
+            set_={k: statement.excluded[k] for k in columns if k not in keys},
         )
 
     @contextlib.contextmanager

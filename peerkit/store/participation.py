@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -135,18 +135,51 @@ class ParticipationStore(CommitmentsStore):
         areas: Iterable[str],
     ) -> Update:
         """The member's update for the meeting (a second one replaces the first)."""
-        checked = check_scores(list(areas), scores)
-        words = check_text(text or "", "Your update", allow_empty=True)
-        self._same_cohort(member_id, meeting_id)
-        values = {
-            "meeting_id": meeting_id,
-            "member_id": member_id,
-            "scores": json.dumps(checked),
-            "text": words,
-            "filed_at": (now := time.time()),
-        }
-        self._write(self._upsert(t.member_updates, values), "Your update")
-        return Update(meeting_id, member_id, checked, words, now)
+        member = self._same_cohort(member_id, meeting_id)
+        [update] = self.file_updates(
+            [(member, self.meeting(meeting_id), scores, text)], areas=areas
+        )
+        return update
+
+    def file_updates(
+        self,
+        filings: Sequence[tuple[Member, Meeting, dict[str, str | int | None], str]],
+        *,
+        areas: Iterable[str],
+    ) -> list[Update]:
+        """Several members' updates, each (member, meeting, scores, text), checked first and
+        then written in one transaction: all or none (a server with many members filing at
+        once writes those waiting together). Refused whole if one is wrong."""
+        wanted = list(areas)
+        now = time.time()
+        made = []
+        for member, meeting, scores, text in filings:
+            if member.cohort_id != meeting.cohort_id:
+                raise PeerkitError(f"{member.name} is not a member of this meeting's cohort.")
+            made.append(
+                Update(
+                    meeting.id,
+                    member.id,
+                    check_scores(wanted, scores),
+                    check_text(text or "", "Your update", allow_empty=True),
+                    now,
+                )
+            )
+        if made:
+            columns = ["meeting_id", "member_id", "scores", "text", "filed_at"]
+            rows = [
+                {
+                    "meeting_id": u.meeting_id,
+                    "member_id": u.member_id,
+                    "scores": json.dumps(u.scores),
+                    "text": u.text,
+                    "filed_at": u.filed_at,
+                }
+                for u in made
+            ]
+            with self._begin("Your update") as conn:
+                conn.execute(self._upsert_rows(t.member_updates, columns), rows)
+        return made
 
     def updates(self, meeting_id: int) -> dict[int, Update]:
         """The updates filed for the meeting, by member id."""
