@@ -343,3 +343,62 @@ def test_member_pages_are_served_over_https_with_a_certificate(tmp_path_factory,
         plain = url.replace("https://", "http://", 1)
         with pytest.raises((urllib.error.URLError, ConnectionError)):
             urllib.request.build_opener(urllib.request.ProxyHandler({})).open(plain, timeout=30)
+
+
+def test_a_jupyter_server_with_the_extension_serves_member_pages_without_its_token(
+    room: Room, tmp_path_factory
+):
+    """The other way in (JupyterLab, a hub's single-user servers): the jupyter-server extension
+    adds the same routes; the server's own token is not what opens a member's page."""
+    import os
+    import subprocess
+    import sys
+
+    from helpers import wait_until
+
+    from peerkit.serve import free_port
+
+    port = free_port()
+    home = tmp_path_factory.mktemp("jupyter")
+    env = {
+        **os.environ,
+        "PEERKIT_DB": room.store.url,
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTER_TOKEN": SECRET,
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            "--no-browser",
+            f"--port={port}",
+            "--ServerApp.port_retries=0",
+            "--ServerApp.jpserver_extensions=peerkit.portal=True",
+            "--allow-root",
+            f"--ServerApp.root_dir={home}",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}/"
+
+        def up() -> bool:
+            try:
+                return Phone().open(base + "api/status").status in (200, 403)
+            except urllib.error.URLError:
+                return process.poll() is not None  # stop waiting: it died
+
+        wait_until(up, "the Jupyter server to answer")
+        assert process.poll() is None, "the Jupyter server exited"
+        answer = Phone().open(f"{base}peerkit/m/{room.tokens['Dev Patel']}")
+        assert answer.status == 200 and "Dev’s page" in answer.body
+        _assert_nothing_of_others(answer.body)
+        assert Phone().open(f"{base}api/contents?token={room.tokens['Dev Patel']}").status == 403
+        assert Phone().open(f"{base}peerkit/m/{'e' * 32}").status == 404
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
