@@ -214,8 +214,9 @@ def test_the_console_lists_who_filed_and_queues_requests_first_with_their_issue(
     store.request_hot_seat(chloe.id, meeting.id, "Whether to sell the company", "B", 30)
     store.request_hot_seat(dev.id, meeting.id, "My co-founder is leaving", "A", 45)
     console.refresh()
-    # The presenter already chosen stays chosen (a list never jumps under the facilitator).
-    assert console.queue_presenter.value == ana.id and console.queue_issue.value == ""
+    # Nobody chosen yet: the first suggestion, now the urgent request, with its issue.
+    assert console.queue_presenter.value == dev.id
+    assert console.queue_issue.value == "My co-founder is leaving"
     labels = [label for label, _ in console.queue_presenter.options]
     assert labels[:2] == ["Dev — asked: A, 45 min", "Chloe — asked: B, 30 min"]
     assert labels[2].startswith("Ana — last presented never")
@@ -226,10 +227,14 @@ def test_the_console_lists_who_filed_and_queues_requests_first_with_their_issue(
     console.queue_issue.value = "Typed by the facilitator"
     console.queue_presenter.value = chloe.id  # never over what the facilitator typed
     assert console.queue_issue.value == "Typed by the facilitator"
+    # A presenter the facilitator chose stays chosen when a new request comes in.
+    store.request_hot_seat(ana.id, meeting.id, "Board seat", "A", 10)
+    console.refresh()
+    assert console.queue_presenter.value == chloe.id
     console.show_moment("checkin")
     console.refresh()
     table = console.filings.value
-    assert "1 of 4 updates, 2 hot-seat requests" in table
+    assert "1 of 4 updates, 3 hot-seat requests" in table
     assert "business 3, family 9, personal 7" in table and "Tough quarter" in table
     assert "My co-founder is leaving" in table
 

@@ -139,6 +139,7 @@ class Console(SharesLayout, w.VBox):
         #: the Add a round form took from one (replaced when another presenter is chosen).
         self._requests: dict[int, HotSeatRequest] = {}
         self._filled_issue = ""
+        self._suggested_first: int | None = None  # the Presenter list's first, as last drawn
         self._target_default: dt.date | None = None
         self._drawn: tuple[int, int] | None = None  # (round id, phase changes on screen)
         self._building = False
@@ -1037,10 +1038,15 @@ class Console(SharesLayout, w.VBox):
             self.checkin.show(meeting.id)
             self.filings.value = filings_html(snap)
         self._requests = snap.requests
-        set_options(
-            self.queue_presenter,
-            [(_suggestion(m, last, snap.requests.get(m.id)), m.id) for m, last in snap.suggestions],
-        )
+        suggested = [
+            (_suggestion(m, last, snap.requests.get(m.id)), m.id) for m, last in snap.suggestions
+        ]
+        if self.queue_presenter.value == self._suggested_first:
+            # Not chosen by the facilitator: the list's first suggestion, which a request filed
+            # since may have changed; a presenter the facilitator chose stays chosen.
+            self.queue_presenter.value = None
+        set_options(self.queue_presenter, suggested)
+        self._suggested_first = suggested[0][1] if suggested else None
         self._fill_requested_issue()  # the request of the presenter chosen, filed just now
         people = [(m.name, m.id) for m in present]
         set_options(

@@ -5,12 +5,13 @@ room's answers to a live poll (aggregates only)."""
 from __future__ import annotations
 
 from peerkit.live import Snapshot
-from peerkit.participation import MIN_ANSWERS, URGENCY_MEANINGS, Aggregate, Poll
+from peerkit.participation import MIN_ANSWERS, Aggregate, Poll
 from peerkit.widgets.parts import escape
 
 
 def filings_html(snap: Snapshot) -> str:
-    """A table, one row per active member, or a line saying nobody has filed yet."""
+    """A line saying how many filed, a row for each member who filed something, and the names
+    of those who have not (one line): the check-in below stays on the screen."""
     if snap.meeting is None:
         return ""
     members = snap.active
@@ -20,23 +21,21 @@ def filings_html(snap: Snapshot) -> str:
             " nothing yet (peerkit links gives each member their page).</p>"
         )
     rows = []
+    quiet = []
     for member in members:
         update = snap.updates.get(member.id)
         request = snap.requests.get(member.id)
+        if update is None and request is None:
+            quiet.append(member.name)
+            continue
+        filed = "—"
         if update is not None:
             scores = ", ".join(f"{escape(a)} {v}" for a, v in update.scores.items())
-            said = (
-                f"<br><span class='peerkit-note'>{escape(update.text)}</span>"
-                if update.text
-                else ""
-            )
+            said = f" · <em>{escape(update.text)}</em>" if update.text else ""
             filed = f"✔ {scores}{said}"
-        else:
-            filed = "— not filed"
         asked = (
-            f"✔ <strong>{request.urgency.value}</strong> "
-            f"<span class='peerkit-note'>({escape(URGENCY_MEANINGS[request.urgency])})</span>, "
-            f"{request.minutes} min: {escape(request.issue)}"
+            f"✔ <strong>{request.urgency.value}</strong>, {request.minutes} min: "
+            f"{escape(request.issue)}"
             if request is not None
             else "—"
         )
@@ -45,12 +44,18 @@ def filings_html(snap: Snapshot) -> str:
         )
     filed_count = sum(1 for m in members if m.id in snap.updates)
     asked_count = sum(1 for m in members if m.id in snap.requests)
+    not_yet = (
+        f"<p class='peerkit-help'>Nothing filed yet: {escape(', '.join(quiet))}.</p>"
+        if quiet
+        else ""
+    )
     return (
         "<div class='peerkit-filings'><table><caption>Filed from members' pages: "
         f"{filed_count} of {len(members)} updates, {asked_count} hot-seat "
-        f"request{'s' if asked_count != 1 else ''}</caption><thead><tr><th scope='col'>Member"
-        "</th><th scope='col'>Update (1–10)</th><th scope='col'>Hot seat</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        f"request{'s' if asked_count != 1 else ''} (urgency A, B, C)</caption><thead><tr>"
+        "<th scope='col'>Member</th><th scope='col'>Update (1–10)</th>"
+        "<th scope='col'>Hot seat</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>{not_yet}</div>"
     )
 
 
