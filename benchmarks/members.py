@@ -34,22 +34,54 @@ timed one at a time in this process.
     .venv/bin/python benchmarks/members.py --members 50           # a smaller crowd
     .venv/bin/python benchmarks/members.py --members 200 --rounds 5 --alone 30
 
+The issue's second target, in the same script: `peerkit remind` for 50 cohorts x 12 members
+against a local SMTP server, a figure per message. A second store (--cohorts cohorts of 12
+members, each with an e-mail address and a link, a meeting held 11 days ago where each made two
+commitments, the next meeting 3 days ahead) and a real SMTP server (aiosmtpd on 127.0.0.1, in a
+process of its own, that accepts every message and keeps it for the check). Then, --remind-rounds
+times, side by side and taking turns going first:
+
+  peerkit        what `peerkit remind` does for each cohort: ``build_reminders`` (personal links
+                 made again from the link key), then ``send`` over one connection (smtp_tls
+                 "none", no login): build and send timed apart;
+  baseline       the same number of minimal messages (same recipients, a one-line body, built
+                 beforehand) sent with plain ``smtplib.SMTP`` over one connection: what sending
+                 alone costs;
+  dry run        ``build_reminders`` then ``write_eml`` into a temporary folder (--dry-run).
+
+The store is opened once for all cohorts (a `peerkit remind` run opens it once, for its one
+cohort); a warm-up cohort goes down each path first, not counted.
+
+Each round, the server must have received exactly one message per member on peerkit's path, to
+that member only (envelope and To header), holding that member's own link.
+
+    .venv/bin/python benchmarks/members.py                        # both parts
+    .venv/bin/python benchmarks/members.py --remind-only          # only peerkit remind
+    .venv/bin/python benchmarks/members.py --members-only         # only the 200 members
+    .venv/bin/python benchmarks/members.py --remind-only --cohorts 10 --remind-rounds 5
+
 A script, not a test: prints the figures; exits 1 if an update was lost or doubled, a response
-was not the one expected, or the server started a kernel. Latency and memory are reported, not
-asserted (the machine is shared and noisy).
+was not the one expected, or the server started a kernel; or if a reminder was not received
+exactly once by its member (or not sent, or a member was left out), or a dry run did not write
+one file per member. Latency, memory and time per message are reported, not asserted (the
+machine is shared and noisy).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import multiprocessing
 import os
 import platform
 import re
 import secrets
 import selectors
 import shutil
+import smtplib
 import socket
+import ssl
 import statistics
 import sys
 import tempfile
@@ -57,6 +89,11 @@ import time
 import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from email import policy as email_policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import parseaddr
+from multiprocessing.connection import Connection as PipeEnd
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -65,8 +102,17 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
+from peerkit.links import link_url  # noqa: E402
 from peerkit.participation import new_link_key  # noqa: E402
 from peerkit.portal.web import PREFIX  # noqa: E402
+from peerkit.remind import (  # noqa: E402
+    KIND_HEADER,
+    SMTP_TIMEOUT,
+    SmtpConfig,
+    build_reminders,
+    send,
+    write_eml,
+)
 from peerkit.serve import HEALTH_PATH, running_server  # noqa: E402
 from peerkit.settings import notebooks_dir  # noqa: E402
 from peerkit.store import Store  # noqa: E402
@@ -510,11 +556,31 @@ def main(argv: list[str] | None = None) -> int:
         "--rounds", type=int, default=3, help="bursts of updates, each member one a round"
     )
     parser.add_argument("--alone", type=int, default=20, help="requests timed one at a time")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument(
+        "--remind-only", action="store_true", help="only the peerkit remind part (no Voila server)"
+    )
+    only.add_argument("--members-only", action="store_true", help="only the members-at-once part")
+    parser.add_argument(
+        "--cohorts", type=int, default=50, help=f"cohorts of {COHORT_SIZE} members reminded"
+    )
+    parser.add_argument(
+        "--remind-rounds", type=int, default=3, help="times each remind path is run"
+    )
     args = parser.parse_args(argv)
     if args.members < 1 or args.rounds < 1 or args.alone < 1:
         parser.error("--members, --rounds and --alone must be at least 1")
+    if args.cohorts < 1 or args.remind_rounds < 1:
+        parser.error("--cohorts and --remind-rounds must be at least 1")
 
     print(f"{os.cpu_count()} CPUs, python {platform.python_version()}")
+    status = 0 if args.remind_only else members_part(args)
+    if not args.members_only:
+        status = max(status, remind_part(args))
+    return status
+
+
+def members_part(args: argparse.Namespace) -> int:
     print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()), flush=True)
     folder = Path(tempfile.mkdtemp(prefix="peerkit-members-"))
     try:
@@ -720,6 +786,523 @@ def report(n: int, rounds: int, size: int, tally: Tally, calls: dict[str, float]
         f"  an update's store calls x {n}, one after another on the portal's one worker thread:"
         f" {serial:.2f} s; the update burst took {took:.2f} s"
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The second target: `peerkit remind` for 50 cohorts x 12 members against a local SMTP server
+
+SENDER = "Coach Kim <kim@example.org>"
+PUBLIC_URL = "https://peerkit.example.org"
+PAST_DAYS = 11  # the meeting the commitments were made at, this many days ago
+NAMES = (
+    "Ana Lima",
+    "Ben Okafor",
+    "Chloé Martin",
+    "Dev Patel",
+    "Eva Novak",
+    "Femi Adeyemi",
+    "Grace Chen",
+    "Hugo Brandt",
+    "Ines Souza",
+    "Jonas Berg",
+    "Kemal Aydin",
+    "Lena Fischer",
+)
+
+
+@dataclass(frozen=True)
+class Cohorts:
+    db: Path
+    key: bytes
+    ids: list[int]  # cohort ids, in the order they are reminded
+    recipients: dict[int, list[str]]  # cohort id -> its members' To addresses, in store order
+    tokens: dict[str, str]  # e-mail address -> that member's link token
+
+
+def build_cohorts(db: Path, cohorts: int, size: int) -> Cohorts:
+    """``cohorts`` cohorts of ``size`` members, each with an e-mail address and a link, a
+    meeting held PAST_DAYS ago where each member made two commitments (one naming another
+    member, due before the next meeting; one due after it), and the next meeting DAYS_AHEAD
+    from today."""
+    key = new_link_key()
+    today = dt.date.today()
+    ids: list[int] = []
+    recipients: dict[int, list[str]] = {}
+    tokens: dict[str, str] = {}
+    with Store(str(db)) as store:
+        for c in range(cohorts):
+            cohort = store.add_cohort(f"Remind cohort {c + 1:02d}")
+            past = store.add_meeting(
+                cohort.id, today - dt.timedelta(days=PAST_DAYS), place="Harbour Street, room 4"
+            )
+            store.add_meeting(
+                cohort.id, today + dt.timedelta(days=DAYS_AHEAD), place="Harbour Street, room 4"
+            )
+            members = []
+            for n in range(size):
+                name = NAMES[n % len(NAMES)] + (
+                    f" {n // len(NAMES) + 1}" if n >= len(NAMES) else ""
+                )
+                address = f"r{c + 1}-{n + 1}@example.org"
+                members.append(store.add_member(cohort.id, name, email=address))
+            for i, member in enumerate(members):
+                other = members[(i + 1) % len(members)]
+                store.add_commitment(
+                    member.id,
+                    past.id,
+                    f"Send {other.name} the pilot's numbers and ask about pricing",
+                    today + dt.timedelta(days=1),
+                )
+                store.add_commitment(
+                    member.id,
+                    past.id,
+                    "Hire a sales lead for the north region — draft the role first",
+                    today + dt.timedelta(days=DAYS_AHEAD + 14),
+                )
+                tokens[member.email or ""] = store.issue_link(member.id, key)
+            ids.append(cohort.id)
+            recipients[cohort.id] = [m.email or "" for m in members]
+    return Cohorts(db, key, ids, recipients, tokens)
+
+
+# The local SMTP server: aiosmtpd in a process of its own (spawned, so it shares no GIL with
+# the sender), answering 250 to every message and keeping what it received for the check.
+
+
+@dataclass(frozen=True)
+class Received:
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+    content: bytes
+
+
+class Inbox:
+    """aiosmtpd's handler: keeps every message accepted, nothing else (a relay's least)."""
+
+    def __init__(self) -> None:
+        self.got: list[Received] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        self.got.append(
+            Received(
+                str(getattr(envelope, "mail_from", "")),
+                tuple(getattr(envelope, "rcpt_tos", ())),
+                bytes(getattr(envelope, "content", b"")),
+            )
+        )
+        return "250 OK"
+
+
+def smtp_server(conn: PipeEnd) -> None:
+    """The server process: sends its port, then answers "take" with what it received since
+    the last "take" (and forgets it), until anything else arrives."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, server_hostname="localhost")
+    controller.start()
+    conn.send(port)
+    try:
+        while conn.recv() == "take":
+            got, inbox.got = inbox.got, []
+            conn.send(got)
+    finally:
+        controller.stop()
+
+
+class SmtpServer:
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=smtp_server, args=(child,), daemon=True)
+        self.process.start()
+        if not self.conn.poll(60):
+            raise TimeoutError("the SMTP server did not start")
+        self.port: int = self.conn.recv()
+        assert self.process.pid is not None
+        self.pid: int = self.process.pid
+
+    def take(self) -> list[Received]:
+        self.conn.send("take")
+        if not self.conn.poll(TIMEOUT_S):
+            raise TimeoutError("the SMTP server did not answer")
+        return self.conn.recv()
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.send("stop")
+        self.process.join(10)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(5)
+
+
+# The three paths, each timed stage by stage: wall, this process's CPU, the server's CPU.
+
+
+@dataclass
+class Stage:
+    wall: float = 0.0
+    client_cpu: float = 0.0
+    server_cpu: float = 0.0
+
+
+class Clock:
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+
+    def __call__(self) -> tuple[float, float, float]:
+        return time.perf_counter(), time.process_time(), sum(thread_cpu(self.server_pid))
+
+    def add(self, stage: Stage, began: tuple[float, float, float]) -> None:
+        now = self()
+        stage.wall += now[0] - began[0]
+        stage.client_cpu += now[1] - began[1]
+        stage.server_cpu += now[2] - began[2]
+
+
+@dataclass
+class PathRun:
+    messages: int = 0
+    stages: dict[str, Stage] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    received: list[Received] = field(default_factory=list)
+    files: int = 0
+
+    def stage(self, name: str) -> Stage:
+        return self.stages.setdefault(name, Stage())
+
+
+def remind_path(store: Store, cohorts: Cohorts, config: SmtpConfig, clock: Clock) -> PathRun:
+    """peerkit's path, as `peerkit remind` runs for each cohort: build_reminders, then send
+    over one connection (a connection per cohort)."""
+    run = PathRun()
+    today = dt.date.today()
+    for cohort_id in cohorts.ids:
+        began = clock()
+        mailing = build_reminders(
+            store, cohort_id, today=today, public_url=PUBLIC_URL, key=cohorts.key, sender=SENDER
+        )
+        clock.add(run.stage("build"), began)
+        began = clock()
+        report = send(mailing.messages, config)
+        clock.add(run.stage("send"), began)
+        run.messages += len(mailing.messages)
+        run.notes += mailing.notes
+        run.failed += report.failed
+    return run
+
+
+def dry_run_path(store: Store, cohorts: Cohorts, folder: Path, clock: Clock) -> PathRun:
+    """`peerkit remind --dry-run FOLDER` for each cohort: build_reminders, then write_eml
+    (a folder per cohort: the file names are the members' names)."""
+    run = PathRun()
+    today = dt.date.today()
+    for cohort_id in cohorts.ids:
+        began = clock()
+        mailing = build_reminders(
+            store, cohort_id, today=today, public_url=PUBLIC_URL, key=cohorts.key, sender=SENDER
+        )
+        clock.add(run.stage("build"), began)
+        began = clock()
+        paths = write_eml(mailing.messages, folder / f"cohort-{cohort_id}")
+        clock.add(run.stage("write"), began)
+        run.messages += len(mailing.messages)
+        run.files += len(paths)
+        run.notes += mailing.notes
+    return run
+
+
+def minimal_messages(cohorts: Cohorts) -> list[EmailMessage]:
+    messages = []
+    for cohort_id in cohorts.ids:
+        for address in cohorts.recipients[cohort_id]:
+            message = EmailMessage()
+            message["From"] = SENDER
+            message["To"] = address
+            message["Subject"] = "Before our meeting"
+            message.set_content("Our next meeting is on Thursday.\n")
+            messages.append(message)
+    return messages
+
+
+def baseline_path(port: int, messages: list[EmailMessage], clock: Clock) -> PathRun:
+    """What sending alone costs: the same number of minimal messages to the same recipients,
+    built beforehand, sent with plain smtplib over one connection."""
+    run = PathRun()
+    envelope_sender = parseaddr(SENDER)[1]
+    began = clock()
+    with smtplib.SMTP("127.0.0.1", port, timeout=SMTP_TIMEOUT) as smtp:
+        for message in messages:
+            refused = smtp.send_message(message, from_addr=envelope_sender)
+            run.failed += [(to, str(why)) for to, why in refused.items()]
+    clock.add(run.stage("send"), began)
+    run.messages = len(messages)
+    return run
+
+
+def connection_alone(port: int, samples: int) -> float:
+    """One smtplib connection with nothing sent (connect, EHLO, QUIT), as send() opens one per
+    cohort: median seconds."""
+    times = []
+    for _ in range(samples):
+        began = time.perf_counter()
+        with smtplib.SMTP("127.0.0.1", port, timeout=SMTP_TIMEOUT) as smtp:
+            smtp.ehlo()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def ssl_context_alone(samples: int) -> float:
+    """ssl.create_default_context(), which peerkit.remind's _connect calls for every connection
+    (smtp_tls "none" too): median seconds."""
+    times = []
+    for _ in range(samples):
+        began = time.perf_counter()
+        ssl.create_default_context()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+@dataclass
+class Delivery:
+    received: int = 0
+    expected: int = 0
+    missing: int = 0  # members whose message did not arrive
+    doubled: int = 0  # members who got more than one
+    strays: int = 0  # messages to no member, or to several at once
+    wrong: int = 0  # envelope, To header, sender or kind not the member's reminder
+    wrong_link: int = 0  # the body does not hold that member's own link
+
+    @property
+    def failures(self) -> int:
+        return (
+            self.missing
+            + self.doubled
+            + self.strays
+            + self.wrong
+            + self.wrong_link
+            + abs(self.received - self.expected)
+        )
+
+
+def check_delivery(received: list[Received], cohorts: Cohorts, *, reminders: bool) -> Delivery:
+    """One message per member, to that member only (envelope and To header), from the sender;
+    with ``reminders``, a peerkit reminder holding the member's own link."""
+    expected = {e for emails in cohorts.recipients.values() for e in emails}
+    result = Delivery(received=len(received), expected=len(expected))
+    counts: dict[str, int] = {}
+    sender = parseaddr(SENDER)[1]
+    parser = BytesParser(policy=email_policy.default)
+    for got in received:
+        if len(got.rcpt_tos) != 1 or got.rcpt_tos[0] not in expected:
+            result.strays += 1
+            continue
+        to = got.rcpt_tos[0]
+        counts[to] = counts.get(to, 0) + 1
+        message = parser.parsebytes(got.content)
+        if (
+            got.mail_from != sender
+            or parseaddr(str(message["To"]))[1] != to
+            or parseaddr(str(message["From"]))[1] != sender
+            or (reminders and str(message.get(KIND_HEADER, "")) != "reminder")
+        ):
+            result.wrong += 1
+        if reminders:
+            body = message.get_body(("plain",))
+            text = str(body.get_content()) if body is not None else ""
+            if link_url(PUBLIC_URL, cohorts.tokens[to]) not in text:
+                result.wrong_link += 1
+    result.missing = len(expected - set(counts))
+    result.doubled = sum(n - 1 for n in counts.values() if n > 1)
+    return result
+
+
+@dataclass
+class RemindRound:
+    peerkit: PathRun
+    baseline: PathRun
+    dry: PathRun
+    delivered: Delivery
+    baseline_delivered: Delivery
+
+    def ms(self, path: str, stage: str) -> float:
+        run: PathRun = getattr(self, path)
+        if stage == "total":
+            wall = sum(s.wall for s in run.stages.values())
+        else:
+            wall = run.stages[stage].wall
+        return wall / max(run.messages, 1) * 1000
+
+
+def remind_part(args: argparse.Namespace) -> int:
+    size = COHORT_SIZE
+    print("\nload average before remind: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()), flush=True)
+    folder = Path(tempfile.mkdtemp(prefix="peerkit-remind-"))
+    server: SmtpServer | None = None
+    rounds: list[RemindRound] = []
+    try:
+        began = time.perf_counter()
+        cohorts = build_cohorts(folder / "remind.db", args.cohorts, size)
+        n = sum(len(e) for e in cohorts.recipients.values())
+        print(
+            f"store: {args.cohorts} cohorts x {size} members = {n} members with an e-mail"
+            f" address and a link, 2 open commitments each, a meeting {PAST_DAYS} days ago and"
+            f" one in {DAYS_AHEAD} days (built in {time.perf_counter() - began:.1f} s)",
+            flush=True,
+        )
+        server = SmtpServer()
+        print(f"SMTP server: aiosmtpd on 127.0.0.1:{server.port} (pid {server.pid})", flush=True)
+        config = SmtpConfig("127.0.0.1", server.port, "none", "", None, SENDER)
+        clock = Clock(server.pid)
+        minimal = minimal_messages(cohorts)
+        with Store(str(cohorts.db), create=False) as store:
+            # Warm-up, not counted: one cohort down each path.
+            first = Cohorts(
+                cohorts.db,
+                cohorts.key,
+                cohorts.ids[:1],
+                {cohorts.ids[0]: cohorts.recipients[cohorts.ids[0]]},
+                cohorts.tokens,
+            )
+            remind_path(store, first, config, clock)
+            baseline_path(server.port, minimal[:size], clock)
+            dry_run_path(store, first, folder / "warm-up", clock)
+            server.take()
+            connect = connection_alone(server.port, 10)
+            context = ssl_context_alone(10)
+
+            order = ("peerkit", "baseline", "dry")
+            for r in range(args.remind_rounds):
+                turn = order[r % 3 :] + order[: r % 3]  # each path takes its turn first
+                done: dict[str, PathRun] = {}
+                delivered = baseline_delivered = Delivery()
+                for path in turn:
+                    time.sleep(0.2)
+                    if path == "peerkit":
+                        done[path] = remind_path(store, cohorts, config, clock)
+                        delivered = check_delivery(server.take(), cohorts, reminders=True)
+                    elif path == "baseline":
+                        done[path] = baseline_path(server.port, minimal, clock)
+                        baseline_delivered = check_delivery(server.take(), cohorts, reminders=False)
+                    else:
+                        eml = folder / f"eml-{r}"
+                        done[path] = dry_run_path(store, cohorts, eml, clock)
+                        shutil.rmtree(eml, ignore_errors=True)
+                one = RemindRound(
+                    done["peerkit"], done["baseline"], done["dry"], delivered, baseline_delivered
+                )
+                rounds.append(one)
+                print(
+                    f"  round {r + 1}/{args.remind_rounds} ({', '.join(turn)}):"
+                    f" peerkit {one.ms('peerkit', 'total'):.2f} ms/message"
+                    f" (build {one.ms('peerkit', 'build'):.2f},"
+                    f" send {one.ms('peerkit', 'send'):.2f}),"
+                    f" baseline {one.ms('baseline', 'send'):.2f},"
+                    f" dry run {one.ms('dry', 'total'):.2f};"
+                    f" received {delivered.received}/{delivered.expected}",
+                    flush=True,
+                )
+    finally:
+        if server is not None:
+            server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    return remind_report(args.cohorts, size, rounds, connect, context)
+
+
+def remind_report(
+    cohorts: int, size: int, rounds: list[RemindRound], connect: float, context: float
+) -> int:
+    n = rounds[0].peerkit.messages
+
+    def figure(path: str, stage: str) -> str:
+        values = [r.ms(path, stage) for r in rounds]
+        return f"{statistics.median(values):7.2f} ms  ({min(values):.2f}-{max(values):.2f})"
+
+    def cpu(path: str, stages: tuple[str, ...]) -> str:
+        client = statistics.median(
+            sum(getattr(r, path).stages[s].client_cpu for s in stages) for r in rounds
+        )
+        server = statistics.median(
+            sum(getattr(r, path).stages[s].server_cpu for s in stages) for r in rounds
+        )
+        count = max(getattr(rounds[0], path).messages, 1)
+        return f"{client / count * 1000:8.2f} ms {server / count * 1000:12.2f} ms"
+
+    print()
+    print(
+        f"peerkit remind, {cohorts} cohorts x {size} members = {n} messages to one local SMTP"
+        f" server (aiosmtpd, its own process), {len(rounds)} rounds; wall time per message,"
+        " median of rounds (min-max); CPU from /proc (10 ms ticks), median of rounds"
+    )
+    rows = [
+        ("peerkit: build_reminders", "peerkit", "build", ("build",)),
+        (f"peerkit: send ({cohorts} connections, one a cohort)", "peerkit", "send", ("send",)),
+        ("peerkit: total", "peerkit", "total", ("build", "send")),
+        ("baseline: smtplib, minimal messages, 1 connection", "baseline", "send", ("send",)),
+        ("dry run: build_reminders", "dry", "build", ("build",)),
+        ("dry run: write_eml", "dry", "write", ("write",)),
+        ("dry run: total", "dry", "total", ("build", "write")),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"  {'':<{width}}  {'wall per message':<26} {'this client':>11} {'SMTP server':>15}")
+    for label, path, stage, stages in rows:
+        print(f"  {label:<{width}}  {figure(path, stage):<26} {cpu(path, stages)}")
+    total = statistics.median(r.ms("peerkit", "total") for r in rounds)
+    sent = statistics.median(r.ms("peerkit", "send") for r in rounds)
+    base = statistics.median(r.ms("baseline", "send") for r in rounds)
+    ratios = [r.ms("peerkit", "total") / r.ms("baseline", "send") for r in rounds]
+    print()
+    print(
+        f"  peerkit total / baseline   {total:.2f} / {base:.2f} ms = {total / base:.2f}"
+        f"  (per round: {', '.join(f'{x:.2f}' for x in ratios)})"
+    )
+    print(f"  peerkit send / baseline    {sent:.2f} / {base:.2f} ms = {sent / base:.2f}")
+    print(
+        f"  a connection alone (connect, EHLO, QUIT; median of 10): {connect * 1000:.2f} ms;"
+        f" x {cohorts} = {connect * cohorts / n * 1000:.2f} ms per message of peerkit's send"
+    )
+    print(
+        f"  ssl.create_default_context() alone (send makes one per connection, smtp_tls"
+        f' "none" too; median of 10): {context * 1000:.2f} ms; x {cohorts} ='
+        f" {context * cohorts / n * 1000:.2f} ms per message of peerkit's send"
+    )
+    print(
+        f"  all {n} reminders, one after another: {total * n / 1000:.2f} s"
+        f" (sending alone: {base * n / 1000:.2f} s)"
+    )
+
+    failures = 0
+    print()
+    for i, r in enumerate(rounds, 1):
+        d, b = r.delivered, r.baseline_delivered
+        print(
+            f"  round {i}: peerkit's path: received {d.received} (expected {d.expected});"
+            f" missing {d.missing}, doubled {d.doubled}, strays {d.strays}, wrong"
+            f" headers {d.wrong}, not the member's own link {d.wrong_link} (target 0);"
+            f" send failures {len(r.peerkit.failed)}, notes {len(r.peerkit.notes)};"
+            f" baseline received {b.received}, dry run wrote {r.dry.files} files"
+        )
+        failures += (
+            d.failures
+            + len(r.peerkit.failed)
+            + len(r.peerkit.notes)
+            + b.failures
+            + len(r.baseline.failed)
+            + abs(r.dry.files - d.expected)
+            + len(r.dry.notes)
+        )
+        for note in r.peerkit.notes[:3]:
+            print(f"    note: {note}")
+        for to, why in r.peerkit.failed[:3]:
+            print(f"    not sent to {to}: {why}")
+    print("\nload average after remind: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
