@@ -14,9 +14,10 @@ from pathlib import Path
 
 from peerkit.model import PeerkitError
 from peerkit.participation import new_link_key
-from peerkit.portal.web import PREFIX
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8866/"
+#: Where member pages live, under the server's base URL (peerkit.portal.web serves them).
+PREFIX = "peerkit/m"
 
 
 def default_key_file() -> Path:

@@ -13,7 +13,15 @@ PACKAGE = Path(__file__).resolve().parents[1] / "peerkit"
 
 # Bottom to top. A module may import its own layer and the layers below, never a layer above.
 LAYERS: dict[str, tuple[str, ...]] = {
-    "rules": ("model", "confidentiality", "formats", "scoring", "phases", "spreadsheet"),
+    "rules": (
+        "model",
+        "confidentiality",
+        "formats",
+        "scoring",
+        "phases",
+        "spreadsheet",
+        "participation",
+    ),
     "store": ("store",),
     "services": (
         "settings",
@@ -26,8 +34,11 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "backup",
         "demo",
         "browser",
+        "links",
+        "remind",
+        "group_trends",
     ),
-    "views": ("widgets", "dashboard", "accountability", "coach"),
+    "views": ("widgets", "dashboard", "accountability", "coach", "portal"),
     "app": ("serve", "cli", "lab", "__main__"),
 }
 RANK = {first: rank for rank, names in enumerate(LAYERS.values()) for first in names}

@@ -97,7 +97,11 @@ def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Room]:
             n: store.add_member(cohort.id, n, email=f"{n.split()[0].lower()}@example.org")
             for n in names
         }
+        older = store.add_meeting(cohort.id, today - dt.timedelta(days=56), place="Room 1")
         last = store.add_meeting(cohort.id, today - dt.timedelta(days=28), place="Room 1")
+        for name, text in (("Ana Lima", "Wrote the job ad"), ("Ben Okoro", "Ben's old secret")):
+            done = store.add_commitment(people[name].id, older.id, text, last.date)
+            store.record_review(done.id, last.id, "done")
         meeting = store.add_meeting(cohort.id, today, place="Room 1")
         rnd = store.add_round(last.id, people["Ana Lima"].id, "mastermind hot seat", issue="Hiring")
         today_round = store.add_round(meeting.id, people["Ben Okoro"].id, "mastermind hot seat")
@@ -134,7 +138,9 @@ def test_a_member_sees_their_own_page_only_and_it_loads_nothing_from_outside(roo
     answer = Phone().open(room.page("Ana Lima"))
     assert answer.status == 200
     assert "Ana’s page" in answer.body and "Call three candidates" in answer.body
+    assert "Your latest check-ins" in answer.body and "Wrote the job ad" in answer.body
     _assert_nothing_of_others(answer.body)
+    assert "Ben's old secret" not in answer.body
     assert "<script" not in answer.body
     assert not re.search(r"(src|href)=['\"]?(https?:)?//", answer.body)
     policy = answer.headers["Content-Security-Policy"]

@@ -90,6 +90,7 @@ class MemberView:
     rate_text: str = ""
     current_streak: int = 0
     best_streak: int = 0
+    history: tuple[tuple[dt.date, str, str], ...] = ()  # (day, outcome, commitment), newest first
     poll: Poll | None = None  # the question the facilitator has put to the room now
     poll_answered: bool = False
     messages: tuple[tuple[str, str], ...] = ()  # (kind: saved|error, text)
@@ -325,6 +326,12 @@ def _after(view: MemberView, action: str) -> str:
             f"{view.current_streak} meeting{'s' if view.current_streak != 1 else ''} · best "
             f"{view.best_streak}</p>"
         )
+    if view.history:
+        items = "".join(
+            f"<li>{_day(day)}: <strong>{escape(outcome)}</strong> — {escape(text)}</li>"
+            for day, outcome, text in view.history
+        )
+        parts.append(f"<p>Your latest check-ins:</p><ul>{items}</ul>")
     if not parts:
         return ""
     return (

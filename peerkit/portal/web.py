@@ -28,14 +28,13 @@ from typing import Any, Generic, TypeVar
 
 from tornado import web
 
+from peerkit.links import PREFIX
 from peerkit.model import Meeting, Member, PeerkitError, check_text
 from peerkit.participation import DEFAULT_LIFE_AREAS, check_scores
 from peerkit.portal.page import MemberView, Rating, document, member_page, not_found, ratings_for
 
 log = logging.getLogger("peerkit.portal")
 
-#: Where member pages live, under the server's base URL.
-PREFIX = "peerkit/m"
 FORMS = ("update", "request", "withdraw", "progress", "answer")
 #: Bad tokens from one address: the first few are answered at once, then each waits longer.
 FREE_FAILURES = 3
@@ -321,8 +320,10 @@ class MemberHandler(web.RequestHandler):
                 answered = store.answered(member.id, rated.id)
                 ratings = ratings_for(rated, self._round_labels(rated), answered)
                 poll = store.open_poll(rated.id)
-            held = [m for m in store.meetings(member.cohort_id) if m.date <= today]
+            meetings = store.meetings(member.cohort_id)
+            held = [m for m in meetings if m.date <= today]
             last = held[-1] if held else None
+            history = _history(store, member, {m.id: m.date for m in meetings})
         rate_text, current, best = "", 0, 0
         if last is not None:
             follow = follow_through(store, last, [member.id])
@@ -345,6 +346,7 @@ class MemberHandler(web.RequestHandler):
             rate_text=rate_text,
             current_streak=current,
             best_streak=best,
+            history=history,
             messages=messages,
             typed=typed,
         )
@@ -423,6 +425,27 @@ class MemberHandler(web.RequestHandler):
         self.set_header("Content-Type", "text/calendar; charset=utf-8")
         self.set_header("Content-Disposition", "attachment; filename=peerkit.ics")
         self.finish(text)
+
+
+#: How many of a member's latest reviews their page lists.
+HISTORY = 6
+
+
+def _history(
+    store: Any, member: Member, days: dict[int, dt.date]
+) -> tuple[tuple[dt.date, str, str], ...]:
+    """The member's latest reviews, newest first: (the meeting's day, the outcome, the
+    commitment), private ones left out."""
+    own = {c.id: c for c in store.commitments(owner_id=member.id) if not c.private}
+    private = store.private_round_ids(c.round_id for c in own.values() if c.round_id)
+    own = {i: c for i, c in own.items() if c.round_id not in private}
+    reviews = store.reviews(commitment_ids=list(own)) if own else []
+    reviews.sort(key=lambda r: (days.get(r.meeting_id, dt.date.min), r.id), reverse=True)
+    return tuple(
+        (days[r.meeting_id], r.outcome.value, own[r.commitment_id].text)
+        for r in reviews[:HISTORY]
+        if r.meeting_id in days
+    )
 
 
 SAVED = {

@@ -212,6 +212,26 @@ exports = Table(
 )
 
 
+def member_and_meeting() -> list[Column[Any]]:
+    """The key of a row a member files for a meeting: one row per member and meeting."""
+    return [
+        Column(
+            "meeting_id",
+            Integer,
+            ForeignKey("meetings.id", ondelete="CASCADE"),
+            primary_key=True,
+            index=True,
+        ),
+        Column(
+            "member_id",
+            Integer,
+            ForeignKey("members.id", ondelete="CASCADE"),
+            primary_key=True,
+            index=True,
+        ),
+    ]
+
+
 #: What members file from their own page (peerkit.portal), one row per member and meeting: a
 #: second filing replaces the first, so a form sent twice is never counted twice.
 member_links = Table(
@@ -229,20 +249,7 @@ member_links = Table(
 member_updates = Table(
     "member_updates",
     metadata,
-    Column(
-        "meeting_id",
-        Integer,
-        ForeignKey("meetings.id", ondelete="CASCADE"),
-        primary_key=True,
-        index=True,
-    ),
-    Column(
-        "member_id",
-        Integer,
-        ForeignKey("members.id", ondelete="CASCADE"),
-        primary_key=True,
-        index=True,
-    ),
+    *member_and_meeting(),
     Column("scores", Text, nullable=False, info=VOCABULARY),  # JSON {life area: 1..10}
     Column("text", Text, nullable=False, default=""),
     Column("filed_at", Float, nullable=False),
@@ -251,20 +258,7 @@ member_updates = Table(
 hot_seat_requests = Table(
     "hot_seat_requests",
     metadata,
-    Column(
-        "meeting_id",
-        Integer,
-        ForeignKey("meetings.id", ondelete="CASCADE"),
-        primary_key=True,
-        index=True,
-    ),
-    Column(
-        "member_id",
-        Integer,
-        ForeignKey("members.id", ondelete="CASCADE"),
-        primary_key=True,
-        index=True,
-    ),
+    *member_and_meeting(),
     Column("issue", Text, nullable=False),
     Column("urgency", String(1), nullable=False, info=VOCABULARY),  # A, B or C
     Column("minutes", Integer, nullable=False),
