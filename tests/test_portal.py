@@ -408,3 +408,41 @@ def test_a_jupyter_server_with_the_extension_serves_member_pages_without_its_tok
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.mark.postgres
+def test_an_update_sent_while_the_database_is_down_is_given_back_to_send_again(pg_cluster, pg_url):
+    with Store(pg_url) as store:
+        c = store.add_cohort("Harbour Circle")
+        ana = store.add_member(c.id, "Ana Lima")
+        meeting = store.add_meeting(c.id, dt.date.today() + dt.timedelta(days=2))
+        token = store.issue_link(ana.id, KEY)
+    with running_server(notebooks_dir(), db_url=pg_url) as server:
+        url = f"{server.base_url}peerkit/m/{token}"
+        phone = Phone()
+        page = phone.open(url).body
+        form = {
+            "_xsrf": phone.xsrf(page),
+            "score-business": "5",
+            "score-family": "6",
+            "score-personal": "7",
+            "text": "Written on the train, not to be typed twice",
+        }
+        pg_cluster.stop()
+        try:
+            down = phone.open(url + "/update", form)
+        finally:
+            pg_cluster.start()
+        assert down.status == 503 and "Not saved yet" in down.body
+        assert "Written on the train, not to be typed twice" in down.body
+        again = {
+            name: value for name, value in re.findall(r"name='([^']+)' value='([^']*)'", down.body)
+        }
+        again["_xsrf"] = phone.xsrf(down.body)
+        action = re.search(r"<form method='post' action='([^']+)'", down.body)
+        assert action and action.group(1).endswith("/update")
+        resent = phone.open(f"{server.base_url.rstrip('/')}{action.group(1)}", again)
+        assert resent.status == 303
+        with Store(pg_url) as store:
+            update = store.updates(meeting.id)[ana.id]
+            assert update.text == "Written on the train, not to be typed twice"

@@ -119,6 +119,37 @@ def not_found() -> str:
     )
 
 
+def unavailable(
+    message: str,
+    action: str,
+    xsrf_field: str,
+    typed: Mapping[str, str] | None = None,
+    form: str | None = None,
+) -> str:
+    """The page when the store cannot be read: the message, and a form that sends again what
+    the member had sent (nothing typed is lost), each field shown."""
+    body = [
+        "<h1>Not saved yet</h1>",
+        f"<p role='alert' class='error'>{escape(message)}</p>",
+        "<p>Your page could not be read just now. Try again in a minute.</p>",
+    ]
+    if typed and form:
+        fields = "".join(
+            f"<input type='hidden' name='{escape(k, quote=True)}' value='{escape(v, quote=True)}'>"
+            for k, v in typed.items()
+        )
+        shown = "".join(
+            f"<li><strong>{escape(k)}</strong>: {escape(v)}</li>" for k, v in typed.items() if v
+        )
+        sent_to = escape(form, quote=True)
+        body.append(
+            f"<p>What you sent:</p><ul>{shown}</ul>"
+            f"<form method='post' action='{action}/{sent_to}'>{xsrf_field}{fields}"
+            "<button type='submit'>Send it again</button></form>"
+        )
+    return document("Not saved yet — peerkit", "".join(body))
+
+
 def member_page(view: MemberView, action: str, xsrf_field: str) -> str:
     """The whole page; ``action`` is the page's own path (forms post to ``action/<form>``)."""
     first = view.member.name.split(" ")[0]

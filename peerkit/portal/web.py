@@ -31,7 +31,15 @@ from tornado import web
 from peerkit.links import PREFIX
 from peerkit.model import Meeting, Member, PeerkitError, check_text
 from peerkit.participation import DEFAULT_LIFE_AREAS, check_scores
-from peerkit.portal.page import MemberView, Rating, document, member_page, not_found, ratings_for
+from peerkit.portal.page import (
+    MemberView,
+    Rating,
+    document,
+    member_page,
+    not_found,
+    ratings_for,
+    unavailable,
+)
 
 log = logging.getLogger("peerkit.portal")
 
@@ -165,6 +173,23 @@ class MemberHandler(web.RequestHandler):
         # Logs name the route, never the token.
         return f"{self.request.method} /{PREFIX}/… ({self.request.remote_ip})"
 
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        """An unexpected failure is logged by its kind and message, never with the request
+        (its address holds the member's token)."""
+        if isinstance(value, web.HTTPError):
+            super().log_exception(typ, value, tb)
+            return
+        log.error("peerkit: a member page failed (%s): %s", typ.__name__, value)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.finish(
+            document(
+                "Not available",
+                "<h1>This page is not available right now</h1><p>Try again in a minute; if it "
+                "goes on, tell your facilitator.</p>",
+            )
+        )
+
     def check_xsrf_cookie(self) -> None:
         """Checked in :meth:`post` (after the token), so a refused form is shown again."""
 
@@ -195,13 +220,20 @@ class MemberHandler(web.RequestHandler):
         await self._page(member, token, messages)
 
     async def post(self, token: str, what: str | None = None) -> None:
-        member = await self._member(token)
+        typed = {k: self.get_body_argument(k, "") for k in self.request.body_arguments}
+        typed.pop("_xsrf", None)
+        try:
+            member = await self._member(token)
+        except PeerkitError as exc:  # the store cannot be read: give back what was sent
+            self.set_status(503)
+            action = self._action(token)
+            form = what if what in FORMS else None
+            self.finish(unavailable(str(exc), action, self.xsrf_form_html(), typed, form))
+            return
         if member is None:
             return
         if what not in FORMS:
             raise web.HTTPError(404)
-        typed = {k: self.get_body_argument(k, "") for k in self.request.body_arguments}
-        typed.pop("_xsrf", None)
         try:
             web.RequestHandler.check_xsrf_cookie(self)
         except web.HTTPError:
@@ -210,7 +242,7 @@ class MemberHandler(web.RequestHandler):
                 "Nothing was saved: this form had expired or did not come from your page. "
                 "Your text is below: send it again."
             )
-            await self._page(member, token, (("error", message),), typed)
+            await self._page(member, token, (("error", message),), typed, what)
             return
         try:
             if what == "update":
@@ -219,7 +251,7 @@ class MemberHandler(web.RequestHandler):
                 await in_worker(self._file, member, what, typed)
         except PeerkitError as exc:
             self.set_status(400)
-            await self._page(member, token, (("error", f"Not saved: {exc}"),), typed)
+            await self._page(member, token, (("error", f"Not saved: {exc}"),), typed, what)
             return
         self.redirect(
             f"{self.request.path.rsplit('/', 1)[0]}?saved={what}#{ANCHORS[what]}", status=303
@@ -286,10 +318,23 @@ class MemberHandler(web.RequestHandler):
         token: str,
         messages: tuple[tuple[str, str], ...],
         typed: dict[str, str] | None = None,
+        form: str | None = None,
     ) -> None:
-        view = await in_worker(self._view, member, messages, typed or {})
-        action = f"{self.application.settings.get('base_url', '/').rstrip('/')}/{PREFIX}/{token}"
+        action = self._action(token)
+        try:
+            view = await in_worker(self._view, member, messages, typed or {})
+        except PeerkitError as exc:
+            # The store cannot be read (a database restarting): what was typed is not lost.
+            self.set_status(503)
+            said = " ".join(text for _, text in messages)
+            message = f"{said} {exc}".strip()
+            self.finish(unavailable(message, action, self.xsrf_form_html(), typed, form))
+            return
         self.finish(member_page(view, action, self.xsrf_form_html()))
+
+    def _action(self, token: str) -> str:
+        """The page's own address (its forms post below it)."""
+        return f"{self.application.settings.get('base_url', '/').rstrip('/')}/{PREFIX}/{token}"
 
     def _view(
         self, member: Member, messages: tuple[tuple[str, str], ...], typed: dict[str, str]
