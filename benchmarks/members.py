@@ -471,10 +471,10 @@ def check(crowd: Crowd, members: list[Member]) -> Check:
             if member.last is None:
                 continue
             result.acknowledged += 1
-            update = stored.get((crowd.meeting_of[member.id], member.id))
-            if update is None:
+            found = stored.get((crowd.meeting_of[member.id], member.id))
+            if found is None:
                 result.lost += 1
-            elif (update.scores, update.text) != member.last:
+            elif (found.scores, found.text) != member.last:
                 result.stale += 1  # an earlier submission (or another's) where the last should be
         expected = {(crowd.meeting_of[m.id], m.id) for m in members}
         with store.engine.connect() as conn:
