@@ -21,6 +21,9 @@ CREATE FUNCTION peerkit_my_meetings() RETURNS SETOF integer
 CREATE FUNCTION peerkit_my_rounds() RETURNS SETOF integer
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
     AS $$ SELECT id FROM rounds WHERE meeting_id IN (SELECT peerkit_my_meetings()) $$;
+CREATE FUNCTION peerkit_my_members() RETURNS SETOF integer
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+    AS $$ SELECT id FROM members WHERE cohort_id IN (SELECT peerkit_my_cohorts()) $$;
 CREATE FUNCTION peerkit_my_commitments() RETURNS SETOF integer
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
     AS $$ SELECT id FROM commitments WHERE meeting_id IN (SELECT peerkit_my_meetings()) $$;
@@ -45,7 +48,15 @@ BEGIN
       ('commitments',  'meeting_id IN (SELECT peerkit_my_meetings())'),
       ('reviews',      'commitment_id IN (SELECT peerkit_my_commitments())'),
       ('advice',       'round_id IN (SELECT peerkit_my_rounds())'),
-      ('phase_log',    'round_id IN (SELECT peerkit_my_rounds())')
+      ('phase_log',    'round_id IN (SELECT peerkit_my_rounds())'),
+      -- What members file from their own pages (peerkit.portal), and their anonymous answers.
+      ('member_links', 'member_id IN (SELECT peerkit_my_members())'),
+      ('member_updates', 'meeting_id IN (SELECT peerkit_my_meetings())'),
+      ('hot_seat_requests', 'meeting_id IN (SELECT peerkit_my_meetings())'),
+      ('progress',     'commitment_id IN (SELECT peerkit_my_commitments())'),
+      ('polls',        'meeting_id IN (SELECT peerkit_my_meetings())'),
+      ('answers',      'meeting_id IN (SELECT peerkit_my_meetings())'),
+      ('answered',     'meeting_id IN (SELECT peerkit_my_meetings())')
   ) AS t(name, test)
   LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', rule.name);
