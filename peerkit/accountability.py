@@ -468,7 +468,13 @@ class ScoreboardView:
         """What members filed from their own pages, for the group only (peerkit.group_trends):
         the filing rate, the meeting's rating, the life areas' averages and their chart."""
         from peerkit import charts
-        from peerkit.group_trends import group_trends, trends_frame, trends_html
+        from peerkit.group_trends import (
+            group_trends,
+            shared_html,
+            shared_scores,
+            trends_frame,
+            trends_html,
+        )
         from peerkit.settings import resolve
 
         areas = tuple(resolve().life_areas)
@@ -485,6 +491,7 @@ class ScoreboardView:
                     charts.to_svg(charts.life_areas(frame, theme=theme)),
                 )
             )
+        parts.append(shared_html(shared_scores(self.store, cohort_id), areas))
         return "".join(parts)
 
     def _phase_figure(self, theme: str) -> str:

@@ -76,6 +76,37 @@ def group_trends(store: Store, cohort_id: int, areas: Sequence[str]) -> list[Mee
     return trends
 
 
+def shared_scores(store: Store, cohort_id: int) -> list[tuple[dt.date, str, dict[str, int]]]:
+    """The updates members chose to share with the coach as theirs: (meeting day, member,
+    scores), newest meeting first, by name."""
+    names = {m.id: m.name for m in store.members(cohort_id)}
+    days = {m.id: m.date for m in store.meetings(cohort_id)}
+    shared = [
+        (days[u.meeting_id], names[u.member_id], u.scores)
+        for u in store.cohort_updates(cohort_id)
+        if u.shared and u.meeting_id in days and u.member_id in names
+    ]
+    return sorted(shared, key=lambda row: (-row[0].toordinal(), row[1]))
+
+
+def shared_html(rows: Sequence[tuple[dt.date, str, dict[str, int]]], areas: Sequence[str]) -> str:
+    """The shared updates as a table (nothing when nobody shared)."""
+    if not rows:
+        return ""
+    head = "".join(f"<th scope='col'>{escape(a.capitalize())}</th>" for a in areas)
+    body = "".join(
+        f"<tr><td>{day.isoformat()}</td><th scope='row'>{escape(name)}</th>"
+        + "".join(f"<td>{scores.get(a, '—')}</td>" for a in areas)
+        + "</tr>"
+        for day, name, scores in rows
+    )
+    return (
+        "<table class='peerkit-scoreboard'><caption>Scores members chose to share with you"
+        f"</caption><thead><tr><th scope='col'>Meeting</th><th scope='col'>Member</th>{head}"
+        f"</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
 def trends_html(trends: Sequence[MeetingTrend], areas: Sequence[str], caption: str) -> str:
     """The trends as a table (meetings members filed for or rated; others left out)."""
     shown = [t for t in trends if t.filed or t.rating is not None]

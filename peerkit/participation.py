@@ -63,6 +63,7 @@ class Update:
     scores: dict[str, int]
     text: str
     filed_at: float
+    shared: bool = False  # the member lets the coach see these scores as theirs
 
 
 @dataclass(frozen=True)

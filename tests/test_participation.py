@@ -316,3 +316,17 @@ def test_the_coach_sees_group_averages_only_and_only_from_three_members(store: S
     assert "From members' own pages" in html and "3 of 4 (75%)" in html and "8 (3)" in html
     for member in people:
         assert member.name not in html.split("From members' own pages")[1]
+    # A member who chooses to share their own scores with the coach is shown, by name.
+    store.file_update(
+        people[3].id,
+        meeting.id,
+        {"business": 1, "family": 2, "personal": 3},
+        "",
+        areas=AREAS,
+        shared=True,
+    )
+    view.refresh()
+    shown = view.static_html().split("From members' own pages")[1]
+    assert "Scores members chose to share with you" in shown
+    assert people[3].name in shown and "<td>1</td><td>2</td><td>3</td>" in shown
+    assert all(m.name not in shown for m in people[:3])

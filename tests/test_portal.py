@@ -157,11 +157,12 @@ def test_a_member_files_an_update_and_a_request_without_javascript(room: Room):
         "score-family": "9",
         "score-personal": "7",
         "text": "Closed the round",
+        "share": "yes",
     }
     saved = phone.open(room.page("Dev Patel") + "/update", form)
     assert saved.status == 303 and saved.headers["Location"].endswith("?saved=update#update")
     update = room.store.updates(room.meeting_id)[room.ids["Dev Patel"]]
-    assert update.scores == {"business": 6, "family": 9, "personal": 7}
+    assert update.scores == {"business": 6, "family": 9, "personal": 7} and update.shared
     request = {
         "_xsrf": form["_xsrf"],
         "issue": "Pricing for Europe",

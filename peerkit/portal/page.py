@@ -207,12 +207,16 @@ def _before(view: MemberView, action: str, xsrf: str) -> str:
             f"name='{escape(name, quote=True)}' value='{value}'>"
         )
     text = escape(_typed(view, "text", update.text if update else ""))
+    share_now = view.typed.get("share") == "yes" if view.typed else bool(update and update.shared)
+    shared = " checked" if share_now else ""
     update_form = (
         "<section aria-labelledby='update'><h2 id='update'>Your update</h2>"
         f"<p class='note'>How is each area of your life going, from {low} (very hard) to {high} "
         "(excellent)? And a few lines on what is going on.</p>"
         f"{filed}<form method='post' action='{action}/update'>{xsrf}{''.join(scores)}"
         f"<label for='text'>A few lines</label><textarea id='text' name='text'>{text}</textarea>"
+        f"<p class='choices'><label><input type='checkbox' name='share' value='yes'{shared}> "
+        "Let our coach see my own scores (otherwise only the group's average)</label></p>"
         "<button type='submit'>Save my update</button></form></section>"
     )
     request = view.request

@@ -264,8 +264,9 @@ class MemberHandler(web.RequestHandler):
         areas = self.portal.areas
         scores = check_scores(areas, {area: typed.get(f"score-{area}") for area in areas})
         text = check_text(typed.get("text", ""), "Your update", allow_empty=True)
+        shared = typed.get("share") == "yes"
         meeting = await in_worker(self._next_meeting, member)
-        await self.portal.updates.submit((member, meeting, scores, text))
+        await self.portal.updates.submit((member, meeting, scores, text, shared))
 
     def _next_meeting(self, member: Member) -> Meeting:
         meeting = self.portal.store.next_meeting_on(member.cohort_id, dt.date.today(), create=True)

@@ -133,27 +133,29 @@ class ParticipationStore(CommitmentsStore):
         text: str,
         *,
         areas: Iterable[str],
+        shared: bool = False,
     ) -> Update:
-        """The member's update for the meeting (a second one replaces the first)."""
+        """The member's update for the meeting (a second one replaces the first); ``shared``:
+        the member lets the coach see their own scores."""
         member = self._same_cohort(member_id, meeting_id)
         [update] = self.file_updates(
-            [(member, self.meeting(meeting_id), scores, text)], areas=areas
+            [(member, self.meeting(meeting_id), scores, text, shared)], areas=areas
         )
         return update
 
     def file_updates(
         self,
-        filings: Sequence[tuple[Member, Meeting, dict[str, str | int | None], str]],
+        filings: Sequence[tuple[Member, Meeting, dict[str, str | int | None], str, bool]],
         *,
         areas: Iterable[str],
     ) -> list[Update]:
-        """Several members' updates, each (member, meeting, scores, text), checked first and
+        """Several members' updates, each (member, meeting, scores, text, shared), checked first and
         then written in one transaction: all or none (a server with many members filing at
         once writes those waiting together). Refused whole if one is wrong."""
         wanted = list(areas)
         now = time.time()
         made = []
-        for member, meeting, scores, text in filings:
+        for member, meeting, scores, text, shared in filings:
             if member.cohort_id != meeting.cohort_id:
                 raise PeerkitError(f"{member.name} is not a member of this meeting's cohort.")
             made.append(
@@ -163,10 +165,11 @@ class ParticipationStore(CommitmentsStore):
                     check_scores(wanted, scores),
                     check_text(text or "", "Your update", allow_empty=True),
                     now,
+                    bool(shared),
                 )
             )
         if made:
-            columns = ["meeting_id", "member_id", "scores", "text", "filed_at"]
+            columns = ["meeting_id", "member_id", "scores", "text", "filed_at", "shared"]
             rows = [
                 {
                     "meeting_id": u.meeting_id,
@@ -174,6 +177,7 @@ class ParticipationStore(CommitmentsStore):
                     "scores": json.dumps(u.scores),
                     "text": u.text,
                     "filed_at": u.filed_at,
+                    "shared": u.shared,
                 }
                 for u in made
             ]
@@ -186,10 +190,7 @@ class ParticipationStore(CommitmentsStore):
         rows = self._rows(
             sa.select(t.member_updates).where(t.member_updates.c.meeting_id == meeting_id)
         )
-        return {
-            r.member_id: Update(r.meeting_id, r.member_id, json.loads(r.scores), r.text, r.filed_at)
-            for r in rows
-        }
+        return {r.member_id: _update(r) for r in rows}
 
     def cohort_updates(self, cohort_id: int) -> list[Update]:
         """Every update filed in the cohort (the coach's trends), by meeting then member."""
@@ -198,10 +199,7 @@ class ParticipationStore(CommitmentsStore):
         rows = self._rows(
             sa.select(u).where(t.in_cohort(u, cohort_id)).order_by(u.c.meeting_id, u.c.member_id)
         )
-        return [
-            Update(r.meeting_id, r.member_id, json.loads(r.scores), r.text, r.filed_at)
-            for r in rows
-        ]
+        return [_update(r) for r in rows]
 
     def request_hot_seat(
         self, member_id: int, meeting_id: int, issue: str, urgency: str, minutes: str | int
@@ -444,6 +442,12 @@ class ParticipationStore(CommitmentsStore):
             place=latest.place,
             planned_minutes=latest.planned_minutes,
         )
+
+
+def _update(r: Any) -> Update:
+    return Update(
+        r.meeting_id, r.member_id, json.loads(r.scores), r.text, r.filed_at, bool(r.shared)
+    )
 
 
 def _poll(r: Any) -> Poll:

@@ -253,6 +253,8 @@ member_updates = Table(
     Column("scores", Text, nullable=False, info=VOCABULARY),  # JSON {life area: 1..10}
     Column("text", Text, nullable=False, default=""),
     Column("filed_at", Float, nullable=False),
+    # The member lets the coach see their own scores (else the coach sees group averages only).
+    Column("shared", Boolean, nullable=False, default=False),
 )
 
 hot_seat_requests = Table(

@@ -95,6 +95,7 @@ def upgrade() -> None:
         sa.Column("scores", sa.Text, nullable=False),
         sa.Column("text", sa.Text, nullable=False),
         sa.Column("filed_at", sa.Float, nullable=False),
+        sa.Column("shared", sa.Boolean, nullable=False, server_default=sa.false()),
     )
     op.create_table(
         "hot_seat_requests",
