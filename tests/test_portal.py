@@ -374,6 +374,7 @@ def test_a_jupyter_server_with_the_extension_serves_member_pages_without_its_tok
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
         "JUPYTER_TOKEN": SECRET,
     }
+    log_file = home / "server.log"
     process = subprocess.Popen(
         [
             sys.executable,
@@ -388,7 +389,7 @@ def test_a_jupyter_server_with_the_extension_serves_member_pages_without_its_tok
         ],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log_file.open("wb"),
     )
     try:
         base = f"http://127.0.0.1:{port}/"
@@ -406,9 +407,16 @@ def test_a_jupyter_server_with_the_extension_serves_member_pages_without_its_tok
         _assert_nothing_of_others(answer.body)
         assert Phone().open(f"{base}api/contents?token={room.tokens['Dev Patel']}").status == 403
         assert Phone().open(f"{base}peerkit/m/{'e' * 32}").status == 404
+        phone = Phone()
+        page = phone.open(f"{base}peerkit/m/{room.tokens['Dev Patel']}").body
+        bad = {"_xsrf": phone.xsrf(page), "issue": "x", "urgency": "Z", "minutes": "5"}
+        assert phone.open(f"{base}peerkit/m/{room.tokens['Dev Patel']}/request", bad).status == 400
     finally:
         process.terminate()
         process.wait(timeout=30)
+    log = log_file.read_text()
+    assert "400 POST /peerkit/m/…" in log  # the refused form is logged, by its route
+    assert room.tokens["Dev Patel"] not in log
 
 
 @pytest.mark.postgres

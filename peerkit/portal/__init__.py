@@ -19,7 +19,19 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 
 def _load_jupyter_server_extension(serverapp: Any) -> None:
-    from peerkit.portal.web import handlers
+    from peerkit.portal.web import MemberHandler, handlers, log_request
 
-    base_url = serverapp.web_app.settings["base_url"]
-    serverapp.web_app.add_handlers(".*$", handlers(base_url))
+    settings = serverapp.web_app.settings
+    serverapp.web_app.add_handlers(".*$", handlers(settings["base_url"]))
+    # jupyter-server's request log writes each request's address, which for a member page
+    # holds the member's token: those requests are logged as tornado does, by their summary.
+    server_log = settings.get("log_function")
+
+    def log_function(handler: Any) -> None:
+        if isinstance(handler, MemberHandler):
+            log_request(handler)
+        else:
+            server_log(handler)
+
+    if server_log is not None:
+        settings["log_function"] = log_function

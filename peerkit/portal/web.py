@@ -510,6 +510,15 @@ ANCHORS = {
 }
 
 
+def log_request(handler: MemberHandler) -> None:
+    """A member page's request in a server's log: its status, route and client, never its
+    address (which holds the token)."""
+    status = handler.get_status()
+    level = logging.DEBUG if status < 400 else logging.WARNING if status < 500 else logging.ERROR
+    took = 1000.0 * handler.request.request_time()
+    log.log(level, "%d %s %.2fms", status, handler._request_summary(), took)
+
+
 def handlers(base_url: str, portal: Portal | None = None) -> list[tuple[str, Any, dict[str, Any]]]:
     """The member pages' routes under ``base_url`` (one Portal shared by them)."""
     from jupyter_server.utils import url_path_join
