@@ -196,14 +196,14 @@ def _before(view: MemberView, action: str, xsrf: str) -> str:
         else ""
     )
     scores = []
-    for area in view.areas:
-        name = f"score-{area}"
+    for i, area in enumerate(view.areas):
+        name = f"score-{area}"  # an area may hold spaces: the id is its number
         stored = str(update.scores.get(area, "")) if update else ""
         value = escape(_typed(view, name, stored), quote=True)
         scores.append(
-            f"<label for='{escape(name, quote=True)}'>{escape(area.capitalize())} "
+            f"<label for='area-{i}'>{escape(area.capitalize())} "
             f"({low}–{high})</label><input type='number' inputmode='numeric' min='{low}' "
-            f"max='{high}' step='1' required id='{escape(name, quote=True)}' "
+            f"max='{high}' step='1' required id='area-{i}' "
             f"name='{escape(name, quote=True)}' value='{value}'>"
         )
     text = escape(_typed(view, "text", update.text if update else ""))
