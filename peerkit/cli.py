@@ -607,7 +607,7 @@ def links(
 ) -> None:
     """Members' personal links: list them (a member without one gets one), revoke or re-issue
     one. The links carry each member's key to their own page: hand each to its member only."""
-    from peerkit.links import link_key, link_url, qr_svg
+    from peerkit.links import link_key, link_url
 
     settings = resolve({"store": db, "cohort": cohort})
     db, cohort = _folder_defaults(db, cohort)
@@ -626,9 +626,9 @@ def links(
         key = link_key(settings.link_key_file or None)
         if reissue:
             member = store.find_member(the_cohort.id, reissue)
-            token = store.issue_link(member.id, key)
-            click.echo(f"{member.name}: {link_url(settings.public_url, token)} (new)")
-            _write_qr(qr_folder, member.name, link_url(settings.public_url, token), qr_svg)
+            url = link_url(settings.public_url, store.issue_link(member.id, key))
+            click.echo(f"{member.name}: {url} (new)")
+            _write_qr(qr_folder, member.name, url)
             return
         existing = store.links(the_cohort.id)
         for member in store.members(the_cohort.id, include_left=False):
@@ -648,12 +648,16 @@ def links(
                 token, new = store.issue_link(member.id, key), " (new)"
             url = link_url(settings.public_url, token)
             click.echo(f"{member.name}: {url}{new}")
-            _write_qr(qr_folder, member.name, url, qr_svg)
+            _write_qr(qr_folder, member.name, url)
 
 
-def _write_qr(folder: str | None, name: str, url: str, qr_svg: Any) -> None:
+def _write_qr(folder: str | None, name: str, url: str) -> None:
+    """``url`` as a QR code, ``NAME.svg`` in ``folder`` (readable by you only); nothing without
+    a folder."""
     if not folder:
         return
+    from peerkit.links import qr_svg
+
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)
     target = path / f"{name}.svg"

@@ -125,6 +125,8 @@ def trends_html(trends: Sequence[MeetingTrend], areas: Sequence[str], caption: s
                 if t.rating.mean is not None
                 else f"{t.rating.count} rated: too few"
             )
+            said = "".join(f"<br>“{escape(line)}”" for line in t.rating.lines)
+            rating += f"<span class='peerkit-note'>{said}</span>" if said else ""
         cells = "".join(f"<td>{_average(t.areas[a], t.filed)}</td>" for a in areas)
         rows.append(
             f"<tr><th scope='row'>{t.date.isoformat()}</th><td>{t.filed} of {t.members} "

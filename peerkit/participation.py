@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from peerkit.model import PeerkitError, check_text
+from peerkit.model import Meeting, PeerkitError, check_text
 
 #: The life areas an update scores unless the cohort chooses others (setting ``life_areas``).
 DEFAULT_LIFE_AREAS = ("business", "family", "personal")
@@ -37,10 +37,6 @@ class Urgency(Enum):
     A = "A"
     B = "B"
     C = "C"
-
-    @property
-    def meaning(self) -> str:
-        return URGENCY_MEANINGS[self]
 
 
 URGENCY_MEANINGS = {
@@ -100,12 +96,13 @@ class Link:
 
 @dataclass(frozen=True)
 class Aggregate:
-    """What the room may see of the answers on one subject: their count, and their mean only
-    once at least :data:`MIN_ANSWERS` members have answered."""
+    """What the room may see of the answers on one subject: their count, and their mean and
+    the lines given with them only once at least :data:`MIN_ANSWERS` members have answered."""
 
     subject: str
     count: int
     mean: float | None
+    lines: tuple[str, ...] = ()
 
     @property
     def shown(self) -> bool:
@@ -132,10 +129,6 @@ class Poll:
     opened_at: float
     closed_at: float | None
 
-    @property
-    def is_open(self) -> bool:
-        return self.closed_at is None
-
 
 #: The polls the console offers: (question, answers from 1 to …); a round's rating is its own.
 MORE_TIME = ("Need more time on this?", 5)
@@ -158,26 +151,24 @@ def round_subject(round_id: int) -> str:
 MEETING_SUBJECT = "meeting"
 
 
+def _whole(raw: str | int | None, low: int, high: int) -> int | None:
+    """``raw`` as a whole number from ``low`` to ``high``, or None."""
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
 def check_scores(areas: Sequence[str], given: Mapping[str, str | int | None]) -> dict[str, int]:
     """The update's scores, one whole number from 1 to 10 for each life area; a PeerkitError
     naming every area that is missing or out of range."""
     low, high = SCORE_RANGE
-    scores: dict[str, int] = {}
-    wrong: list[str] = []
-    for area in areas:
-        raw = given.get(area)
-        try:
-            value = int(str(raw).strip())
-        except ValueError:
-            wrong.append(area)
-            continue
-        if not low <= value <= high:
-            wrong.append(area)
-            continue
-        scores[area] = value
+    scores = {area: _whole(given.get(area), low, high) for area in areas}
+    wrong = [area for area, value in scores.items() if value is None]
     if wrong:
         raise PeerkitError(f"Give a score from {low} to {high} for {', '.join(wrong)}.")
-    return scores
+    return {area: value for area, value in scores.items() if value is not None}
 
 
 def check_request(
@@ -190,31 +181,48 @@ def check_request(
     except ValueError:
         raise PeerkitError("Choose an urgency: A, B or C.") from None
     low, high = MINUTES_RANGE
-    try:
-        needed = int(str(minutes).strip())
-    except ValueError:
-        needed = -1
-    if not low <= needed <= high:
+    needed = _whole(minutes, low, high)
+    if needed is None:
         raise PeerkitError(f"Give the minutes you need as a number from {low} to {high}.")
     return text, level, needed
 
 
 def check_score(score: str | int | None, high: int = SCORE_RANGE[1]) -> int:
-    low = SCORE_RANGE[0]
-    try:
-        value = int(str(score).strip())
-    except ValueError:
-        value = 0
-    if not low <= value <= high:
-        raise PeerkitError(f"Choose a rating from {low} to {high}.")
+    """An answer's score, from 1 to ``high``; a PeerkitError otherwise."""
+    value = _whole(score, SCORE_RANGE[0], high)
+    if value is None:
+        raise PeerkitError(f"Choose a rating from {SCORE_RANGE[0]} to {high}.")
     return value
 
 
-def aggregate(subject: str, scores: Iterable[int]) -> Aggregate:
-    values = list(scores)
-    if len(values) < MIN_ANSWERS:
-        return Aggregate(subject, len(values), None)
-    return Aggregate(subject, len(values), round(sum(values) / len(values), 1))
+def aggregate(subject: str, answers: Iterable[tuple[int, str]]) -> Aggregate:
+    """The aggregate of (score, line) answers on ``subject``; the lines in the order given
+    (the store gives them in random key order), empty ones left out."""
+    given = list(answers)
+    if len(given) < MIN_ANSWERS:
+        return Aggregate(subject, len(given), None)
+    mean = round(sum(score for score, _ in given) / len(given), 1)
+    return Aggregate(subject, len(given), mean, tuple(line for _, line in given if line))
+
+
+def upcoming(meetings: Sequence[Meeting], day: dt.date) -> Meeting | None:
+    """The meeting members file for on ``day``, from the cohort's meetings by date: the first on
+    or after it; else the one the latest meeting set as its next date, if not past, with id 0
+    (not made yet: peerkit.store's next_meeting_on makes it when a member files). None when
+    neither is known."""
+    for meeting in meetings:
+        if meeting.date >= day:
+            return meeting
+    latest = meetings[-1] if meetings else None
+    if latest is None or latest.next_date is None or latest.next_date < day:
+        return None
+    return Meeting(0, latest.cohort_id, latest.next_date, latest.place, latest.planned_minutes)
+
+
+def latest_held(meetings: Sequence[Meeting], day: dt.date) -> Meeting | None:
+    """The latest of the cohort's meetings (by date) held on or before ``day``."""
+    held = [m for m in meetings if m.date <= day]
+    return held[-1] if held else None
 
 
 def request_order(

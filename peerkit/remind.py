@@ -139,7 +139,7 @@ def build_reminders(
                 ),
             )
         open_ones = store.open_commitments(cohort.id)
-        private_rounds = store.private_round_ids(c.round_id for c, _ in open_ones if c.round_id)
+        shown = store.shown_commitment_ids(c for c, _ in open_ones)
         links = store.links(cohort.id)
         notes: list[str] = []
         messages: list[EmailMessage] = []
@@ -148,9 +148,7 @@ def build_reminders(
             if to is None:
                 continue
             mine = [
-                (c, target)
-                for c, target in open_ones
-                if c.owner_id == member.id and not c.private and c.round_id not in private_rounds
+                (c, target) for c, target in open_ones if c.owner_id == member.id and c.id in shown
             ]
             url = None
             link = links.get(member.id)

@@ -148,12 +148,11 @@ def test_an_aggregate_is_shown_only_once_three_have_answered(store: Store, cohor
     for i, member in enumerate(people[: MIN_ANSWERS - 1]):
         store.answer(member.id, meeting.id, "round:1", 8 + i, "great")
     few = store.answer_aggregates(meeting.id)["round:1"]
-    assert (few.count, few.mean, few.shown) == (2, None, False)
-    assert store.answer_lines(meeting.id, "round:1") == []
+    assert (few.count, few.mean, few.shown, few.lines) == (2, None, False, ())
     store.answer(people[MIN_ANSWERS - 1].id, meeting.id, "round:1", 4)
     enough = store.answer_aggregates(meeting.id)["round:1"]
     assert enough.shown and enough.mean == pytest.approx((8 + 9 + 4) / 3, abs=0.05)
-    assert store.answer_lines(meeting.id, "round:1") == ["great", "great"]
+    assert enough.lines == ("great", "great")
 
 
 def test_a_member_of_another_cohort_cannot_file_for_this_meeting(store: Store, cohort):
@@ -305,7 +304,9 @@ def test_the_coach_sees_group_averages_only_and_only_from_three_members(store: S
         people[2].id, meeting.id, {"business": 7, "family": 8, "personal": 6}, "", areas=AREAS
     )
     for member in people[:3]:
-        store.answer(member.id, meeting.id, "meeting", 8)
+        store.answer(
+            member.id, meeting.id, "meeting", 8, "good pace" if member is people[0] else ""
+        )
     [trend] = group_trends(store, c.id, AREAS)
     assert trend.areas == {"business": 5.0, "family": 8.0, "personal": 6.0}
     assert trend.rating is not None and trend.rating.mean == 8.0
@@ -314,6 +315,7 @@ def test_the_coach_sees_group_averages_only_and_only_from_three_members(store: S
     view = ScoreboardView(store, c.id, defer=False)
     html = view.static_html()
     assert "From members' own pages" in html and "3 of 4 (75%)" in html and "8 (3)" in html
+    assert "“good pace”" in html  # the lines given with the ratings, once three answered
     for member in people:
         assert member.name not in html.split("From members' own pages")[1]
     # A member who chooses to share their own scores with the coach is shown, by name.

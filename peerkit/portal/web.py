@@ -22,7 +22,7 @@ import datetime as dt
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
@@ -30,7 +30,7 @@ from tornado import web
 
 from peerkit.links import PREFIX
 from peerkit.model import Meeting, Member, PeerkitError, check_text
-from peerkit.participation import DEFAULT_LIFE_AREAS, check_scores
+from peerkit.participation import DEFAULT_LIFE_AREAS, check_scores, latest_held, upcoming
 from peerkit.portal.page import (
     MemberView,
     Rating,
@@ -69,10 +69,9 @@ HEADERS = {
 class Portal:
     """The store and settings member pages read, opened once per server process."""
 
-    def __init__(self, store_url: str | None = None, cohort: str | None = None) -> None:
+    def __init__(self, store_url: str | None = None) -> None:
         self._store: Any = None
         self._store_url = store_url
-        self._cohort = cohort
         self.failures: dict[str, list[float]] = {}
         self.areas: tuple[str, ...] = DEFAULT_LIFE_AREAS
         self.chatham_house = False
@@ -277,7 +276,7 @@ class MemberHandler(web.RequestHandler):
     def _file(self, member: Member, what: str, typed: dict[str, str]) -> None:
         store = self.portal.store
         if what == "answer":
-            meeting = self._rated_meeting(member)
+            meeting = _rated(store.meetings(member.cohort_id))
             if meeting is None or typed.get("meeting") != str(meeting.id):
                 raise PeerkitError("This meeting is no longer open for ratings.")
             subjects = {r.subject for r in ratings_for(meeting, self._round_labels(meeting), set())}
@@ -346,29 +345,24 @@ class MemberHandler(web.RequestHandler):
         today = dt.date.today()
         with store.reading():
             cohort = store.cohort(member.cohort_id)
-            upcoming = store.next_meeting_on(member.cohort_id, today)
+            meetings = store.meetings(member.cohort_id)
+            upcoming_one = upcoming(meetings, today)
             update = request = None
-            if upcoming is not None and upcoming.id:
-                update = store.updates(upcoming.id).get(member.id)
-                request = store.hot_seat_requests(upcoming.id).get(member.id)
-            mine = [
-                (c, target)
-                for c, target in store.open_commitments(member.cohort_id)
-                if c.owner_id == member.id and not c.private
-            ]
-            private = store.private_round_ids(c.round_id for c, _ in mine if c.round_id)
-            mine = [(c, target) for c, target in mine if c.round_id not in private]
-            progress = store.progress(c.id for c, _ in mine)
-            rated = self._rated_meeting(member)
+            if upcoming_one is not None and upcoming_one.id:
+                update = store.updates(upcoming_one.id).get(member.id)
+                request = store.hot_seat_requests(upcoming_one.id).get(member.id)
+            mine = store.open_commitments(member.cohort_id)
+            shown = store.shown_commitment_ids(c for c, _ in mine if c.owner_id == member.id)
+            mine = [(c, target) for c, target in mine if c.id in shown]
+            progress = store.progress(shown)
+            rated = _rated(meetings)
             ratings: tuple[Rating, ...] = ()
             poll, answered = None, set()
             if rated is not None:
                 answered = store.answered(member.id, rated.id)
                 ratings = ratings_for(rated, self._round_labels(rated), answered)
                 poll = store.open_poll(rated.id)
-            meetings = store.meetings(member.cohort_id)
-            held = [m for m in meetings if m.date <= today]
-            last = held[-1] if held else None
+            last = latest_held(meetings, today)
             history = _history(store, member, {m.id: m.date for m in meetings})
         rate_text, current, best = "", 0, 0
         if last is not None:
@@ -380,7 +374,7 @@ class MemberHandler(web.RequestHandler):
             member=member,
             cohort=cohort.name,
             areas=self.portal.areas,
-            upcoming=upcoming,
+            upcoming=upcoming_one,
             update=update,
             request=request,
             commitments=tuple((c, target, progress.get(c.id)) for c, target in mine),
@@ -403,14 +397,6 @@ class MemberHandler(web.RequestHandler):
         screen = self.portal.store.screen(member.cohort_id)
         return bool(self.portal.chatham_house or screen.chatham_house)
 
-    def _rated_meeting(self, member: Member) -> Meeting | None:
-        """The meeting members may rate now: the latest one held up to today, for a week."""
-        today = dt.date.today()
-        held = [m for m in self.portal.store.meetings(member.cohort_id) if m.date <= today]
-        if held and (today - held[-1].date).days <= RATING_DAYS:
-            return held[-1]
-        return None
-
     def _round_labels(self, meeting: Meeting) -> list[tuple[int, str]]:
         """The meeting's rounds that started, as "Round 1"…: no presenter, no private round."""
         store = self.portal.store
@@ -423,13 +409,13 @@ class MemberHandler(web.RequestHandler):
             from peerkit.minutes import render as render_minutes
 
             store = self.portal.store
-            held = [m for m in store.meetings(member.cohort_id) if m.date <= dt.date.today()]
-            if not held:
+            last = latest_held(store.meetings(member.cohort_id), dt.date.today())
+            if last is None:
                 return None
             return str(
                 render_minutes(
                     store,
-                    held[-1].id,
+                    last.id,
                     "html",
                     member=str(member.id),
                     chatham_house=self._chatham(member),
@@ -452,8 +438,7 @@ class MemberHandler(web.RequestHandler):
 
             store = self.portal.store
             meetings = store.meetings(member.cohort_id)
-            held = [m for m in meetings if m.date <= dt.date.today()]
-            base = held[-1] if held else (meetings[0] if meetings else None)
+            base = latest_held(meetings, dt.date.today()) or (meetings[0] if meetings else None)
             if base is None:
                 return None
             minutes = gather(
@@ -477,14 +462,21 @@ class MemberHandler(web.RequestHandler):
 HISTORY = 6
 
 
+def _rated(meetings: Sequence[Meeting]) -> Meeting | None:
+    """The meeting members may rate now: the latest one held up to today, for a week."""
+    today = dt.date.today()
+    last = latest_held(meetings, today)
+    return last if last is not None and (today - last.date).days <= RATING_DAYS else None
+
+
 def _history(
     store: Any, member: Member, days: dict[int, dt.date]
 ) -> tuple[tuple[dt.date, str, str], ...]:
     """The member's latest reviews, newest first: (the meeting's day, the outcome, the
     commitment), private ones left out."""
-    own = {c.id: c for c in store.commitments(owner_id=member.id) if not c.private}
-    private = store.private_round_ids(c.round_id for c in own.values() if c.round_id)
-    own = {i: c for i, c in own.items() if c.round_id not in private}
+    made = store.commitments(owner_id=member.id)
+    shown = store.shown_commitment_ids(made)
+    own = {c.id: c for c in made if c.id in shown}
     reviews = store.reviews(commitment_ids=list(own)) if own else []
     reviews.sort(key=lambda r: (days.get(r.meeting_id, dt.date.min), r.id), reverse=True)
     return tuple(
@@ -499,7 +491,7 @@ SAVED = {
     "request": "Your request for the hot seat is saved.",
     "withdraw": "Your request is withdrawn.",
     "progress": "Your progress is saved.",
-    "answer": "Thank you: your rating is saved, without your name.",
+    "answer": "Thank you: your answer is saved, without your name.",
 }
 ANCHORS = {
     "update": "update",

@@ -319,6 +319,13 @@ class CommitmentsStore(RoundsStore):
         current = self.review(review_id)
         return self._soft_delete(current.meeting_id, "The review", (t.reviews, review_id))
 
+    def shown_commitment_ids(self, commitments: Iterable[Commitment]) -> set[int]:
+        """Of these commitments, the ids of those that are not private nor made in a private
+        round: what a check-in walks, and what a member's page and e-mails show (one query)."""
+        listed = [c for c in commitments if not c.private]
+        private = self.private_round_ids(c.round_id for c in listed if c.round_id is not None)
+        return {c.id for c in listed if c.round_id not in private}
+
     def open_commitments(
         self, cohort_id: int, *, before_meeting: int | None = None
     ) -> list[tuple[Commitment, dt.date]]:

@@ -20,7 +20,6 @@ import sqlalchemy as sa
 
 from peerkit.model import Meeting, Member, MemberStatus, PeerkitError, check_text
 from peerkit.participation import (
-    MIN_ANSWERS,
     SCORE_RANGE,
     Aggregate,
     HotSeatRequest,
@@ -37,6 +36,7 @@ from peerkit.participation import (
     link_token,
     round_subject,
     token_hash,
+    upcoming,
 )
 from peerkit.store import schema as t
 from peerkit.store.commitments import CommitmentsStore
@@ -242,16 +242,15 @@ class ParticipationStore(CommitmentsStore):
         before). Another member's commitment, or a private one, is refused as if unknown."""
         state = _enum(ProgressStatus, (status or "").strip().lower(), "progress")
         words = check_text(note or "", "The note", allow_empty=True)
-        rows = self._rows(
-            sa.select(
-                t.commitments.c.owner_id, t.commitments.c.private, t.commitments.c.round_id
-            ).where(t.commitments.c.id == commitment_id, t.commitments.c.deleted_at.is_(None))
-        )
-        private = bool(rows) and (
-            rows[0].private
-            or (rows[0].round_id is not None and bool(self.private_round_ids([rows[0].round_id])))
-        )
-        if not rows or rows[0].owner_id != member_id or private:
+        try:
+            commitment = self.commitment(commitment_id)
+        except PeerkitError:
+            commitment = None
+        if (
+            commitment is None
+            or commitment.owner_id != member_id
+            or not self.shown_commitment_ids([commitment])
+        ):
             raise PeerkitError("No such commitment of yours.")
         values = {
             "commitment_id": commitment_id,
@@ -318,47 +317,30 @@ class ParticipationStore(CommitmentsStore):
         return {r.subject for r in rows}
 
     def answer_aggregates(self, meeting_id: int) -> dict[str, Aggregate]:
-        """The meeting's answers by subject: the count, and the mean once enough have
-        answered (peerkit.participation.MIN_ANSWERS)."""
-        rows = self._rows(
-            sa.select(t.answers.c.subject, t.answers.c.score).where(
-                t.answers.c.meeting_id == meeting_id
-            )
-        )
-        by: dict[str, list[int]] = {}
-        for r in rows:
-            by.setdefault(r.subject, []).append(int(r.score))
-        return {subject: aggregate(subject, scores) for subject, scores in by.items()}
+        """The meeting's answers by subject: the count, and the mean and lines once enough
+        have answered (peerkit.participation.MIN_ANSWERS)."""
+        return self._aggregates(t.answers.c.meeting_id == meeting_id).get(meeting_id, {})
 
     def cohort_answer_aggregates(self, cohort_id: int) -> dict[int, dict[str, Aggregate]]:
         """:meth:`answer_aggregates` for every meeting of the cohort, by meeting id (one
         query)."""
         self._check_cohort(cohort_id)
+        return self._aggregates(t.in_cohort(t.answers, cohort_id))
+
+    def _aggregates(self, condition: Any) -> dict[int, dict[str, Aggregate]]:
+        """The answers that meet ``condition``, aggregated by meeting and subject (one query;
+        in key order, which is random: the lines come in no order that says who wrote them)."""
         a = t.answers.c
         rows = self._rows(
-            sa.select(a.meeting_id, a.subject, a.score).where(t.in_cohort(t.answers, cohort_id))
+            sa.select(a.meeting_id, a.subject, a.score, a.line).where(condition).order_by(a.key)
         )
-        by: dict[int, dict[str, list[int]]] = {}
+        by: dict[int, dict[str, list[tuple[int, str]]]] = {}
         for r in rows:
-            by.setdefault(r.meeting_id, {}).setdefault(r.subject, []).append(int(r.score))
+            by.setdefault(r.meeting_id, {}).setdefault(r.subject, []).append((int(r.score), r.line))
         return {
-            meeting_id: {
-                subject: aggregate(subject, scores) for subject, scores in subjects.items()
-            }
+            meeting_id: {subject: aggregate(subject, given) for subject, given in subjects.items()}
             for meeting_id, subjects in by.items()
         }
-
-    def answer_lines(self, meeting_id: int, subject: str) -> list[str]:
-        """The optional lines given with the answers (shown only with enough answers; in key
-        order, which is random)."""
-        a = t.answers.c
-        rows = self._rows(
-            sa.select(a.line)
-            .where(a.meeting_id == meeting_id, a.subject == subject)
-            .order_by(a.key)
-        )
-        lines = [r.line for r in rows]
-        return [x for x in lines if x] if len(lines) >= MIN_ANSWERS else []
 
     # -- live polls -------------------------------------------------------------------------
 
@@ -373,11 +355,7 @@ class ParticipationStore(CommitmentsStore):
             raise PeerkitError("A poll's answers run from 1 to a number between 2 and 10.")
         now = time.time()
         with self._begin("The poll") as conn:
-            conn.execute(
-                sa.update(t.polls)
-                .where(t.polls.c.meeting_id == meeting_id, t.polls.c.closed_at.is_(None))
-                .values(closed_at=now)
-            )
+            conn.execute(_closing(meeting_id, now))
             values = {
                 "meeting_id": meeting_id,
                 "question": words,
@@ -395,12 +373,7 @@ class ParticipationStore(CommitmentsStore):
         return poll
 
     def close_poll(self, meeting_id: int) -> None:
-        self._write(
-            sa.update(t.polls)
-            .where(t.polls.c.meeting_id == meeting_id, t.polls.c.closed_at.is_(None))
-            .values(closed_at=time.time()),
-            "Closing the poll",
-        )
+        self._write(_closing(meeting_id, time.time()), "Closing the poll")
 
     def open_poll(self, meeting_id: int) -> Poll | None:
         """The meeting's open poll, if any."""
@@ -411,37 +384,37 @@ class ParticipationStore(CommitmentsStore):
         )
         return _poll(rows[0]) if rows else None
 
-    def polls(self, meeting_id: int) -> list[Poll]:
-        """The meeting's polls, first opened first."""
-        rows = self._rows(
-            sa.select(t.polls).where(t.polls.c.meeting_id == meeting_id).order_by(t.polls.c.id)
-        )
-        return [_poll(r) for r in rows]
+    def poll_answers(self, meeting_id: int) -> tuple[Poll | None, Aggregate | None]:
+        """The meeting's open poll and what the room may see of its answers (the console's
+        fold and the projector show these)."""
+        poll = self.open_poll(meeting_id)
+        if poll is None:
+            return None, None
+        return poll, self.answer_aggregates(meeting_id).get(poll.subject)
 
     # -- which meeting ----------------------------------------------------------------------
 
     def next_meeting_on(
         self, cohort_id: int, day: dt.date, *, create: bool = False
     ) -> Meeting | None:
-        """The meeting members file for on ``day``: the cohort's first meeting on or after it;
-        else the date the latest meeting set for the next one, if not past (with ``create``,
-        that meeting is added, with the latest one's place and length, so a filing has a
-        meeting to belong to; without, it is shown with id 0). None when neither is known."""
-        meetings = self.meetings(cohort_id)
-        for meeting in meetings:
-            if meeting.date >= day:
-                return meeting
-        latest = meetings[-1] if meetings else None
-        if latest is None or latest.next_date is None or latest.next_date < day:
-            return None
-        if not create:
-            return Meeting(0, cohort_id, latest.next_date, latest.place, latest.planned_minutes)
+        """The meeting members file for on ``day`` (peerkit.participation.upcoming); with
+        ``create``, one known only as the latest meeting's next date is added (with its place
+        and length), so a filing has a meeting to belong to."""
+        meeting = upcoming(self.meetings(cohort_id), day)
+        if meeting is None or meeting.id or not create:
+            return meeting
         return self.add_meeting(
-            cohort_id,
-            latest.next_date,
-            place=latest.place,
-            planned_minutes=latest.planned_minutes,
+            cohort_id, meeting.date, place=meeting.place, planned_minutes=meeting.planned_minutes
         )
+
+
+def _closing(meeting_id: int, now: float) -> Any:
+    """The statement that closes the meeting's open poll."""
+    return (
+        sa.update(t.polls)
+        .where(t.polls.c.meeting_id == meeting_id, t.polls.c.closed_at.is_(None))
+        .values(closed_at=now)
+    )
 
 
 def _update(r: Any) -> Update:

@@ -65,10 +65,8 @@ def due_items(store: Store, meeting_id: int) -> list[DueItem]:
         here = {r.commitment_id: r for r in store.reviews(meeting_id=meeting_id)}
         open_ones = store.open_commitments(meeting.cohort_id, before_meeting=meeting_id)
         # Made in a private segment: not reviewed aloud.
-        private = store.private_round_ids(c.round_id for c, _ in open_ones if c.round_id)
-        shown = [
-            (c, target) for c, target in open_ones if not c.private and c.round_id not in private
-        ]
+        aloud = store.shown_commitment_ids(c for c, _ in open_ones)
+        shown = [(c, target) for c, target in open_ones if c.id in aloud]
         earlier = store.reviews(commitment_ids=[c.id for c, _ in shown])
         reported = store.progress(c.id for c, _ in shown)
     history: dict[int, list[Review]] = {}

@@ -1021,9 +1021,7 @@ class Console(SharesLayout, w.VBox):
             self._privacy.draw(labels, rnd.id if rnd else None)
         polls = self.poll_box.content.panel
         if isinstance(polls, PollPanel):
-            poll = self.store.open_poll(meeting.id)
-            answers = self.store.answer_aggregates(meeting.id) if poll else {}
-            polls.draw(poll, answers.get(poll.subject) if poll else None)
+            polls.draw(*self.store.poll_answers(meeting.id))
         self.queue_table.value = self._queue_html(rounds, statuses, members, rnd)
         queued = [
             pair for pair, r in zip(labels, rounds, strict=True) if statuses[r.id] is Status.READY

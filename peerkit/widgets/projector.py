@@ -85,12 +85,7 @@ class Projector(SharesLayout, w.VBox):
     def refresh(self) -> None:
         now = live.on_screen(self.store, self.cohort.id, formats=self.formats)
         rnd = now.round
-        poll = ""
-        if now.meeting is not None:
-            open_poll = self.store.open_poll(now.meeting.id)
-            if open_poll is not None:
-                answers = self.store.answer_aggregates(now.meeting.id).get(open_poll.subject)
-                poll = poll_line(open_poll, answers)
+        poll = poll_line(*self.store.poll_answers(now.meeting.id)) if now.meeting else ""
         # The heading says "Private segment …" once: the stylesheet hides the timer's own
         # line with the same words (its label for screen readers still says it).
         self._mark("peerkit-projector-private", rnd is not None and rnd.private)
