@@ -252,7 +252,7 @@ def mid_meeting_copy(built: Path, path: Path) -> None:
 # Processes: the kernels behind the pages
 
 
-def _children(root: int) -> set[int]:
+def descendants(root: int) -> set[int]:
     """Every process descended from ``root`` (Voila's kernels)."""
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -287,12 +287,12 @@ def settle(server: VoilaServer, quiet_s: float = 0.6, timeout_s: float = 45.0) -
     at most a tick of CPU): a kernel restarting or a preheat pool refilling ends first."""
     root = server.process.pid
     end = time.monotonic() + timeout_s
-    pids = _children(root) | {root}
+    pids = descendants(root) | {root}
     ticks = _cpu_ticks(pids)
     quiet_since = time.monotonic()
     while time.monotonic() < end:
         time.sleep(0.15)
-        now_pids = _children(root) | {root}
+        now_pids = descendants(root) | {root}
         now_ticks = _cpu_ticks(now_pids)
         if now_pids != pids or now_ticks - ticks > 1:
             quiet_since = time.monotonic()

@@ -99,12 +99,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
 
 import sqlalchemy as sa  # noqa: E402
+from dashboard import descendants  # noqa: E402
 
-from peerkit.links import link_url  # noqa: E402
+from peerkit.links import PREFIX, link_url  # noqa: E402
 from peerkit.participation import new_link_key  # noqa: E402
-from peerkit.portal.web import PREFIX  # noqa: E402
 from peerkit.remind import (  # noqa: E402
     KIND_HEADER,
     SMTP_TIMEOUT,
@@ -420,24 +421,10 @@ def thread_cpu(pid: int) -> tuple[float, float]:
     return main / tick, other / tick
 
 
-def descendants(root: int) -> dict[int, str]:
+def descendants_named(root: int) -> dict[int, str]:
     """Every process started by ``root`` (a kernel would be one), with its command line."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found: set[int] = set()
-    frontier = {root}
-    while frontier:
-        frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - found
-        found |= frontier
     named = {}
-    for pid in sorted(found):
+    for pid in sorted(descendants(root)):
         try:
             named[pid] = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
@@ -655,7 +642,7 @@ def members_part(args: argparse.Namespace) -> int:
                 )
             time.sleep(0.5)
             after = memory_kib(pid)
-            kernels = descendants(pid)
+            kernels = descendants_named(pid)
             errors = [line for line in server.log_text().splitlines() if "error" in line.lower()]
             for c in conns:
                 c.close()
