@@ -130,6 +130,21 @@ class DemoSummary:
     reviews: int
 
 
+def first_tuesday(year: int, month: int) -> dt.date:
+    first = dt.date(year, month, 1)
+    return first + dt.timedelta(days=(1 - first.weekday()) % 7)
+
+
+def next_meeting_day(today: dt.date) -> dt.date:
+    """The cohort's next meeting as the demo sets it: the first Tuesday of a month, on or after
+    ``today`` (so members' pages have a meeting to file for)."""
+    day = first_tuesday(today.year, today.month)
+    if day >= today:
+        return day
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return first_tuesday(year, month)
+
+
 def meeting_dates(today: dt.date, count: int) -> list[dt.date]:
     """The first Tuesday of each of the ``count`` months before ``today``'s month."""
     dates = []
@@ -138,8 +153,7 @@ def meeting_dates(today: dt.date, count: int) -> list[dt.date]:
         month -= 1
         if month == 0:
             year, month = year - 1, 12
-        first = dt.date(year, month, 1)
-        dates.append(first + dt.timedelta(days=(1 - first.weekday()) % 7))
+        dates.append(first_tuesday(year, month))
     return sorted(dates)
 
 
@@ -190,7 +204,7 @@ def build_demo(
             day,
             place=rng.choice(PLACES),
             planned_minutes=rng.choice((180, 240)),
-            next_date=next_day or (day + dt.timedelta(days=28)),
+            next_date=next_day or next_meeting_day(today),
         )
         active = [m for m in members if not (m.id == leaver.id and index > leave_after)]
         present = []

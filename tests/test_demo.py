@@ -69,3 +69,18 @@ def test_demo_leaves_commitments_due_for_the_next_meeting(demo_db):
     due = [c for c, target in store.open_commitments(cohort.id) if target <= TODAY]
     assert due, "the next meeting's check-in should have something to review"
     assert all(isinstance(target, dt.date) for _, target in store.open_commitments(cohort.id))
+
+
+@pytest.mark.parametrize("today", ["2026-12-02", "2026-12-01", "2026-11-21", "2027-01-05"])
+def test_the_demo_leaves_members_a_next_meeting_to_file_for(tmp_path, today):
+    """The last meeting's next date is the first Tuesday of a month, on or after the day the
+    demo is built: members' pages have a meeting to file an update or a request for."""
+    from peerkit.participation import upcoming
+
+    day = dt.date.fromisoformat(today)
+    with Store(tmp_path / "demo.db") as store:
+        build_demo(store, today=day)
+        shown = upcoming(store.meetings(store.cohort().id), day)
+    assert shown is not None and shown.id == 0  # made when the first member files
+    assert day <= shown.date < day + dt.timedelta(days=36)
+    assert shown.date.weekday() == 1 and shown.date.day <= 7
